@@ -1,0 +1,55 @@
+/** @module management: request and response schemas of the Management API (host backend, admin token). */
+import { z } from 'zod';
+import { byteText, externalId, ParticipantInput, ScopeInput, Uuid } from './common.js';
+import { LIMITS, utf8Length } from './limits.js';
+import { AccessScope, Dialog, Participant } from './models.js';
+
+export const CreateDialogBody = z.object({
+  object_id: externalId('object_id'),
+  object_type: externalId('object_type', LIMITS.objectTypeChars),
+  title: byteText('title', LIMITS.titleBytes).nullish(),
+  object_url: z.string().max(LIMITS.objectUrlChars).nullish(),
+  participants: z
+    .array(ParticipantInput)
+    .max(LIMITS.participantsPerRequest)
+    .refine((ps) => new Set(ps.map((p) => p.user_id)).size === ps.length, {
+      message: 'participants contains the same user_id twice',
+    }),
+  access_scopes: z.array(ScopeInput).max(LIMITS.scopesPerDialog).default([]),
+  meta: z
+    .unknown()
+    .refine((m) => m === undefined || utf8Length(JSON.stringify(m)) <= LIMITS.metaBytes, {
+      message: `meta exceeds maximum size of ${LIMITS.metaBytes} bytes`,
+    })
+    .optional(),
+});
+export type CreateDialogBody = z.output<typeof CreateDialogBody>;
+
+export const SearchDialogBody = z.object({
+  object_id: externalId('object_id'),
+  object_type: externalId('object_type', LIMITS.objectTypeChars),
+  access_scopes: z.array(ScopeInput).max(LIMITS.scopesPerDialog).default([]),
+});
+
+export const AddParticipantBody = ParticipantInput;
+
+export const ReplaceScopesBody = z.object({
+  access_scopes: z.array(ScopeInput).max(LIMITS.scopesPerDialog),
+});
+
+export const MintTokenBody = z.object({
+  user_id: externalId('user_id'),
+  scope: ScopeInput.optional(),
+  ttl_seconds: z.number().int().min(1).optional(),
+});
+
+export const DialogIdParams = z.object({ id: Uuid });
+export const DialogParticipantParams = z.object({ id: Uuid, user_id: externalId('user_id') });
+
+export const DialogDetails = Dialog.extend({
+  participants: z.array(Participant),
+  access_scopes: z.array(AccessScope),
+});
+
+export const MintedToken = z.object({ token: z.string(), expires_at: z.string() });
+export { Uuid };

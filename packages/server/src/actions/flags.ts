@@ -1,0 +1,77 @@
+/** @module actions/flags: a participant's own settings for a dialog (archive, pin, notifications) and read position. */
+import type { Services } from '../context.js';
+import { AppError } from '../errors.js';
+import { accessAsMember, accessDialog, notParticipant } from '../policies/dialogs.js';
+import type { Actor } from '../security/identity.js';
+import { inTransaction } from './transaction.js';
+
+const notMember = { hidden: new AppError('NOT_PARTICIPANT', 'Not a participant'), notMember: notParticipant() };
+
+type Flag = 'archived' | 'pinned';
+
+/** Archive/unarchive/pin/unpin. Idempotent; an event goes to the user's other devices when the flag changes. */
+export async function setFlag(svc: Services, actor: Actor, dialogId: string, flag: Flag, value: boolean) {
+  return inTransaction(svc, async (tx) => {
+    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember);
+    const column = flag === 'archived' ? 'is_archived' : 'is_pinned';
+    if (member[column] !== value) {
+      await tx.trx
+        .updateTable('dialog_participants')
+        .set({ [column]: value })
+        .where('dialog_id', '=', dialogId)
+        .where('user_id', '=', actor.userId)
+        .execute();
+      const type = flag === 'archived' ? (value ? 'dialog.archived' : 'dialog.unarchived') : value ? 'dialog.pinned' : 'dialog.unpinned';
+      tx.emit({ type, dialog_id: dialogId, user_id: actor.userId });
+    }
+    const status = flag === 'archived' ? (value ? 'archived' : 'unarchived') : value ? 'pinned' : 'unpinned';
+    return { status };
+  });
+}
+
+export async function setNotifications(svc: Services, actor: Actor, dialogId: string, enabled: boolean) {
+  return inTransaction(svc, async (tx) => {
+    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember);
+    if (member.notifications_enabled !== enabled) {
+      await tx.trx
+        .updateTable('dialog_participants')
+        .set({ notifications_enabled: enabled })
+        .where('dialog_id', '=', dialogId)
+        .where('user_id', '=', actor.userId)
+        .execute();
+      tx.emit({ type: 'dialog.notifications', dialog_id: dialogId, user_id: actor.userId, enabled });
+    }
+    return { status: enabled ? 'enabled' : 'disabled' };
+  });
+}
+
+/**
+ * Moves the read position forward to `messageId`, which must be a message of this dialog. A position never
+ * moves backwards; unread becomes the number of user messages after it.
+ */
+export async function markRead(svc: Services, actor: Actor, dialogId: string, messageId: string) {
+  return inTransaction(svc, async (tx) => {
+    const access = await accessDialog(tx.trx, actor, dialogId);
+    if (!access) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!access.member) throw new AppError('FORBIDDEN', 'Not a participant');
+    const message = await tx.trx
+      .selectFrom('messages')
+      .select(['id', 'seq'])
+      .where('id', '=', messageId)
+      .where('dialog_id', '=', dialogId)
+      .executeTakeFirst();
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND', 'Message not found in this dialog');
+    const moved = await tx.trx
+      .updateTable('dialog_participants')
+      .set({ last_read_message_id: message.id, read_seq: message.seq })
+      .where('dialog_id', '=', dialogId)
+      .where('user_id', '=', actor.userId)
+      .where((eb) => eb.or([eb('last_read_message_id', 'is', null), eb('last_read_message_id', '<', message.id)]))
+      .where('read_seq', '<=', message.seq)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) > 0) {
+      tx.emit({ type: 'message.read', dialog_id: dialogId, user_id: actor.userId, last_read_message_id: message.id });
+    }
+    return { success: true };
+  });
+}

@@ -1,0 +1,156 @@
+/** @module actions/messages: send (idempotent by client_message_id), edit (history kept) and delete messages. */
+import type { Services } from '../context.js';
+import type { SendMessageBody } from '@parley/protocol';
+import { AppError } from '../errors.js';
+import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
+import { messageWire } from '../queries/serialize.js';
+import type { Actor } from '../security/identity.js';
+import { sanitizeContent } from '../security/sanitize.js';
+import { newId, timestamp } from '../wire.js';
+import { inTransaction, type ActionTx } from './transaction.js';
+
+const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
+
+/**
+ * Sends a user message. O(1) in the dialog's size: one sequence bump, one row for the sender's read position,
+ * and an un-archive only for participants who had archived. A retry with the same client_message_id returns
+ * the stored message instead of a duplicate.
+ */
+export async function sendMessage(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody) {
+  if (body.attachments.length > 0) {
+    throw new AppError('BAD_REQUEST', 'Attachments are not enabled on this server yet');
+  }
+  const content = sanitizeContent(body.content);
+  return inTransaction(svc, async (tx) => {
+    await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
+    if (body.client_message_id !== undefined) {
+      const existing = await tx.trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('dialog_id', '=', dialogId)
+        .where('sender_id', '=', actor.userId)
+        .where('client_message_id', '=', body.client_message_id)
+        .executeTakeFirst();
+      if (existing) return messageWire(existing);
+    }
+    if (body.reply_to) {
+      const target = await tx.trx
+        .selectFrom('messages')
+        .select('id')
+        .where('id', '=', body.reply_to)
+        .where('dialog_id', '=', dialogId)
+        .executeTakeFirst();
+      if (!target) throw new AppError('INVALID_INPUT', 'reply_to must be a message of this dialog');
+    }
+    const id = newId();
+    const { message_seq: seq } = await tx.trx
+      .updateTable('dialogs')
+      .set((eb) => ({ message_seq: eb('message_seq', '+', 1), last_message_at: tx.now }))
+      .where('id', '=', dialogId)
+      .returning('message_seq')
+      .executeTakeFirstOrThrow();
+    const row = await tx.trx
+      .insertInto('messages')
+      .values({
+        id,
+        dialog_id: dialogId,
+        sender_id: actor.userId,
+        content,
+        sent_at: tx.now,
+        last_edited_at: null,
+        reply_to_id: body.reply_to ?? null,
+        message_type: 'user',
+        seq,
+        client_message_id: body.client_message_id ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx.trx.updateTable('dialogs').set({ last_message_id: id }).where('id', '=', dialogId).execute();
+    await unarchiveAll(tx, dialogId);
+    await tx.trx
+      .updateTable('dialog_participants')
+      .set({ read_seq: seq, last_read_message_id: id })
+      .where('dialog_id', '=', dialogId)
+      .where('user_id', '=', actor.userId)
+      .execute();
+    const m = messageWire(row);
+    tx.emit({
+      type: 'message.new',
+      id: m.id,
+      dialog_id: m.dialog_id,
+      sender_id: actor.userId,
+      content: m.content,
+      sent_at: m.sent_at,
+      message_type: 'user',
+      reply_to_id: m.reply_to_id,
+      ...(body.client_message_id === undefined ? {} : { client_message_id: body.client_message_id }),
+    });
+    return m;
+  });
+}
+
+/** A new message brings the dialog back for everyone who had archived it (MTChat's auto-unarchive). */
+async function unarchiveAll(tx: ActionTx, dialogId: string) {
+  const unarchived = await tx.trx
+    .updateTable('dialog_participants')
+    .set({ is_archived: false })
+    .where('dialog_id', '=', dialogId)
+    .where('is_archived', '=', true)
+    .returning('user_id')
+    .execute();
+  for (const u of unarchived) tx.emit({ type: 'dialog.unarchived', dialog_id: dialogId, user_id: u.user_id });
+}
+
+/** Loads a message the actor wrote, in a dialog the actor still takes part in. */
+async function accessOwnMessage(tx: ActionTx, actor: Actor, dialogId: string, messageId: string, verb: string) {
+  await accessAsMember(tx.trx, actor, dialogId, { hidden: messageNotFound(), notMember: messageNotFound() }, { lock: true });
+  const message = await tx.trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .where('dialog_id', '=', dialogId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!message) throw messageNotFound();
+  if (message.sender_id !== actor.userId) throw new AppError('NOT_MESSAGE_AUTHOR', `Can only ${verb} own messages`);
+  return message;
+}
+
+export async function editMessage(svc: Services, actor: Actor, dialogId: string, messageId: string, rawContent: string) {
+  const content = sanitizeContent(rawContent);
+  return inTransaction(svc, async (tx) => {
+    const message = await accessOwnMessage(tx, actor, dialogId, messageId, 'edit');
+    await tx.trx
+      .insertInto('message_edit_history')
+      .values({ id: newId(), message_id: messageId, old_content: message.content, edited_at: tx.now })
+      .execute();
+    const row = await tx.trx
+      .updateTable('messages')
+      .set({ content, last_edited_at: tx.now })
+      .where('id', '=', messageId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    tx.emit({ type: 'message.edited', id: messageId, dialog_id: dialogId, content, last_edited_at: timestamp(tx.now) });
+    return messageWire(row);
+  });
+}
+
+export async function deleteMessage(svc: Services, actor: Actor, dialogId: string, messageId: string): Promise<void> {
+  await inTransaction(svc, async (tx) => {
+    await accessOwnMessage(tx, actor, dialogId, messageId, 'delete');
+    await tx.trx.deleteFrom('messages').where('id', '=', messageId).execute();
+    const last = await tx.trx
+      .selectFrom('messages')
+      .select(['id', 'sent_at'])
+      .where('dialog_id', '=', dialogId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    await tx.trx
+      .updateTable('dialogs')
+      .set({ last_message_id: last?.id ?? null, last_message_at: last?.sent_at ?? null })
+      .where('id', '=', dialogId)
+      .execute();
+    tx.emit({ type: 'message.deleted', id: messageId, dialog_id: dialogId });
+  });
+}

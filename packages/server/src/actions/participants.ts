@@ -1,0 +1,98 @@
+/** @module actions/participants: who takes part: management add/remove, and a user's own join and leave. */
+import type { z } from 'zod';
+import type { JoinBody, ParticipantInput } from '@parley/protocol';
+import type { Services } from '../context.js';
+import { AppError } from '../errors.js';
+import { accessDialog, dialogNotFound, notParticipant } from '../policies/dialogs.js';
+import type { Actor } from '../security/identity.js';
+import { insertSystemMessage } from './system-messages.js';
+import { inTransaction } from './transaction.js';
+
+/** Management add: idempotent; an existing participant's profile is left as it is. */
+export async function addParticipant(svc: Services, dialogId: string, p: ParticipantInput): Promise<void> {
+  await inTransaction(svc, async (tx) => {
+    const dialog = await tx.trx.selectFrom('dialogs').select(['id', 'message_seq']).where('id', '=', dialogId).forUpdate().executeTakeFirst();
+    if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+    const inserted = await tx.trx
+      .insertInto('dialog_participants')
+      .values({
+        dialog_id: dialogId,
+        user_id: p.user_id,
+        joined_at: tx.now,
+        joined_as: 'participant',
+        notifications_enabled: true,
+        last_read_message_id: null,
+        // Added by the host: starts with nothing unread, as in MTChat.
+        read_seq: dialog.message_seq,
+        display_name: p.display_name,
+        company: p.company ?? null,
+        email: p.email ?? null,
+        phone: p.phone ?? null,
+        is_archived: false,
+        is_pinned: false,
+      })
+      .onConflict((oc) => oc.columns(['dialog_id', 'user_id']).doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    if (inserted) {
+      tx.emit({ type: 'participant.joined', dialog_id: dialogId, user_id: p.user_id, joined_as: 'participant' });
+    }
+  });
+}
+
+/** Management remove: idempotent. */
+export async function removeParticipant(svc: Services, dialogId: string, userId: string): Promise<void> {
+  await inTransaction(svc, async (tx) => {
+    const removed = await tx.trx
+      .deleteFrom('dialog_participants')
+      .where('dialog_id', '=', dialogId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (Number(removed.numDeletedRows) > 0) {
+      tx.emit({ type: 'participant.left', dialog_id: dialogId, user_id: userId, reason: 'removed' });
+    }
+  });
+}
+
+/** A potential participant (matching scope) joins; the joiner sees every earlier user message as unread. */
+export async function joinDialog(svc: Services, actor: Actor, dialogId: string, body: z.output<typeof JoinBody>) {
+  return inTransaction(svc, async (tx) => {
+    const access = await accessDialog(tx.trx, actor, dialogId, { lock: true });
+    if (!access) throw dialogNotFound();
+    if (access.member) throw new AppError('BAD_REQUEST', 'Already a participant');
+    await tx.trx
+      .insertInto('dialog_participants')
+      .values({
+        dialog_id: dialogId,
+        user_id: actor.userId,
+        joined_at: tx.now,
+        joined_as: 'joined',
+        notifications_enabled: true,
+        last_read_message_id: null,
+        read_seq: 0,
+        display_name: body.display_name,
+        company: body.company,
+        email: body.email ?? null,
+        phone: body.phone ?? null,
+        is_archived: false,
+        is_pinned: false,
+      })
+      .execute();
+    await insertSystemMessage(tx, dialogId, { event: 'participant_joined', name: body.display_name, company: body.company });
+    tx.emit({ type: 'participant.joined', dialog_id: dialogId, user_id: actor.userId, joined_as: 'joined' });
+    return { dialog_id: dialogId, status: 'joined' as const };
+  });
+}
+
+/** A participant leaves; unlike MTChat, a non-participant cannot "leave". */
+export async function leaveDialog(svc: Services, actor: Actor, dialogId: string) {
+  return inTransaction(svc, async (tx) => {
+    const access = await accessDialog(tx.trx, actor, dialogId, { lock: true });
+    if (!access) throw dialogNotFound();
+    if (!access.member) throw notParticipant();
+    await tx.trx.deleteFrom('dialog_participants').where('dialog_id', '=', dialogId).where('user_id', '=', actor.userId).execute();
+    await insertSystemMessage(tx, dialogId, { event: 'participant_left', name: access.member.display_name || 'Участник' });
+    tx.emit({ type: 'participant.left', dialog_id: dialogId, user_id: actor.userId, reason: 'left' });
+    return { status: 'left' as const };
+  });
+}

@@ -1,0 +1,88 @@
+/** @module db/schema: the tables as Kysely sees them (one source for both PostgreSQL and PGlite). */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Int8 = ColumnType<string | number | bigint, number | bigint | string, number | bigint | string>;
+
+export interface DialogsTable {
+  id: string;
+  object_id: string;
+  object_type: string;
+  title: string | null;
+  object_url: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  meta: ColumnType<unknown, string | null, string | null>;
+  /** Number of user messages ever sent: the unread-count clock of this dialog. */
+  message_seq: Int8;
+  last_message_id: string | null;
+  last_message_at: Timestamp | null;
+}
+
+export interface ParticipantsTable {
+  dialog_id: string;
+  user_id: string;
+  joined_at: Timestamp;
+  joined_as: 'creator' | 'participant' | 'joined';
+  notifications_enabled: boolean;
+  last_read_message_id: string | null;
+  /** The dialog's message_seq at this participant's read position; unread = message_seq - read_seq. */
+  read_seq: Int8;
+  display_name: string | null;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  is_archived: boolean;
+  is_pinned: boolean;
+}
+
+export interface AccessScopesTable {
+  id: string;
+  dialog_id: string;
+  scope_level0: string[];
+  scope_level1: string[];
+  scope_level2: string[];
+  created_at: Timestamp;
+}
+
+export interface MessagesTable {
+  id: string;
+  dialog_id: string;
+  sender_id: string | null;
+  content: string;
+  sent_at: Timestamp;
+  last_edited_at: Timestamp | null;
+  reply_to_id: string | null;
+  message_type: 'user' | 'system';
+  /** The dialog's message_seq right after this message (system messages do not advance it). */
+  seq: Int8;
+  client_message_id: string | null;
+}
+
+export interface EditHistoryTable {
+  id: string;
+  message_id: string;
+  old_content: string;
+  edited_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<Int8>;
+  dialog_id: string | null;
+  type: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  /** Deliver to whoever is a member of dialog_id when the event is read. */
+  to_members: boolean;
+  /** Deliver also to these users (for example one who just left). */
+  to_users: string[];
+  created_at: Timestamp;
+}
+
+export interface Database {
+  dialogs: DialogsTable;
+  dialog_participants: ParticipantsTable;
+  dialog_access_scopes: AccessScopesTable;
+  messages: MessagesTable;
+  message_edit_history: EditHistoryTable;
+  events: EventsTable;
+}

@@ -1,0 +1,108 @@
+/**
+ * @module app: builds the Fastify application from configuration, without listening, so tests and main.ts
+ * run the same thing. See docs/architecture.md.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { openDatabase, type Db } from './adapters/db/index.js';
+import type { Config } from './config.js';
+import type { Services } from './context.js';
+import { createMemoryBus, type Bus } from './events/bus.js';
+import { chatDialogRoutes } from './http/chat-dialogs.js';
+import { chatMessageRoutes } from './http/chat-messages.js';
+import { actorGuard } from './http/auth.js';
+import { registerErrorHandler } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { managementRoutes } from './http/management.js';
+import { registerRouting } from './http/routing.js';
+import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
+import { createTokenService } from './security/tokens.js';
+import { VERSION } from './version.js';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+  /** Set when this start generated the admin token (main.ts prints it once). */
+  generatedAdminToken?: string;
+  close(): Promise<void>;
+}
+
+export { loadConfig, ConfigError, type Config } from './config.js';
+
+const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'req.query.token'];
+
+export async function buildApp(config: Config, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT },
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    // Identity and scopes are read by hand; keep query values as strings.
+    routerOptions: { maxParamLength: 512 },
+  });
+  let generatedAdminToken: string | undefined;
+  let adminToken = config.auth.adminToken;
+  if (!adminToken) {
+    const stored = loadOrCreate(config.dataDir, 'admin-token', () => randomSecret(32));
+    adminToken = stored.value;
+    if (stored.created) generatedAdminToken = stored.value;
+  }
+  const tokens = createTokenService({
+    signingKeys: loadSigningKeys(config.dataDir, config.auth.signingKey),
+    hostSecrets: config.auth.hostSecrets,
+    userIdClaim: config.auth.userIdClaim,
+  });
+  const db: Db = await openDatabase(config);
+  const bus: Bus = createMemoryBus();
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, now: () => new Date() };
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built field by field by the serializers in queries/; schemas document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerRouting(app);
+  registerErrorHandler(app);
+
+  await app.register(cors, {
+    origin: config.cors.origins === '*' ? '*' : config.cors.origins,
+    methods: config.cors.methods,
+    allowedHeaders: config.cors.headers === '*' ? undefined : config.cors.headers,
+    credentials: config.cors.credentials,
+    maxAge: config.cors.maxAge,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Parley API', version: VERSION, description: 'MTChat-compatible Management and Chat API.' },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by POST /api/v1/management/tokens, or a host JWT' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(healthRoutes(services));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(
+    async (chat) => {
+      chat.addHook('preHandler', actorGuard(services));
+      await chat.register(chatDialogRoutes(services, async () => new Set()));
+      await chat.register(chatMessageRoutes(services));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return {
+    app,
+    services,
+    generatedAdminToken,
+    async close() {
+      await app.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+}

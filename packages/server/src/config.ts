@@ -1,0 +1,173 @@
+/** @module config: every setting Parley reads, parsed once from the environment, with a clear error per bad variable. */
+import { z } from 'zod';
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v === 'true' || v === '1'));
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+const text = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const url = (protocols: RegExp) =>
+  text.refine((v) => v === undefined || (URL.canParse(v) && protocols.test(new URL(v).protocol)), {
+    message: 'must be a valid URL',
+  });
+
+const EnvSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: text.default('0.0.0.0'),
+  DATA_DIR: text.default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(/^postgres(ql)?:$/),
+  DATABASE_SCHEMA: text.refine((v) => v === undefined || /^[a-z_][a-z0-9_]{0,62}$/.test(v), {
+    message: 'must be a lower-case SQL identifier',
+  }),
+  DATABASE_MAX_CONNECTIONS: int(20, 1, 1000),
+  DATABASE_MIN_CONNECTIONS: int(5, 0, 1000),
+  DATABASE_ACQUIRE_TIMEOUT_SECS: int(30, 1),
+  DATABASE_IDLE_TIMEOUT_SECS: int(600, 1),
+  DATABASE_MAX_LIFETIME_SECS: int(1800, 1),
+  ADMIN_API_TOKEN: text.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters long',
+  }),
+  JWT_AUTH_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+  JWT_SECRET: text,
+  JWT_SECRETS: z.string().optional(),
+  JWT_USER_ID_CLAIM: text.default('sub'),
+  PARLEY_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters long',
+  }),
+  TOKEN_MAX_TTL_SECS: int(900, 1, 7 * 24 * 3600),
+  REDIS_URL: url(/^rediss?:$/),
+  CORS_ALLOWED_ORIGINS: text.default('*'),
+  CORS_ALLOWED_METHODS: text.default('GET,POST,PUT,DELETE,OPTIONS'),
+  CORS_ALLOWED_HEADERS: text.default('*'),
+  CORS_ALLOW_CREDENTIALS: bool(false),
+  CORS_MAX_AGE: int(3600),
+  BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
+  EVENT_RETENTION_SECS: int(7 * 24 * 3600, 60),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  database: {
+    url?: string;
+    schema?: string;
+    maxConnections: number;
+    minConnections: number;
+    acquireTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxLifetimeSecs: number;
+  };
+  auth: {
+    adminToken?: string;
+    /** 'token': a verified token is required; 'legacy': MTChat's user_id query parameter is trusted. */
+    mode: 'token' | 'legacy';
+    hostSecrets: string[];
+    userIdClaim: string;
+    signingKey?: string;
+    tokenMaxTtlSecs: number;
+  };
+  redisUrl?: string;
+  cors: { origins: string[] | '*'; methods: string[]; headers: string[] | '*'; credentials: boolean; maxAge: number };
+  bodyLimit: number;
+  eventRetentionSecs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const hostSecrets = env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' ? list.parse(env.JWT_SECRETS) : e.JWT_SECRET ? [e.JWT_SECRET] : [];
+  if (env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' && hostSecrets.length === 0) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRETS: contains no secret');
+  }
+  const jwtEnabled = e.JWT_AUTH_ENABLED === undefined ? undefined : e.JWT_AUTH_ENABLED === 'true' || e.JWT_AUTH_ENABLED === '1';
+  if (jwtEnabled === true && hostSecrets.length === 0) {
+    throw new ConfigError('Invalid configuration:\n  JWT_AUTH_ENABLED: is true, but neither JWT_SECRET nor JWT_SECRETS is set');
+  }
+  for (const s of hostSecrets) {
+    if (s.length < 16) throw new ConfigError('Invalid configuration:\n  JWT_SECRET(S): every secret must be at least 16 characters long');
+  }
+  const corsList = (v: string) => (v === '*' ? '*' : list.parse(v));
+  const origins = corsList(e.CORS_ALLOWED_ORIGINS);
+  if (origins !== '*') {
+    for (const o of origins) {
+      if (!URL.canParse(o) || new URL(o).origin !== o) {
+        throw new ConfigError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: '${o}' is not an origin like https://app.example.com`);
+      }
+    }
+  }
+  const headers = corsList(e.CORS_ALLOWED_HEADERS);
+  if (e.CORS_ALLOW_CREDENTIALS && (origins === '*' || headers === '*')) {
+    throw new ConfigError('Invalid configuration:\n  CORS_ALLOW_CREDENTIALS: cannot be combined with a * origin or header list');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      schema: e.DATABASE_SCHEMA,
+      maxConnections: e.DATABASE_MAX_CONNECTIONS,
+      minConnections: Math.min(e.DATABASE_MIN_CONNECTIONS, e.DATABASE_MAX_CONNECTIONS),
+      acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_SECS * 1000,
+      idleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_SECS * 1000,
+      maxLifetimeSecs: e.DATABASE_MAX_LIFETIME_SECS,
+    },
+    auth: {
+      adminToken: e.ADMIN_API_TOKEN,
+      mode: jwtEnabled === false ? 'legacy' : 'token',
+      hostSecrets,
+      userIdClaim: e.JWT_USER_ID_CLAIM,
+      signingKey: e.PARLEY_SIGNING_KEY,
+      tokenMaxTtlSecs: e.TOKEN_MAX_TTL_SECS,
+    },
+    redisUrl: e.REDIS_URL,
+    cors: {
+      origins,
+      methods: list.parse(e.CORS_ALLOWED_METHODS),
+      headers,
+      credentials: e.CORS_ALLOW_CREDENTIALS,
+      maxAge: e.CORS_MAX_AGE,
+    },
+    bodyLimit: e.BODY_LIMIT_BYTES,
+    eventRetentionSecs: e.EVENT_RETENTION_SECS,
+  };
+}

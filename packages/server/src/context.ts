@@ -1,0 +1,17 @@
+/** @module context: the services every action, query and route receives (built once in app.ts). */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from './adapters/db/index.js';
+import type { Config } from './config.js';
+import type { Bus } from './events/bus.js';
+import type { TokenService } from './security/tokens.js';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  tokens: TokenService;
+  log: FastifyBaseLogger;
+  adminToken: string;
+  /** The clock; tests never replace it, but actions take time from here only. */
+  now(): Date;
+}

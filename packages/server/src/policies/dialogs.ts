@@ -1,0 +1,80 @@
+/**
+ * @module policies/dialogs: the only way a user reaches a dialog. A dialog the user can neither take part in
+ * nor discover through a matching scope is treated exactly like one that does not exist.
+ */
+import { sql, type Expression, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Scope } from '@parley/protocol';
+import type { Database } from '../adapters/db/index.js';
+import type { DialogsTable, ParticipantsTable } from '../adapters/db/schema.js';
+import { AppError } from '../errors.js';
+import type { Actor } from '../security/identity.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+export type DialogRow = Selectable<DialogsTable>;
+export type ParticipantRow = Selectable<ParticipantsTable>;
+
+export interface DialogAccess {
+  dialog: DialogRow;
+  member?: ParticipantRow;
+  /** Not a member, but a supplied scope matches one of the dialog's scope rows: may view and join. */
+  potential: boolean;
+}
+
+/** SQL condition: a scope row of dialog `d` matches the user's scope (spec §3.1: rows OR-ed, levels AND-ed). */
+export function scopeRowMatches(scope: Scope, dialogRef: Expression<unknown> = sql.ref('d.id')) {
+  const level = (col: string, values: string[]) =>
+    sql`(cardinality(s.${sql.raw(col)}) = 0 OR s.${sql.raw(col)} && ${values}::text[])`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM dialog_access_scopes s WHERE s.dialog_id = ${dialogRef}
+    AND ${level('scope_level0', scope.scope_level0)} AND ${level('scope_level1', scope.scope_level1)}
+    AND ${level('scope_level2', scope.scope_level2)})`;
+}
+
+export function hasNoScopeRows(dialogRef: Expression<unknown> = sql.ref('d.id')) {
+  return sql<boolean>`NOT EXISTS (SELECT 1 FROM dialog_access_scopes s0 WHERE s0.dialog_id = ${dialogRef})`;
+}
+
+/** Loads the dialog with the actor's relation to it, or undefined when the actor may not know it exists. */
+export async function accessDialog(db: Q, actor: Actor, dialogId: string, opts: { lock?: boolean } = {}): Promise<DialogAccess | undefined> {
+  let q = db.selectFrom('dialogs as d').selectAll('d').where('d.id', '=', dialogId);
+  if (opts.lock) q = q.forUpdate();
+  const dialog = await q.executeTakeFirst();
+  if (!dialog) return undefined;
+  const member = await db
+    .selectFrom('dialog_participants')
+    .selectAll()
+    .where('dialog_id', '=', dialogId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  if (member) return { dialog, member, potential: false };
+  if (!actor.scope) return undefined;
+  const scope = actor.scope;
+  const match = await db
+    .selectNoFrom(scopeRowMatches(scope, sql`${dialogId}::uuid`).as('ok'))
+    .executeTakeFirstOrThrow();
+  return match.ok ? { dialog, potential: true } : undefined;
+}
+
+export interface MemberErrors {
+  /** For a dialog the actor may not know about (or that does not exist). */
+  hidden: AppError;
+  /** For a potential participant: it may see the dialog but not act as a member. */
+  notMember: AppError;
+}
+
+/** The actor must be a participant; otherwise the endpoint's own error for "missing" or "not a member". */
+export async function accessAsMember(
+  db: Q,
+  actor: Actor,
+  dialogId: string,
+  errors: MemberErrors,
+  opts: { lock?: boolean } = {},
+): Promise<{ dialog: DialogRow; member: ParticipantRow }> {
+  const access = await accessDialog(db, actor, dialogId, opts);
+  if (!access) throw errors.hidden;
+  if (!access.member) throw errors.notMember;
+  return { dialog: access.dialog, member: access.member };
+}
+
+export const dialogNotFound = () => new AppError('DIALOG_NOT_FOUND', 'Dialog not found');
+export const notParticipant = () => new AppError('NOT_PARTICIPANT', 'Not a participant');
+export const joinFirst = () => new AppError('FORBIDDEN', 'Not a participant. Join the dialog first.');

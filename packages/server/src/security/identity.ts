@@ -1,0 +1,62 @@
+/**
+ * @module security/identity: who is calling the Chat API. A verified Bearer token always wins; MTChat's
+ * `user_id` query parameter is trusted only in the explicit legacy mode, and refused when it disagrees with a token.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Scope } from '@parley/protocol';
+import { AppError } from '../errors.js';
+import { parseScopeHeader } from './scope-header.js';
+import type { TokenService } from './tokens.js';
+
+export interface Actor {
+  userId: string;
+  /** The scope to match dialogs against: the token's, else X-Scope-Config's, else none. */
+  scope?: Scope;
+  /** True when the scope came from the token (the header was ignored). */
+  scopeFromToken: boolean;
+}
+
+/** MTChat's rule: the first raw `user_id` or `sender_id` pair, percent-decoded only (`+` stays `+`). */
+export function queryUserId(url: string): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  for (const pair of url.slice(q + 1).split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const key = pair.slice(0, eq);
+    if (key !== 'user_id' && key !== 'sender_id') continue;
+    const raw = pair.slice(eq + 1);
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return undefined;
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!header.startsWith('Bearer ')) throw new AppError('UNAUTHORIZED', 'Invalid authorization format. Use: Bearer <token>');
+  const token = header.slice(7).trim();
+  if (!token) throw new AppError('UNAUTHORIZED', 'Invalid token');
+  return token;
+}
+
+export async function resolveActor(req: FastifyRequest, tokens: TokenService, mode: 'token' | 'legacy'): Promise<Actor> {
+  const token = bearerToken(req.headers.authorization);
+  const claimed = queryUserId(req.url);
+  if (token) {
+    const identity = await tokens.verify(token);
+    if (claimed !== undefined && claimed !== identity.userId) {
+      throw new AppError('FORBIDDEN', 'user_id does not match the token');
+    }
+    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true };
+    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
+  }
+  if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', 'Authorization header required');
+  if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');
+  if (claimed === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
+  if (claimed.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
+  return { userId: claimed, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
+}

@@ -1,0 +1,34 @@
+/**
+ * @module security/sanitize: message HTML through an allow-list (sanitize-html), following MTChat's policy:
+ * a few formatting tags, http(s) or relative links only, and rel="noopener noreferrer" on every link.
+ */
+import sanitizeHtml from 'sanitize-html';
+
+const GLOBAL_ATTRS = ['lang', 'title'];
+
+const POLICY: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'span'],
+  allowedAttributes: {
+    '*': GLOBAL_ATTRS,
+    a: ['href', 'target', 'rel'],
+    span: ['data-type', 'data-id', 'data-label', 'data-mention', 'class'],
+    code: ['class'],
+    pre: ['class'],
+  },
+  allowedSchemes: ['http', 'https'],
+  allowedSchemesByTag: {},
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'template', 'iframe', 'noembed', 'noframes', 'xmp'],
+  enforceHtmlBoundary: false,
+  parseStyleAttributes: false,
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer' } }),
+  },
+};
+
+/** Returns HTML that is safe to render: nothing executable survives. Plain text is entity-encoded. */
+export function sanitizeContent(input: string): string {
+  return sanitizeHtml(input, POLICY);
+}
