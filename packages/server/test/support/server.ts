@@ -1,0 +1,86 @@
+/**
+ * Starts a real Parley server on an ephemeral port for a test file: PGlite in a fresh DATA_DIR by default, or a
+ * fresh schema of DATABASE_URL's PostgreSQL when the project runs the postgres backend.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildApp, loadConfig, type BuiltApp } from '../../src/app.js';
+import { Api } from './api.js';
+
+export interface TestServer {
+  url: string;
+  built: BuiltApp;
+  adminToken: string;
+  dataDir: string;
+  schema?: string;
+  /** Management API client with the admin token. */
+  admin: Api;
+  /** A Chat API client for a user, with a freshly minted token (scope optional). */
+  user(userId: string, scope?: Record<string, unknown>): Promise<Api>;
+  /** An unauthenticated client. */
+  anon(): Api;
+  close(): Promise<void>;
+}
+
+export const backend = process.env.PARLEY_TEST_BACKEND === 'postgres' ? 'postgres' : 'embedded';
+
+export function freshSchema(): string {
+  return `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The environment a test server gets for this backend, plus overrides. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const env: Record<string, string | undefined> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' };
+  if (backend === 'postgres') {
+    env.DATABASE_URL = process.env.DATABASE_URL;
+    env.DATABASE_SCHEMA = freshSchema();
+    env.DATABASE_MAX_CONNECTIONS = '5';
+    env.DATABASE_MIN_CONNECTIONS = '0';
+  }
+  return { ...env, ...overrides };
+}
+
+export async function startServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
+  const env = testEnv(overrides);
+  const config = loadConfig(env);
+  const built = await buildApp(config, { logger: false });
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = built.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const url = `http://127.0.0.1:${address.port}`;
+  const adminToken = built.services.adminToken;
+  const admin = new Api(url, { authorization: `Bearer ${adminToken}` });
+  return {
+    url,
+    built,
+    adminToken,
+    dataDir: config.dataDir,
+    schema: config.database.schema,
+    admin,
+    async user(userId, scope) {
+      const res = await admin.post('/api/v1/management/tokens', { user_id: userId, ...(scope ? { scope } : {}) });
+      if (res.status !== 200) throw new Error(`mint failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return new Api(url, { authorization: `Bearer ${(res.body as { data: { token: string } }).data.token}` });
+    },
+    anon: () => new Api(url, {}),
+    async close() {
+      await built.close();
+      await dropSchema(config.database.url, config.database.schema);
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function dropSchema(url: string | undefined, schema: string | undefined): Promise<void> {
+  if (!url || !schema) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
