@@ -31,6 +31,8 @@ export {
   AddParticipantBody,
   ReplaceScopesBody,
   MintTokenBody,
+  TokenProfile,
+  Origin,
   DialogIdParams,
   DialogParticipantParams,
   DialogDetails,

@@ -37,9 +37,27 @@ export const ReplaceScopesBody = z.object({
   access_scopes: z.array(ScopeInput).max(LIMITS.scopesPerDialog),
 });
 
+/** A host-asserted profile carried by a minted token; it wins over what a client sends on join. */
+export const TokenProfile = z.object({
+  display_name: byteText('display_name', LIMITS.displayNameBytes).refine((v) => v.trim().length > 0, { message: 'display_name is required' }),
+  company: byteText('company', LIMITS.companyBytes).optional(),
+  email: byteText('email', LIMITS.emailBytes).optional(),
+  phone: byteText('phone', LIMITS.phoneBytes).optional(),
+});
+export type TokenProfile = z.output<typeof TokenProfile>;
+
+/** A browser origin such as https://app.example.com (scheme, host and port only). */
+export const Origin = z
+  .string()
+  .max(255)
+  .refine((v) => URL.canParse(v) && new URL(v).origin === v, { message: 'must be an origin like https://app.example.com' });
+
 export const MintTokenBody = z.object({
   user_id: externalId('user_id'),
   scope: ScopeInput.optional(),
+  profile: TokenProfile.optional(),
+  /** The pages the token may be used from (the ChatKit domain allow-list). */
+  origins: z.array(Origin).min(1).max(50).optional(),
   ttl_seconds: z.number().int().min(1).optional(),
 });
 

@@ -16,7 +16,9 @@ import { actorGuard } from './http/auth.js';
 import { registerErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { managementRoutes } from './http/management.js';
+import { createRateLimiter } from './http/rate-limit.js';
 import { registerRouting } from './http/routing.js';
+import { registerSecurity, userLimits } from './http/security.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
@@ -37,7 +39,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT },
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // fastify also takes a hop count here, which its types omit.
+    trustProxy: config.trustProxy as boolean | string,
     // Identity and scopes are read by hand; keep query values as strings.
     routerOptions: { maxParamLength: 512 },
   });
@@ -48,11 +51,19 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     adminToken = stored.value;
     if (stored.created) generatedAdminToken = stored.value;
   }
+  const signingKeys = () => loadSigningKeys(config.dataDir, config.auth.signingKey, config.auth.signingKeyRotationSecs);
   const tokens = createTokenService({
-    signingKeys: loadSigningKeys(config.dataDir, config.auth.signingKey),
+    signingKeys: signingKeys(),
     hostSecrets: config.auth.hostSecrets,
     userIdClaim: config.auth.userIdClaim,
+    jwksUrl: config.auth.jwksUrl,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
   });
+  // A long-running instance picks up (or makes) the next signing key when the newest one is due for rotation.
+  const keyRotation = setInterval(() => tokens.setSigningKeys(signingKeys()), 3600_000);
+  keyRotation.unref();
+  const limiter = createRateLimiter(config);
   const db: Db = await openDatabase(config);
   const bus: Bus = createMemoryBus();
   const services: Services = { config, db, bus, tokens, log: app.log, adminToken, now: () => new Date() };
@@ -62,6 +73,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerRouting(app);
   registerErrorHandler(app);
+  await registerSecurity(app, config, limiter);
 
   await app.register(cors, {
     origin: config.cors.origins === '*' ? '*' : config.cors.origins,
@@ -89,6 +101,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(
     async (chat) => {
       chat.addHook('preHandler', actorGuard(services));
+      chat.addHook('preHandler', userLimits(limiter));
       await chat.register(chatDialogRoutes(services, async () => new Set()));
       await chat.register(chatMessageRoutes(services));
     },
@@ -100,7 +113,9 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     services,
     generatedAdminToken,
     async close() {
+      clearInterval(keyRotation);
       await app.close();
+      await limiter?.close();
       await bus.close();
       await db.close();
     },

@@ -62,6 +62,17 @@ const EnvSchema = z.object({
     message: 'must be at least 32 characters long',
   }),
   TOKEN_MAX_TTL_SECS: int(900, 1, 7 * 24 * 3600),
+  SIGNING_KEY_ROTATION_SECS: int(30 * 24 * 3600, 3600),
+  JWT_JWKS_URL: url(/^https?:$/),
+  JWT_ISSUER: text,
+  JWT_AUDIENCE: text,
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_RPS: int(20, 1, 100_000),
+  RATE_LIMIT_BURST: int(100, 1, 1_000_000),
+  RATE_LIMIT_SEND_RPS: int(5, 1, 100_000),
+  RATE_LIMIT_SEND_BURST: int(20, 1, 1_000_000),
+  RATE_LIMIT_IP_RPS: int(100, 1, 1_000_000),
+  RATE_LIMIT_IP_BURST: int(500, 1, 10_000_000),
   REDIS_URL: url(/^rediss?:$/),
   CORS_ALLOWED_ORIGINS: text.default('*'),
   CORS_ALLOWED_METHODS: text.default('GET,POST,PUT,DELETE,OPTIONS'),
@@ -69,6 +80,7 @@ const EnvSchema = z.object({
   CORS_ALLOW_CREDENTIALS: bool(false),
   CORS_MAX_AGE: int(3600),
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
+  TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 60),
 });
 
@@ -93,11 +105,24 @@ export interface Config {
     hostSecrets: string[];
     userIdClaim: string;
     signingKey?: string;
+    signingKeyRotationSecs: number;
     tokenMaxTtlSecs: number;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  /** Token buckets: per user for every Chat API request, a stricter one for sends and presigns, and per IP. */
+  rateLimit: {
+    enabled: boolean;
+    user: { rps: number; burst: number };
+    send: { rps: number; burst: number };
+    ip: { rps: number; burst: number };
   };
   redisUrl?: string;
   cors: { origins: string[] | '*'; methods: string[]; headers: string[] | '*'; credentials: boolean; maxAge: number };
   bodyLimit: number;
+  /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string;
   eventRetentionSecs: number;
 }
 
@@ -118,8 +143,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRETS: contains no secret');
   }
   const jwtEnabled = e.JWT_AUTH_ENABLED === undefined ? undefined : e.JWT_AUTH_ENABLED === 'true' || e.JWT_AUTH_ENABLED === '1';
-  if (jwtEnabled === true && hostSecrets.length === 0) {
-    throw new ConfigError('Invalid configuration:\n  JWT_AUTH_ENABLED: is true, but neither JWT_SECRET nor JWT_SECRETS is set');
+  if (jwtEnabled === true && hostSecrets.length === 0 && !e.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid configuration:\n  JWT_AUTH_ENABLED: is true, but none of JWT_SECRET, JWT_SECRETS or JWT_JWKS_URL is set');
   }
   for (const s of hostSecrets) {
     if (s.length < 16) throw new ConfigError('Invalid configuration:\n  JWT_SECRET(S): every secret must be at least 16 characters long');
@@ -157,7 +182,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       hostSecrets,
       userIdClaim: e.JWT_USER_ID_CLAIM,
       signingKey: e.PARLEY_SIGNING_KEY,
+      signingKeyRotationSecs: e.SIGNING_KEY_ROTATION_SECS,
       tokenMaxTtlSecs: e.TOKEN_MAX_TTL_SECS,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED,
+      user: { rps: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
+      send: { rps: e.RATE_LIMIT_SEND_RPS, burst: e.RATE_LIMIT_SEND_BURST },
+      ip: { rps: e.RATE_LIMIT_IP_RPS, burst: e.RATE_LIMIT_IP_BURST },
     },
     redisUrl: e.REDIS_URL,
     cors: {
@@ -168,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAge: e.CORS_MAX_AGE,
     },
     bodyLimit: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
   };
 }

@@ -60,6 +60,8 @@ export async function joinDialog(svc: Services, actor: Actor, dialogId: string, 
     const access = await accessDialog(tx.trx, actor, dialogId, { lock: true });
     if (!access) throw dialogNotFound();
     if (access.member) throw new AppError('BAD_REQUEST', 'Already a participant');
+    // A profile the host put in the token is authoritative; the client's fields fill only what it lacks.
+    const profile = { ...body, ...(actor.profile ?? {}) };
     await tx.trx
       .insertInto('dialog_participants')
       .values({
@@ -70,15 +72,15 @@ export async function joinDialog(svc: Services, actor: Actor, dialogId: string, 
         notifications_enabled: true,
         last_read_message_id: null,
         read_seq: 0,
-        display_name: body.display_name,
-        company: body.company,
-        email: body.email ?? null,
-        phone: body.phone ?? null,
+        display_name: profile.display_name,
+        company: profile.company ?? '',
+        email: profile.email ?? null,
+        phone: profile.phone ?? null,
         is_archived: false,
         is_pinned: false,
       })
       .execute();
-    await insertSystemMessage(tx, dialogId, { event: 'participant_joined', name: body.display_name, company: body.company });
+    await insertSystemMessage(tx, dialogId, { event: 'participant_joined', name: profile.display_name, company: profile.company ?? '' });
     tx.emit({ type: 'participant.joined', dialog_id: dialogId, user_id: actor.userId, joined_as: 'joined' });
     return { dialog_id: dialogId, status: 'joined' as const };
   });

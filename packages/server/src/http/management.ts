@@ -68,7 +68,8 @@ export const managementRoutes = (svc: Services): FastifyPluginAsync => async (ba
     const max = svc.config.auth.tokenMaxTtlSecs;
     const ttl = req.body.ttl_seconds ?? max;
     if (ttl > max) throw new AppError('INVALID_INPUT', `ttl_seconds must be at most ${max}`);
-    const minted = await svc.tokens.mint({ userId: req.body.user_id, scope: req.body.scope, ttlSeconds: ttl });
+    const { user_id: userId, scope, profile, origins } = req.body;
+    const minted = await svc.tokens.mint({ userId, scope, profile, origins, ttlSeconds: ttl });
     return { data: { token: minted.token, expires_at: timestamp(minted.expiresAt) } };
   });
 };

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { parseScopeHeader } from './scope-header.js';
-import type { TokenService } from './tokens.js';
+import type { TokenProfile, TokenService } from './tokens.js';
 
 export interface Actor {
   userId: string;
@@ -14,6 +14,15 @@ export interface Actor {
   scope?: Scope;
   /** True when the scope came from the token (the header was ignored). */
   scopeFromToken: boolean;
+  /** A host-asserted profile from the token; it wins over what the client sends on join. */
+  profile?: TokenProfile;
+}
+
+/** A token bound to origins may only be used from pages of those origins (requests without Origin are not from a page). */
+export function checkTokenOrigin(origins: string[] | undefined, origin: string | undefined): void {
+  if (origins && origin !== undefined && !origins.includes(origin)) {
+    throw new AppError('FORBIDDEN', 'This token may not be used from this origin');
+  }
 }
 
 /** MTChat's rule: the first raw `user_id` or `sender_id` pair, percent-decoded only (`+` stays `+`). */
@@ -51,8 +60,10 @@ export async function resolveActor(req: FastifyRequest, tokens: TokenService, mo
     if (claimed !== undefined && claimed !== identity.userId) {
       throw new AppError('FORBIDDEN', 'user_id does not match the token');
     }
-    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true };
-    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
+    checkTokenOrigin(identity.origins, req.headers.origin);
+    const profile = identity.profile;
+    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true, profile };
+    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile };
   }
   if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', 'Authorization header required');
   if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');

@@ -1,60 +1,122 @@
 /**
- * @module security/tokens: Parley-minted user tokens (HS256 with a key id) and host-signed JWTs (HS256 secrets).
- * Verification never trusts the token's own `alg`: each key family has a fixed algorithm allow-list.
+ * @module security/tokens: Parley-minted user tokens (HS256, key id from a rotating key ring) and host tokens
+ * (HS256 secrets, or RS256/ES256 from a JWKS). The token's own `alg` never picks the key: the key id and a fixed
+ * algorithm allow-list per key family do, so there is no `none` and no HS/RS confusion.
  */
-import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTPayload } from 'jose';
-import { ScopeInput, type Scope } from '@parley/protocol';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { LIMITS, ScopeInput, TokenProfile, type Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import type { SigningKey } from './secrets.js';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley:chat';
 
+export type { TokenProfile } from '@parley/protocol';
+
 export interface Identity {
   userId: string;
   /** A scope the token carries; when present it overrides X-Scope-Config. */
   scope?: Scope;
+  profile?: TokenProfile;
+  /** Browser origins the token may be used from (the ChatKit domain allow-list). */
+  origins?: string[];
+  /** Epoch seconds. */
   expiresAt?: number;
 }
 
-export interface TokenService {
-  mint(input: { userId: string; scope?: Scope; ttlSeconds: number }): Promise<{ token: string; expiresAt: Date }>;
-  verify(token: string): Promise<Identity>;
+export interface MintInput {
+  userId: string;
+  scope?: Scope;
+  profile?: TokenProfile;
+  origins?: string[];
+  ttlSeconds: number;
 }
 
-export function createTokenService(opts: {
+export interface TokenService {
+  mint(input: MintInput): Promise<{ token: string; expiresAt: Date }>;
+  verify(token: string): Promise<Identity>;
+  /** Replaces the key ring (after a rotation): the first key signs, every key verifies. */
+  setSigningKeys(keys: SigningKey[]): void;
+}
+
+export interface TokenOptions {
   signingKeys: SigningKey[];
   hostSecrets: string[];
   userIdClaim: string;
-}): TokenService {
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+const OwnClaims = z.object({
+  sub: z.string().min(1).max(LIMITS.idChars),
+  scope: ScopeInput.optional(),
+  profile: TokenProfile.optional(),
+  origins: z.array(z.string()).max(50).optional(),
+});
+
+export function createTokenService(opts: TokenOptions): TokenService {
   const enc = new TextEncoder();
-  const own = opts.signingKeys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
+  let own = opts.signingKeys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
   const host = opts.hostSecrets.map((s) => enc.encode(s));
-  const current = own[0]!;
+  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000 }) : undefined;
+  const hostChecks = { ...(opts.issuer ? { issuer: opts.issuer } : {}), ...(opts.audience ? { audience: opts.audience } : {}) };
 
   function invalid(err: unknown): AppError {
+    if (err instanceof AppError) return err;
     if (err instanceof errors.JWTExpired) return new AppError('TOKEN_EXPIRED', 'Token expired');
     return new AppError('UNAUTHORIZED', 'Invalid token');
   }
 
-  async function verifyOwn(token: string, key: Uint8Array): Promise<Identity> {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
-    const scope = payload.scope === undefined ? undefined : ScopeInput.parse(payload.scope);
-    return { userId: String(payload.sub), scope, expiresAt: payload.exp };
-  }
-
   function claimUser(payload: JWTPayload): string {
     const v = payload[opts.userIdClaim];
-    if (typeof v === 'string' && v.length > 0 && v.length <= 255) return v;
+    if (typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idChars) return v;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     throw new AppError('UNAUTHORIZED', 'Invalid token');
   }
 
+  async function verifyOwn(token: string, key: Uint8Array): Promise<Identity> {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
+    const claims = OwnClaims.safeParse(payload);
+    if (!claims.success) throw new AppError('UNAUTHORIZED', 'Invalid token');
+    const { sub, scope, profile, origins } = claims.data;
+    return { userId: sub, scope, profile, origins, expiresAt: payload.exp };
+  }
+
+  async function verifyHost(token: string, alg: string | undefined): Promise<Identity> {
+    if ((alg === 'RS256' || alg === 'ES256') && jwks) {
+      const { payload } = await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'], ...hostChecks });
+      return { userId: claimUser(payload), expiresAt: payload.exp };
+    }
+    if (alg === 'HS256' && host.length > 0) {
+      let last: unknown;
+      for (const key of host) {
+        try {
+          const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], ...hostChecks });
+          return { userId: claimUser(payload), expiresAt: payload.exp };
+        } catch (err) {
+          last = err;
+          // A good signature with bad claims will not get better with another secret.
+          if (!(err instanceof errors.JWSSignatureVerificationFailed)) break;
+        }
+      }
+      throw last;
+    }
+    throw new AppError('UNAUTHORIZED', 'Invalid token');
+  }
+
   return {
-    async mint({ userId, scope, ttlSeconds }) {
+    async mint({ userId, scope, profile, origins, ttlSeconds }) {
+      const current = own[0];
+      if (!current) throw new Error('no signing key');
       const now = Math.floor(Date.now() / 1000);
       const exp = now + ttlSeconds;
-      const jwt = new SignJWT(scope ? { scope } : {})
+      const claims: Record<string, unknown> = {};
+      if (scope) claims.scope = scope;
+      if (profile) claims.profile = profile;
+      if (origins) claims.origins = origins;
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -65,32 +127,22 @@ export function createTokenService(opts: {
     },
 
     async verify(token) {
-      let kid: string | undefined;
+      let header: { kid?: string; alg?: string };
       try {
-        kid = decodeProtectedHeader(token).kid;
+        header = decodeProtectedHeader(token);
       } catch {
         throw new AppError('UNAUTHORIZED', 'Invalid token');
       }
-      const mine = own.find((k) => k.kid === kid);
-      if (mine) {
-        try {
-          return await verifyOwn(token, mine.key);
-        } catch (err) {
-          throw err instanceof AppError ? err : invalid(err);
-        }
+      try {
+        const mine = header.kid === undefined ? undefined : own.find((k) => k.kid === header.kid);
+        return mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
+      } catch (err) {
+        throw invalid(err);
       }
-      let last: unknown = new AppError('UNAUTHORIZED', 'Invalid token');
-      for (const key of host) {
-        try {
-          const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-          return { userId: claimUser(payload), expiresAt: payload.exp };
-        } catch (err) {
-          if (err instanceof AppError) throw err;
-          last = err;
-          if (err instanceof errors.JWTExpired || err instanceof errors.JWTClaimValidationFailed) break;
-        }
-      }
-      throw last instanceof AppError ? last : invalid(last);
+    },
+
+    setSigningKeys(keys) {
+      if (keys.length > 0) own = keys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
     },
   };
 }

@@ -33,7 +33,8 @@ export function freshSchema(): string {
 /** The environment a test server gets for this backend, plus overrides. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const env: Record<string, string | undefined> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' };
+  // Rate limits are on by default in production; tests that exercise them turn them back on.
+  const env: Record<string, string | undefined> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_ENABLED: 'false' };
   if (backend === 'postgres') {
     env.DATABASE_URL = process.env.DATABASE_URL;
     env.DATABASE_SCHEMA = freshSchema();

@@ -1,0 +1,65 @@
+/**
+ * @module http/rate-limit: token buckets per IP (every request), per user (every Chat API request) and a
+ * stricter one per user for sending messages and presigning uploads. Shared across instances through Redis
+ * when REDIS_URL is set (with an in-memory fallback while Redis is unreachable). Over the limit: 429
+ * RATE_LIMIT_EXCEEDED with Retry-After.
+ */
+import type { FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+
+type Bucket = { rps: number; burst: number };
+
+export interface RateLimiter {
+  /** Per-IP bucket: call for every request. */
+  ip(req: FastifyRequest): Promise<void>;
+  /** Per-user bucket: call once the caller is known. */
+  user(userId: string): Promise<void>;
+  /** The stricter per-user bucket for sending and presigning. */
+  send(userId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function limiter(name: string, b: Bucket, redis: Redis | undefined): BurstyRateLimiter {
+  // A steady rate of `rps` per second, plus a burst allowance of `burst` that refills at the same rate.
+  const burstWindow = Math.max(1, Math.ceil(b.burst / b.rps));
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+    redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
+  return new BurstyRateLimiter(make(`parley:rl:${name}`, b.rps, 1), make(`parley:rl:${name}:burst`, b.burst, burstWindow));
+}
+
+async function take(l: BurstyRateLimiter, key: string): Promise<void> {
+  try {
+    await l.consume(key, 1);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) {
+      const retry = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests. Please slow down.', { headers: { 'retry-after': String(retry) } });
+    }
+    // The store failed and so did its fallback: do not turn an outage into a denial of service.
+  }
+}
+
+export function createRateLimiter(config: Config): RateLimiter | undefined {
+  const rl = config.rateLimit;
+  if (!rl.enabled) return undefined;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  redis?.on('error', () => {
+    // Reported through the insurance limiter taking over; ioredis reconnects by itself.
+  });
+  const ip = limiter('ip', rl.ip, redis);
+  const user = limiter('user', rl.user, redis);
+  const send = limiter('send', rl.send, redis);
+  return {
+    ip: (req) => take(ip, req.ip),
+    user: (userId) => take(user, userId),
+    send: (userId) => take(send, userId),
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
