@@ -56,6 +56,8 @@ export async function removeParticipant(svc: Services, dialogId: string, userId:
 
 /** A potential participant (matching scope) joins; the joiner sees every earlier user message as unread. */
 export async function joinDialog(svc: Services, actor: Actor, dialogId: string, body: z.output<typeof JoinBody>) {
+  // Spec §1.4: join requires a scope (MTChat checks the header before looking at the dialog).
+  if (!actor.scope) throw new AppError('BAD_REQUEST', 'X-Scope-Config header required');
   return inTransaction(svc, async (tx) => {
     const access = await accessDialog(tx.trx, actor, dialogId, { lock: true });
     if (!access) throw dialogNotFound();

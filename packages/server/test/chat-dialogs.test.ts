@@ -1,0 +1,630 @@
+/**
+ * Chat API dialog routes over HTTP: the two dialog lists, one dialog, by business object, join and leave,
+ * per-user flags and the participant list, with scope matching exactly as spec §3.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDialog, expectError, person } from './support/fixtures.js';
+import { chatUser, DIALOG_KEYS, idsOf, PARTICIPANT_KEYS, randomUuid, send, unique, type ScopeSpec } from './support/chat.js';
+import { startServer, type TestServer } from './support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const PARTICIPATING_KEYS = [
+  ...DIALOG_KEYS,
+  'participants_count',
+  'i_am_participant',
+  'can_join',
+  'unread_count',
+  'is_archived',
+  'is_pinned',
+  'notifications_enabled',
+  'last_message_at',
+  'last_message',
+  'participants',
+];
+const AVAILABLE_KEYS = [...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'participants'];
+
+describe('GET /dialogs', () => {
+  it('lists the dialogs the user takes part in by default, newest first', async () => {
+    const u = unique('lister');
+    const d1 = await createDialog(server, { participants: [person(u)] });
+    const d2 = await createDialog(server, { participants: [person(u), person(unique('other'))] });
+    await createDialog(server, { participants: [person(unique('else'))] });
+    const api = await chatUser(server, u);
+    const res = await api.get('/api/v1/dialogs');
+    expect(res.status).toBe(200);
+    expect(idsOf(res.body.data)).toEqual([d2.id, d1.id]);
+    expect(idsOf((await api.get('/api/v1/dialogs?type=participating')).body.data)).toEqual([d2.id, d1.id]);
+  });
+
+  it('shows exactly the participating fields, in MTChat order', async () => {
+    const u = unique('shape');
+    const d = await createDialog(server, { title: 'Shape', participants: [person(u, { company: 'Acme' }), person(unique('peer'))] });
+    const api = await chatUser(server, u);
+    const [item] = (await api.get('/api/v1/dialogs')).body.data;
+    expect(Object.keys(item)).toEqual(PARTICIPATING_KEYS);
+    expect(item).toMatchObject({
+      id: d.id,
+      title: 'Shape',
+      object_url: null,
+      created_by: u,
+      participants_count: 2,
+      i_am_participant: true,
+      can_join: false,
+      unread_count: 0,
+      is_archived: false,
+      is_pinned: false,
+      notifications_enabled: true,
+    });
+    // The chat_created system message is the last message: no sender.
+    expect(Object.keys(item.last_message)).toEqual(['id', 'content', 'sent_at', 'message_type']);
+    expect(item.last_message.message_type).toBe('system');
+    expect(item.last_message_at).toBe(item.last_message.sent_at);
+    const byId = Object.fromEntries(item.participants.map((p: any) => [p.user_id, p]));
+    expect(byId[u]).toEqual({ user_id: u, display_name: u.toUpperCase(), company: 'Acme' });
+    const peer = item.participants.find((p: any) => p.user_id !== u);
+    expect(Object.keys(peer)).toEqual(['user_id', 'display_name']);
+  });
+
+  it('omits last_message and last_message_at for a dialog without messages', async () => {
+    const u = unique('quiet');
+    const d = await createDialog(server);
+    expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(u))).status).toBe(201);
+    const [item] = (await (await chatUser(server, u)).get('/api/v1/dialogs')).body.data;
+    expect(item.id).toBe(d.id);
+    expect(item).not.toHaveProperty('last_message');
+    expect(item).not.toHaveProperty('last_message_at');
+  });
+
+  it('rejects an unknown type and an available list without a scope header', async () => {
+    const api = await chatUser(server, unique('typo'));
+    const bad = await api.get('/api/v1/dialogs?type=everything');
+    expectError(bad, 400, 'BAD_REQUEST');
+    expect(bad.body.error.message).toBe('Invalid type parameter');
+    const noHeader = await api.get('/api/v1/dialogs?type=available');
+    expectError(noHeader, 400, 'BAD_REQUEST');
+    expect(noHeader.body.error.message).toBe('X-Scope-Config header required for available dialogs');
+  });
+
+  it('lists available dialogs with the potential-participant shape, never the user’s own or unscoped ones', async () => {
+    const tenant = unique('tenant');
+    const u = unique('seeker');
+    const open = await createDialog(server, { participants: [person(unique('m'))], access_scopes: [{ scope_level0: [tenant] }] });
+    const mine = await createDialog(server, { participants: [person(u)], access_scopes: [{ scope_level0: [tenant] }] });
+    const unscoped = await createDialog(server, { participants: [person(unique('m'))] });
+    const foreign = await createDialog(server, { access_scopes: [{ scope_level0: [unique('tenant')] }] });
+    const api = await chatUser(server, u, { scope_level0: [tenant] });
+    const res = await api.get('/api/v1/dialogs?type=available');
+    expect(res.status).toBe(200);
+    const ids = idsOf(res.body.data);
+    expect(ids).toContain(open.id);
+    for (const hidden of [mine.id, unscoped.id, foreign.id]) expect(ids).not.toContain(hidden);
+    const item = res.body.data.find((d: any) => d.id === open.id);
+    expect(Object.keys(item)).toEqual(AVAILABLE_KEYS);
+    expect(item).toMatchObject({ participants_count: 1, i_am_participant: false, can_join: true });
+    // archived does not filter the available list.
+    expect(idsOf((await api.get('/api/v1/dialogs?type=available&archived=true')).body.data)).toContain(open.id);
+  });
+
+  it('filters on the user’s own archived flag', async () => {
+    const u = unique('arch');
+    const a = await createDialog(server, { participants: [person(u)] });
+    const b = await createDialog(server, { participants: [person(u)] });
+    const api = await chatUser(server, u);
+    expect((await api.post(`/api/v1/dialogs/${a.id}/archive`)).status).toBe(200);
+    expect(idsOf((await api.get('/api/v1/dialogs?archived=true')).body.data)).toEqual([a.id]);
+    expect(idsOf((await api.get('/api/v1/dialogs?archived=false')).body.data)).toEqual([b.id]);
+    expect(idsOf((await api.get('/api/v1/dialogs')).body.data)).toEqual([b.id, a.id]);
+    expectError(await api.get('/api/v1/dialogs?archived=yes'), 400, 'INVALID_INPUT');
+  });
+
+  it('searches titles and participant companies, case-insensitively, with % and _ taken literally', async () => {
+    const u = unique('searcher');
+    const freight = await createDialog(server, { title: 'Alpha Freight', participants: [person(u)] });
+    const company = await createDialog(server, { title: 'Plain', participants: [person(u), person(unique('c'), { company: 'Northwind Logistics' })] });
+    const percent = await createDialog(server, { title: 'Done 100% today', participants: [person(u)] });
+    const noPercent = await createDialog(server, { title: 'Done 100 today', participants: [person(u)] });
+    const underscore = await createDialog(server, { title: 'file_name', participants: [person(u)] });
+    const lookalike = await createDialog(server, { title: 'fileXname', participants: [person(u)] });
+    const untitled = await createDialog(server, { participants: [person(u)] });
+    const api = await chatUser(server, u);
+    const search = async (term: string) => idsOf((await api.get(`/api/v1/dialogs?search=${encodeURIComponent(term)}`)).body.data);
+    expect(await search('alpha')).toEqual([freight.id]);
+    expect(await search('FREIGHT')).toEqual([freight.id]);
+    expect(await search('northWIND')).toEqual([company.id]);
+    expect(await search('100%')).toEqual([percent.id]);
+    expect(await search('%')).toEqual([percent.id]);
+    expect(await search('file_')).toEqual([underscore.id]);
+    expect(await search('no such thing')).toEqual([]);
+    const all = await search('');
+    expect(all).toEqual(expect.arrayContaining([freight.id, company.id, percent.id, noPercent.id, underscore.id, lookalike.id]));
+    // Message content is never searched.
+    await send(api, untitled.id, 'Alpha inside a message');
+    expect(await search('inside a message')).toEqual([]);
+  });
+
+  it('pages with limit and offset', async () => {
+    const u = unique('pager');
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await createDialog(server, { participants: [person(u)] })).id);
+    const newestFirst = [...created].reverse();
+    const api = await chatUser(server, u);
+    const page = async (q: string) => idsOf((await api.get(`/api/v1/dialogs?${q}`)).body.data);
+    expect(await page('limit=2')).toEqual(newestFirst.slice(0, 2));
+    expect(await page('limit=2&offset=2')).toEqual(newestFirst.slice(2, 4));
+    expect(await page('limit=2&offset=4')).toEqual(newestFirst.slice(4));
+    expect(await page('offset=5')).toEqual([]);
+    expect(await page('limit=0')).toEqual([]);
+    expectError(await api.get('/api/v1/dialogs?limit=-1'), 400, 'INVALID_INPUT');
+    expectError(await api.get('/api/v1/dialogs?limit=abc'), 400, 'INVALID_INPUT');
+  });
+
+  it('hides a participant’s dialogs of other tenants when a scope header is sent (scenario 2)', async () => {
+    const u = unique('multi');
+    const [ta, tb] = [unique('ta'), unique('tb')];
+    const da = await createDialog(server, { participants: [person(u)], access_scopes: [{ scope_level0: [ta] }] });
+    const db = await createDialog(server, { participants: [person(u)], access_scopes: [{ scope_level0: [tb] }] });
+    const dn = await createDialog(server, { participants: [person(u)] });
+    const plain = await chatUser(server, u);
+    expect(idsOf((await plain.withScope({ scope_level0: [ta] }).get('/api/v1/dialogs')).body.data)).toEqual([dn.id, da.id]);
+    expect(idsOf((await plain.withScope({ scope_level0: [tb] }).get('/api/v1/dialogs')).body.data)).toEqual([dn.id, db.id]);
+    expect(idsOf((await plain.get('/api/v1/dialogs')).body.data)).toEqual([dn.id, db.id, da.id]);
+  });
+
+  it('answers 400 BAD_REQUEST for a malformed X-Scope-Config', async () => {
+    const api = await chatUser(server, unique('malformed'));
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    for (const header of ['%%%not-base64', 'abc', b64('not json'), b64('{"scope_level0":[1]}'), b64('{"scope_level0":null}'), b64('{"scope_level1":"x"}')]) {
+      const res = await api.with({ 'x-scope-config': header }).get('/api/v1/dialogs');
+      expectError(res, 400, 'BAD_REQUEST');
+      expect(res.body.error.message).toMatch(/^Invalid X-Scope-Config/);
+    }
+  });
+});
+
+describe('scope matching (spec §3.1)', () => {
+  // Each case: the dialog's scope rows, the caller's header, whether the caller may discover the dialog.
+  // `T` stands for a value unique to the case, so cases never see each other's dialogs.
+  const cases: Array<[string, ScopeSpec[], ScopeSpec, boolean]> = [
+    ['same level-0 value', [{ scope_level0: ['T'] }], { scope_level0: ['T'] }, true],
+    ['different level-0 value', [{ scope_level0: ['T'] }], { scope_level0: ['T-other'] }, false],
+    ['levels are AND-ed: level 1 differs', [{ scope_level0: ['T'], scope_level1: ['x'] }], { scope_level0: ['T'], scope_level1: ['y'] }, false],
+    ['a level matches on any shared value', [{ scope_level0: ['T', 'T-b'], scope_level1: ['x'] }], { scope_level0: ['T-b', 'T-c'], scope_level1: ['y', 'x'] }, true],
+    ['rows are OR-ed', [{ scope_level0: ['T'], scope_level1: ['x'] }, { scope_level0: ['T-second'] }], { scope_level0: ['T-second'], scope_level1: ['z'] }, true],
+    ['an empty row level is a wildcard', [{ scope_level0: ['T'], scope_level1: [] }], { scope_level0: ['T'], scope_level1: ['anything'] }, true],
+    ['an empty caller level matches only empty row levels', [{ scope_level0: ['T'], scope_level1: ['x'] }], { scope_level0: ['T'] }, false],
+    ['level 2 alone, with levels 0 and 1 as wildcards', [{ scope_level2: ['T'] }], { scope_level0: ['whatever'], scope_level2: ['T'] }, true],
+    ['all three levels checked', [{ scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['c'] }], { scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['d'] }, false],
+    ['tenant_uid is level 0 in the header', [{ scope_level0: ['T'] }], { tenant_uid: 'T' }, true],
+    ['tenant_uid is level 0 in management scopes', [{ tenant_uid: 'T' } as ScopeSpec], { scope_level0: ['T'] }, true],
+    ['tenant_uid of another tenant', [{ scope_level0: ['T'] }], { tenant_uid: 'T-other' }, false],
+    ['a dialog without scope rows is never discoverable', [], { scope_level0: ['T'] }, false],
+  ];
+
+  for (const [name, rows, header, visible] of cases) {
+    it(`${name} -> ${visible ? 'visible' : 'hidden'}`, async () => {
+      const t = unique('scope');
+      const sub = <T>(v: T): T => JSON.parse(JSON.stringify(v).replaceAll('"T', `"${t}`));
+      const title = unique('Scoped');
+      const d = await createDialog(server, { title, participants: [person(unique('member'))], access_scopes: sub(rows) as any });
+      const api = await chatUser(server, unique('caller'), sub(header));
+      const available = idsOf((await api.get(`/api/v1/dialogs?type=available&search=${title}`)).body.data);
+      const one = await api.get(`/api/v1/dialogs/${d.id}`);
+      const byObject = (await api.get(`/api/v1/dialogs/by-object/order/${d.object_id}`)).body.data;
+      if (visible) {
+        expect(available).toEqual([d.id]);
+        expect(one.status).toBe(200);
+        expect(one.body.data).toMatchObject({ id: d.id, i_am_participant: false, can_join: true });
+        expect(byObject?.id).toBe(d.id);
+      } else {
+        expect(available).toEqual([]);
+        expectError(one, 404, 'DIALOG_NOT_FOUND');
+        expect(byObject).toBeNull();
+      }
+    });
+  }
+
+  it('a row with every level empty matches any caller that sends a header, even {}', async () => {
+    const title = unique('Wildcard');
+    const d = await createDialog(server, { title, access_scopes: [{}] });
+    const withEmpty = await chatUser(server, unique('empty'), {});
+    expect(idsOf((await withEmpty.get(`/api/v1/dialogs?type=available&search=${title}`)).body.data)).toEqual([d.id]);
+    const without = await chatUser(server, unique('none'));
+    expectError(await without.get(`/api/v1/dialogs/${d.id}`), 404, 'DIALOG_NOT_FOUND');
+  });
+
+  it('a scope carried in the token overrides the header', async () => {
+    const t = unique('tok');
+    const d = await createDialog(server, { access_scopes: [{ scope_level0: [t] }] });
+    const api = await server.user(unique('carrier'), { scope_level0: [t] });
+    expect((await api.withScope({ scope_level0: ['someone-else'] }).get(`/api/v1/dialogs/${d.id}`)).status).toBe(200);
+  });
+});
+
+describe('GET /dialogs/{id}', () => {
+  it('shows a participant the dialog with participants, and no per-user fields', async () => {
+    const u = unique('viewer');
+    const d = await createDialog(server, { participants: [person(u), person(unique('peer'))], meta: { k: 1 } });
+    const res = await (await chatUser(server, u)).get(`/api/v1/dialogs/${d.id}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'meta', 'participants_count', 'i_am_participant', 'can_join', 'participants']);
+    expect(res.body.data).toMatchObject({ id: d.id, meta: { k: 1 }, participants_count: 2, i_am_participant: true, can_join: false });
+  });
+
+  it('shows a potential participant the dialog without participants', async () => {
+    const t = unique('t');
+    const d = await createDialog(server, { participants: [person(unique('peer'))], access_scopes: [{ scope_level0: [t] }] });
+    const res = await (await chatUser(server, unique('potential'), { scope_level0: [t] })).get(`/api/v1/dialogs/${d.id}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'i_am_participant', 'can_join']);
+    expect(res.body.data).toMatchObject({ i_am_participant: false, can_join: true });
+  });
+
+  it('answers a stranger exactly as for a dialog that does not exist', async () => {
+    const t = unique('t');
+    const d = await createDialog(server, { participants: [person(unique('peer'))], access_scopes: [{ scope_level0: [t] }] });
+    for (const api of [await chatUser(server, unique('stranger')), await chatUser(server, unique('stranger'), { scope_level0: ['elsewhere'] })]) {
+      const existing = await api.get(`/api/v1/dialogs/${d.id}`);
+      const missing = await api.get(`/api/v1/dialogs/${randomUuid()}`);
+      expectError(existing, 404, 'DIALOG_NOT_FOUND');
+      expect(existing.text).toBe(missing.text);
+    }
+    expectError(await (await chatUser(server, unique('x'))).get('/api/v1/dialogs/not-a-uuid'), 400, 'INVALID_INPUT');
+  });
+});
+
+describe('by object', () => {
+  it('gives a participant the dialog, with the last message and no per-user flags (scenario 6)', async () => {
+    const u = unique('owner');
+    const d = await createDialog(server, { participants: [person(u)], access_scopes: [{ scope_level0: [unique('t')] }] });
+    const api = await chatUser(server, u);
+    const msg = await send(api, d.id, 'hello world');
+    const res = await api.get(`/api/v1/dialogs/by-object/order/${d.object_id}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'last_message', 'participants']);
+    expect(res.body.data).toMatchObject({ id: d.id, i_am_participant: true, can_join: false });
+    expect(res.body.data.last_message).toEqual({ id: msg.id, content: 'hello world', sender_id: u, sender_name: u.toUpperCase(), sent_at: msg.sent_at, message_type: 'user' });
+  });
+
+  it('gives a potential participant the dialog without the last message (scenario 7)', async () => {
+    const t = unique('t');
+    const member = unique('member');
+    const d = await createDialog(server, { participants: [person(member)], access_scopes: [{ scope_level0: [t] }] });
+    const res = await (await chatUser(server, unique('potential'), { scope_level0: [t] })).get(`/api/v1/dialogs/by-object/order/${d.object_id}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'participants']);
+    expect(res.body.data).toMatchObject({ i_am_participant: false, can_join: true, participants_count: 1 });
+    expect(res.body.data.participants.map((p: any) => p.user_id)).toEqual([member]);
+  });
+
+  it('answers data:null for a non-matching scope, for no header, and for an unknown object (scenario 8)', async () => {
+    const t = unique('t');
+    const d = await createDialog(server, { participants: [person(unique('m'))], access_scopes: [{ scope_level0: [t] }] });
+    const other = await chatUser(server, unique('other'), { scope_level0: ['nope'] });
+    for (const res of [
+      await other.get(`/api/v1/dialogs/by-object/order/${d.object_id}`),
+      await (await chatUser(server, unique('bare'))).get(`/api/v1/dialogs/by-object/order/${d.object_id}`),
+      await other.get(`/api/v1/dialogs/by-object/order/${unique('never')}`),
+    ]) {
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('{"data":null}');
+    }
+  });
+
+  it('returns the caller’s own accessible dialog, not simply the newest (scenario 9)', async () => {
+    const objectId = unique('shared-object');
+    const [ta, tb] = [unique('ta'), unique('tb')];
+    const older = await createDialog(server, { object_id: objectId, access_scopes: [{ scope_level0: [tb] }] });
+    const newer = await createDialog(server, { object_id: objectId, access_scopes: [{ scope_level0: [ta] }] });
+    const path = `/api/v1/dialogs/by-object/order/${objectId}`;
+    const b = (await (await chatUser(server, unique('b'), { scope_level0: [tb] })).get(path)).body.data;
+    expect(b).toMatchObject({ id: older.id, can_join: true });
+    expect((await (await chatUser(server, unique('a'), { scope_level0: [ta] })).get(path)).body.data.id).toBe(newer.id);
+    expect((await (await chatUser(server, unique('u'), { scope_level0: [unique('unknown')] })).get(path)).body.data).toBeNull();
+  });
+
+  it('prefers the newest dialog among several accessible ones, and isolates tenants for participants', async () => {
+    const u = unique('both');
+    const objectId = unique('obj');
+    const [ta, tb] = [unique('ta'), unique('tb')];
+    const first = await createDialog(server, { object_id: objectId, participants: [person(u)], access_scopes: [{ scope_level0: [ta] }] });
+    const second = await createDialog(server, { object_id: objectId, participants: [person(u)], access_scopes: [{ scope_level0: [tb] }] });
+    const api = await chatUser(server, u);
+    const path = `/api/v1/dialogs/by-object/order/${objectId}`;
+    expect((await api.get(path)).body.data.id).toBe(second.id);
+    expect((await api.withScope({ scope_level0: [ta] }).get(path)).body.data.id).toBe(first.id);
+    expect((await api.withScope({ scope_level0: ['neither'] }).get(path)).body.data).toBeNull();
+  });
+});
+
+describe('by object, list', () => {
+  async function objectWithThree() {
+    const u = unique('lister');
+    const t = unique('t');
+    const objectId = unique('obj');
+    const scopes = [{ scope_level0: [t] }];
+    const member = await createDialog(server, { object_id: objectId, title: 'Test Dialog', participants: [person(u)], access_scopes: scopes });
+    const archived = await createDialog(server, { object_id: objectId, title: 'Archived one', participants: [person(u)], access_scopes: scopes });
+    const joinable = await createDialog(server, { object_id: objectId, title: 'Open', participants: [person(unique('m'))], access_scopes: scopes });
+    const foreign = await createDialog(server, { object_id: objectId, participants: [person(unique('m'))], access_scopes: [{ scope_level0: ['x'] }] });
+    const api = await chatUser(server, u, { scope_level0: [t] });
+    expect((await api.post(`/api/v1/dialogs/${archived.id}/archive`)).status).toBe(200);
+    const list = async (q = '') => (await api.get(`/api/v1/dialogs/by-object/order/${objectId}/list${q}`)).body.data;
+    return { u, api, member, archived, joinable, foreign, list };
+  }
+
+  it('returns member and joinable dialogs, flat and newest first (scenario 10)', async () => {
+    const { member, archived, joinable, list } = await objectWithThree();
+    const items = await list();
+    expect(idsOf(items)).toEqual([joinable.id, archived.id, member.id]);
+    const m = items.find((d: any) => d.id === member.id);
+    const j = items.find((d: any) => d.id === joinable.id);
+    expect(m).toMatchObject({ i_am_participant: true, can_join: false, unread_count: 0, is_archived: false, is_pinned: false, notifications_enabled: true });
+    expect(j).toMatchObject({ i_am_participant: false, can_join: true });
+    for (const key of ['unread_count', 'is_archived', 'is_pinned', 'notifications_enabled', 'last_message']) expect(j).not.toHaveProperty(key);
+    expect(Object.keys(j)).toEqual(AVAILABLE_KEYS);
+  });
+
+  it('filters archived in the member branch only (scenario 11)', async () => {
+    const { member, archived, joinable, list } = await objectWithThree();
+    expect(idsOf(await list('?archived=true'))).toEqual([joinable.id, archived.id]);
+    expect(idsOf(await list('?archived=false'))).toEqual([joinable.id, member.id]);
+    expect(idsOf(await list('?type=available&archived=true'))).toEqual([joinable.id]);
+  });
+
+  it('filters by type (scenario 12)', async () => {
+    const { api, member, archived, joinable, list, foreign } = await objectWithThree();
+    expect(idsOf(await list('?type=participating'))).toEqual([archived.id, member.id]);
+    expect(idsOf(await list('?type=available'))).toEqual([joinable.id]);
+    const bad = await api.get(`/api/v1/dialogs/by-object/order/${foreign.object_id}/list?type=bogus`);
+    expectError(bad, 400, 'BAD_REQUEST');
+    expect(bad.body.error.message).toBe('Invalid type parameter');
+  });
+
+  it('shows members the last message and everyone the participants (scenarios 13 and 14)', async () => {
+    const { u, api, member, joinable, list } = await objectWithThree();
+    const msg = await send(api, member.id, 'hello world');
+    const mine = (await list()).find((d: any) => d.id === member.id);
+    expect(mine.last_message).toMatchObject({ id: msg.id, content: 'hello world', message_type: 'user', sender_id: u });
+    expect(mine.participants.map((p: any) => p.user_id)).toContain(u);
+    const open = (await list()).find((d: any) => d.id === joinable.id);
+    expect(open).not.toHaveProperty('last_message');
+    expect(open.participants).toHaveLength(1);
+  });
+
+  it('searches (scenario 16)', async () => {
+    const { member, list } = await objectWithThree();
+    expect(idsOf(await list('?search=test'))).toEqual([member.id]);
+    expect(idsOf(await list('?search=zzzz-nothing'))).toEqual([]);
+  });
+
+  it('shows nothing to a stranger', async () => {
+    const { foreign } = await objectWithThree();
+    const res = await (await chatUser(server, unique('s'))).get(`/api/v1/dialogs/by-object/order/${foreign.object_id}/list`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([]);
+  });
+
+  it('lists the participating dialogs with last message and participants (scenario 15)', async () => {
+    const u = unique('pinger');
+    const d = await createDialog(server, { participants: [person(u)] });
+    const api = await chatUser(server, u);
+    await send(api, d.id, 'ping');
+    const [item] = (await api.get('/api/v1/dialogs')).body.data;
+    expect(item.last_message.content).toBe('ping');
+    expect(item.participants.map((p: any) => p.user_id)).toContain(u);
+  });
+});
+
+describe('join', () => {
+  async function joinable() {
+    const t = unique('t');
+    const member = unique('member');
+    const d = await createDialog(server, { participants: [person(member)], access_scopes: [{ scope_level0: [t] }] });
+    return { d, t, member, memberApi: await chatUser(server, member) };
+  }
+  const profile = { display_name: 'Zed', company: 'Acme', email: 'zed@example.com', phone: '+1 555' };
+
+  it('joins with a matching scope: bare status body, system message, then listed (scenario 17)', async () => {
+    const { d, t, memberApi } = await joinable();
+    const u = unique('joiner');
+    const api = await chatUser(server, u, { scope_level0: [t] });
+    const res = await api.post(`/api/v1/dialogs/${d.id}/join`, profile);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(`{"dialog_id":"${d.id}","status":"joined"}`);
+    expect(idsOf((await api.get('/api/v1/dialogs')).body.data)).toContain(d.id);
+    const page = (await memberApi.get(`/api/v1/dialogs/${d.id}/messages`)).body.data.messages;
+    const last = page.at(-1);
+    expect(last).toMatchObject({ sender_id: null, message_type: 'system' });
+    expect(last.content).toBe('{"company":"Acme","event":"participant_joined","name":"Zed"}');
+    const me = (await memberApi.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.find((p: any) => p.user_id === u);
+    expect(me).toMatchObject({ joined_as: 'joined', display_name: 'Zed', company: 'Acme', email: 'zed@example.com', phone: '+1 555' });
+  });
+
+  it('accepts an empty company and keeps it in the system message', async () => {
+    const { d, t, memberApi } = await joinable();
+    const api = await chatUser(server, unique('nocompany'), { scope_level0: [t] });
+    expect((await api.post(`/api/v1/dialogs/${d.id}/join`, { display_name: 'Nobody', company: '' })).status).toBe(200);
+    const last = (await memberApi.get(`/api/v1/dialogs/${d.id}/messages`)).body.data.messages.at(-1);
+    expect(last.content).toBe('{"company":"","event":"participant_joined","name":"Nobody"}');
+  });
+
+  it('refuses a second join with 400 BAD_REQUEST (scenario 19)', async () => {
+    const { d, t } = await joinable();
+    const api = await chatUser(server, unique('twice'), { scope_level0: [t] });
+    expect((await api.post(`/api/v1/dialogs/${d.id}/join`, profile)).status).toBe(200);
+    const again = await api.post(`/api/v1/dialogs/${d.id}/join`, profile);
+    expectError(again, 400, 'BAD_REQUEST');
+    expect(again.body.error.message).toBe('Already a participant');
+  });
+
+  it('answers a stranger as for a missing dialog (scenario 18, tightened from 403)', async () => {
+    const { d } = await joinable();
+    const api = await chatUser(server, unique('intruder'), { scope_level0: ['another-tenant'] });
+    const existing = await api.post(`/api/v1/dialogs/${d.id}/join`, profile);
+    expectError(existing, 404, 'DIALOG_NOT_FOUND');
+    expect(existing.text).toBe((await api.post(`/api/v1/dialogs/${randomUuid()}/join`, profile)).text);
+  });
+
+  it('requires the scope header', async () => {
+    const { d } = await joinable();
+    const res = await (await chatUser(server, unique('headless'))).post(`/api/v1/dialogs/${d.id}/join`, profile);
+    expectError(res, 400, 'BAD_REQUEST');
+    expect(res.body.error.message).toBe('X-Scope-Config header required');
+  });
+
+  it('validates the profile with 400 INVALID_INPUT, counting bytes, and joins nobody', async () => {
+    const { d, t, memberApi } = await joinable();
+    const u = unique('invalid');
+    const api = await chatUser(server, u, { scope_level0: [t] });
+    const bad = [
+      { display_name: '   ', company: 'x' },
+      { display_name: 'é'.repeat(101), company: 'x' },
+      { display_name: 'ok', company: 'é'.repeat(101) },
+      { display_name: 'ok', company: 'x', email: 'e'.repeat(255) },
+      { display_name: 'ok', company: 'x', phone: '1'.repeat(51) },
+      { display_name: 'ok' },
+      { company: 'x' },
+    ];
+    for (const body of bad) expectError(await api.post(`/api/v1/dialogs/${d.id}/join`, body), 400, 'INVALID_INPUT');
+    const ids = (await memberApi.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.map((p: any) => p.user_id);
+    expect(ids).not.toContain(u);
+    // At the limits exactly: accepted.
+    const limits = { display_name: 'é'.repeat(100), company: 'é'.repeat(100), email: 'e'.repeat(254), phone: '1'.repeat(50) };
+    expect((await api.post(`/api/v1/dialogs/${d.id}/join`, limits)).status).toBe(200);
+  });
+});
+
+describe('leave', () => {
+  it('leaves: bare status, a participant_left system message, then no longer listed (scenario 20)', async () => {
+    const [u, peer] = [unique('leaver'), unique('stayer')];
+    const d = await createDialog(server, { participants: [person(u), person(peer)] });
+    const api = await chatUser(server, u);
+    const res = await api.post(`/api/v1/dialogs/${d.id}/leave`);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('{"status":"left"}');
+    expect(idsOf((await api.get('/api/v1/dialogs')).body.data)).not.toContain(d.id);
+    const peerApi = await chatUser(server, peer);
+    const last = (await peerApi.get(`/api/v1/dialogs/${d.id}/messages`)).body.data.messages.at(-1);
+    expect(last).toMatchObject({ message_type: 'system', sender_id: null, content: `{"event":"participant_left","name":"${u.toUpperCase()}"}` });
+    expect((await peerApi.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.map((p: any) => p.user_id)).toEqual([peer]);
+    // Having left, the user is a stranger: leaving again looks like a missing dialog.
+    expectError(await api.post(`/api/v1/dialogs/${d.id}/leave`), 404, 'DIALOG_NOT_FOUND');
+  });
+
+  it('refuses a non-participant: 403 for a potential participant, 404 for a stranger', async () => {
+    const t = unique('t');
+    const member = unique('m');
+    const d = await createDialog(server, { participants: [person(member)], access_scopes: [{ scope_level0: [t] }] });
+    expectError(await (await chatUser(server, unique('p'), { scope_level0: [t] })).post(`/api/v1/dialogs/${d.id}/leave`), 403, 'NOT_PARTICIPANT');
+    const stranger = await chatUser(server, unique('s'));
+    const res = await stranger.post(`/api/v1/dialogs/${d.id}/leave`);
+    expectError(res, 404, 'DIALOG_NOT_FOUND');
+    expect(res.text).toBe((await stranger.post(`/api/v1/dialogs/${randomUuid()}/leave`)).text);
+    const page = (await (await chatUser(server, member)).get(`/api/v1/dialogs/${d.id}/messages`)).body.data.messages;
+    expect(page.map((m: any) => m.content).join()).not.toContain('participant_left');
+  });
+});
+
+describe('archive, pin, notifications', () => {
+  const cases: Array<[string, unknown, string, string, unknown]> = [
+    ['archive', undefined, '{"status":"archived"}', 'is_archived', true],
+    ['unarchive', undefined, '{"status":"unarchived"}', 'is_archived', false],
+    ['pin', undefined, '{"status":"pinned"}', 'is_pinned', true],
+    ['unpin', undefined, '{"status":"unpinned"}', 'is_pinned', false],
+    ['notifications', { enabled: false }, '{"status":"disabled"}', 'notifications_enabled', false],
+    ['notifications', { enabled: true }, '{"status":"enabled"}', 'notifications_enabled', true],
+  ];
+
+  it('set the caller’s own flags: bare status bodies, idempotent, visible in the list', async () => {
+    const [u, peer] = [unique('flagger'), unique('peer')];
+    const d = await createDialog(server, { participants: [person(u), person(peer)] });
+    const api = await chatUser(server, u);
+    const peerApi = await chatUser(server, peer);
+    for (const [verb, body, text, field, value] of cases) {
+      for (let i = 0; i < 2; i++) {
+        const res = await api.post(`/api/v1/dialogs/${d.id}/${verb}`, body);
+        expect(res.status, `${verb} ${JSON.stringify(body)}`).toBe(200);
+        expect(res.text).toBe(text);
+      }
+      const [item] = (await api.get('/api/v1/dialogs')).body.data;
+      expect(item[field], `${verb} -> ${field}`).toBe(value);
+      // Only the caller's flag changes.
+      const [peerItem] = (await peerApi.get('/api/v1/dialogs')).body.data;
+      expect(peerItem[field]).toBe(field === 'notifications_enabled' ? true : false);
+      const row = (await api.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.find((p: any) => p.user_id === u);
+      expect(row[field]).toBe(value);
+    }
+  });
+
+  it('answer 403 NOT_PARTICIPANT to everyone else, including for a missing dialog', async () => {
+    const t = unique('t');
+    const d = await createDialog(server, { participants: [person(unique('m'))], access_scopes: [{ scope_level0: [t] }] });
+    const potential = await chatUser(server, unique('p'), { scope_level0: [t] });
+    const stranger = await chatUser(server, unique('s'));
+    for (const [verb, body] of cases.map(([v, b]) => [v, b] as const)) {
+      for (const [api, id] of [[potential, d.id], [stranger, d.id], [stranger, randomUuid()]] as const) {
+        expectError(await api.post(`/api/v1/dialogs/${id}/${verb}`, body), 403, 'NOT_PARTICIPANT');
+      }
+    }
+  });
+
+  it('validates the notifications body', async () => {
+    const u = unique('n');
+    const d = await createDialog(server, { participants: [person(u)] });
+    const api = await chatUser(server, u);
+    expectError(await api.post(`/api/v1/dialogs/${d.id}/notifications`, { enabled: 'no' }), 400, 'INVALID_INPUT');
+    expectError(await api.post(`/api/v1/dialogs/${d.id}/notifications`, {}), 400, 'INVALID_INPUT');
+  });
+});
+
+describe('participants', () => {
+  it('lists participants in join order, with is_online, contacts for members', async () => {
+    const t = unique('t');
+    const [a, b, c, joiner] = [unique('a'), unique('b'), unique('c'), unique('j')];
+    const d = await createDialog(server, {
+      participants: [person(a, { email: 'a@x.io', phone: '1' }), person(b, { company: 'Beta' })],
+      access_scopes: [{ scope_level0: [t] }],
+    });
+    expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(c, { email: 'c@x.io' }))).status).toBe(201);
+    expect((await (await chatUser(server, joiner, { scope_level0: [t] })).post(`/api/v1/dialogs/${d.id}/join`, { display_name: 'J', company: 'Jco', phone: '9' })).status).toBe(200);
+    const res = await (await chatUser(server, a)).get(`/api/v1/dialogs/${d.id}/participants`);
+    expect(res.status).toBe(200);
+    const rows = res.body.data;
+    const first2 = [a, b].sort();
+    expect(rows.map((p: any) => p.user_id)).toEqual([...first2, c, joiner]);
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(PARTICIPANT_KEYS);
+      expect(typeof row.is_online).toBe('boolean');
+      expect(row.dialog_id).toBe(d.id);
+    }
+    const byId = Object.fromEntries(rows.map((p: any) => [p.user_id, p]));
+    expect(byId[a]).toMatchObject({ joined_as: 'participant', email: 'a@x.io', phone: '1', company: null });
+    expect(byId[c]).toMatchObject({ joined_as: 'participant', email: 'c@x.io' });
+    expect(byId[joiner]).toMatchObject({ joined_as: 'joined', display_name: 'J', company: 'Jco', phone: '9' });
+    const joinedAt = rows.map((p: any) => Date.parse(p.joined_at));
+    expect([...joinedAt].sort((x, y) => x - y)).toEqual(joinedAt);
+  });
+
+  it('hides email and phone from a potential participant, and refuses a stranger with 403', async () => {
+    const t = unique('t');
+    const a = unique('a');
+    const d = await createDialog(server, { participants: [person(a, { email: 'a@x.io', phone: '1', company: 'Acme' })], access_scopes: [{ scope_level0: [t] }] });
+    const res = await (await chatUser(server, unique('p'), { scope_level0: [t] })).get(`/api/v1/dialogs/${d.id}/participants`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(1);
+    expect(Object.keys(res.body.data[0])).toEqual(PARTICIPANT_KEYS);
+    expect(res.body.data[0]).toMatchObject({ user_id: a, display_name: a.toUpperCase(), company: 'Acme', email: null, phone: null });
+    for (const stranger of [await chatUser(server, unique('s')), await chatUser(server, unique('s'), { scope_level0: ['other'] })]) {
+      const existing = await stranger.get(`/api/v1/dialogs/${d.id}/participants`);
+      expectError(existing, 403, 'FORBIDDEN');
+      expect(existing.text).toBe((await stranger.get(`/api/v1/dialogs/${randomUuid()}/participants`)).text);
+    }
+  });
+});
