@@ -15,6 +15,7 @@ import { chatMessageRoutes } from './http/chat-messages.js';
 import { actorGuard } from './http/auth.js';
 import { registerErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { registerRouting } from './http/routing.js';
@@ -37,7 +38,7 @@ const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'r
 
 export async function buildApp(config: Config, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT },
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer } },
     bodyLimit: config.bodyLimit,
     // fastify also takes a hop count here, which its types omit.
     trustProxy: config.trustProxy as boolean | string,
