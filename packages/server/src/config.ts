@@ -1,5 +1,7 @@
 /** @module config: every setting Parley reads, parsed once from the environment, with a clear error per bad variable. */
 import { z } from 'zod';
+import { Cron } from 'croner';
+import { parseWebhookEvents, type WebhookEventName } from './events/webhooks/catalog.js';
 
 const bool = (def: boolean) =>
   z
@@ -74,6 +76,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_RPS: int(100, 1, 1_000_000),
   RATE_LIMIT_IP_BURST: int(500, 1, 10_000_000),
   REDIS_URL: url(/^rediss?:$/),
+  REDIS_PREFIX: text.default('parley').refine((v) => /^[A-Za-z0-9_.:-]{1,64}$/.test(v), { message: 'must be 1-64 letters, digits or _.:-' }),
   CORS_ALLOWED_ORIGINS: text.default('*'),
   CORS_ALLOWED_METHODS: text.default('GET,POST,PUT,DELETE,OPTIONS'),
   CORS_ALLOWED_HEADERS: text.default('*'),
@@ -82,6 +85,20 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
   TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 60),
+  // Webhooks and background jobs (docs/webhooks.md).
+  WEBHOOK_URL: url(/^https?:$/),
+  WEBHOOK_SECRET: text,
+  WEBHOOK_EVENTS: z.string().optional(),
+  WEBHOOK_TIMEOUT_SECS: int(10, 1, 300),
+  WEBHOOK_RETRY_MAX_SECS: int(24 * 3600, 0),
+  WEBHOOK_RETRY_BASE_MS: int(1000, 1, 3_600_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: int(600_000, 1, 86_400_000),
+  WEBHOOK_CONCURRENCY: int(8, 1, 256),
+  NOTIFICATION_DELAY_SECS: int(30, 0, 7 * 24 * 3600),
+  NOTIFICATION_CONCURRENCY: int(4, 1, 256),
+  ARCHIVE_CRON: text.default('0 */5 * * * *'),
+  ARCHIVE_AFTER_SECS: int(259200, 1),
+  JOB_POLL_INTERVAL_MS: int(1000, 10, 60_000),
 });
 
 export interface Config {
@@ -119,11 +136,37 @@ export interface Config {
     ip: { rps: number; burst: number };
   };
   redisUrl?: string;
+  /** Namespace of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   cors: { origins: string[] | '*'; methods: string[]; headers: string[] | '*'; credentials: boolean; maxAge: number };
   bodyLimit: number;
   /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   eventRetentionSecs: number;
+  /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
+  webhooks?: WebhookConfig;
+  jobs: JobsConfig;
+}
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  events: ReadonlySet<WebhookEventName>;
+  timeoutMs: number;
+  /** How long a delivery is retried after its first attempt before it is marked failed. */
+  retryMaxMs: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  concurrency: number;
+}
+
+export interface JobsConfig {
+  pollIntervalMs: number;
+  notificationDelaySecs: number;
+  notificationConcurrency: number;
+  /** A 6-field cron (seconds first, UTC), or undefined when ARCHIVE_CRON=off. */
+  archiveCron?: string;
+  archiveAfterSecs: number;
 }
 
 export class ConfigError extends Error {
@@ -195,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ip: { rps: e.RATE_LIMIT_IP_RPS, burst: e.RATE_LIMIT_IP_BURST },
     },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     cors: {
       origins,
       methods: list.parse(e.CORS_ALLOWED_METHODS),
@@ -205,5 +249,40 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
+    webhooks: webhookConfig(e),
+    jobs: {
+      pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+      notificationDelaySecs: e.NOTIFICATION_DELAY_SECS,
+      notificationConcurrency: e.NOTIFICATION_CONCURRENCY,
+      archiveCron: archiveCron(e.ARCHIVE_CRON),
+      archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
+    },
   };
+}
+
+function webhookConfig(e: z.output<typeof EnvSchema>): WebhookConfig | undefined {
+  const events = parseWebhookEvents(e.WEBHOOK_EVENTS);
+  if ('error' in events) throw new ConfigError(`Invalid configuration:\n  WEBHOOK_EVENTS: ${events.error}`);
+  if (!e.WEBHOOK_URL || !e.WEBHOOK_SECRET) return undefined;
+  return {
+    url: e.WEBHOOK_URL,
+    secret: e.WEBHOOK_SECRET,
+    events,
+    timeoutMs: e.WEBHOOK_TIMEOUT_SECS * 1000,
+    retryMaxMs: e.WEBHOOK_RETRY_MAX_SECS * 1000,
+    retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    retryMaxDelayMs: e.WEBHOOK_RETRY_MAX_DELAY_MS,
+    concurrency: e.WEBHOOK_CONCURRENCY,
+  };
+}
+
+/** `off` disables auto-archive; anything else must be a cron pattern (6 fields, seconds first, as MTChat's). */
+function archiveCron(pattern: string): string | undefined {
+  if (pattern.toLowerCase() === 'off') return undefined;
+  try {
+    new Cron(pattern, { paused: true, timezone: 'UTC' }).stop();
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ARCHIVE_CRON: ${(err as Error).message}`);
+  }
+  return pattern;
 }

@@ -22,14 +22,14 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-function limiter(name: string, b: Bucket, redis: Redis | undefined): BurstyRateLimiter {
+function limiter(prefix: string, name: string, b: Bucket, redis: Redis | undefined): BurstyRateLimiter {
   // A steady rate of `rps` per second, plus a burst allowance of `burst` that refills at the same rate.
   const burstWindow = Math.max(1, Math.ceil(b.burst / b.rps));
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     redis
       ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
       : new RateLimiterMemory({ keyPrefix, points, duration });
-  return new BurstyRateLimiter(make(`parley:rl:${name}`, b.rps, 1), make(`parley:rl:${name}:burst`, b.burst, burstWindow));
+  return new BurstyRateLimiter(make(`${prefix}:rl:${name}`, b.rps, 1), make(`${prefix}:rl:${name}:burst`, b.burst, burstWindow));
 }
 
 async function take(l: BurstyRateLimiter, key: string): Promise<void> {
@@ -51,9 +51,9 @@ export function createRateLimiter(config: Config): RateLimiter | undefined {
   redis?.on('error', () => {
     // Reported through the insurance limiter taking over; ioredis reconnects by itself.
   });
-  const ip = limiter('ip', rl.ip, redis);
-  const user = limiter('user', rl.user, redis);
-  const send = limiter('send', rl.send, redis);
+  const ip = limiter(config.redisPrefix, 'ip', rl.ip, redis);
+  const user = limiter(config.redisPrefix, 'user', rl.user, redis);
+  const send = limiter(config.redisPrefix, 'send', rl.send, redis);
   return {
     ip: (req) => take(ip, req.ip),
     user: (userId) => take(user, userId),

@@ -40,8 +40,12 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     env.DATABASE_SCHEMA = freshSchema();
     env.DATABASE_MAX_CONNECTIONS = '5';
     env.DATABASE_MIN_CONNECTIONS = '0';
+    if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
   }
-  return { ...env, ...overrides };
+  const merged = { ...env, ...overrides };
+  // Redis keys and channels follow the schema: instances of one test share them, other tests never do.
+  if (merged.REDIS_URL && overrides.REDIS_PREFIX === undefined) merged.REDIS_PREFIX = merged.DATABASE_SCHEMA ?? 'parley';
+  return merged;
 }
 
 export async function startServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
