@@ -1,4 +1,5 @@
 /** @module actions/flags: a participant's own settings for a dialog (archive, pin, notifications) and read position. */
+import { sql } from 'kysely';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, accessDialog, notParticipant } from '../policies/dialogs.js';
@@ -61,13 +62,14 @@ export async function markRead(svc: Services, actor: Actor, dialogId: string, me
       .where('dialog_id', '=', dialogId)
       .executeTakeFirst();
     if (!message) throw new AppError('MESSAGE_NOT_FOUND', 'Message not found in this dialog');
+    // A participant added by the host has no read message yet but starts with nothing unread (read_seq at the
+    // dialog's sequence): its first read sets the message and keeps the count where it is.
     const moved = await tx.trx
       .updateTable('dialog_participants')
-      .set({ last_read_message_id: message.id, read_seq: message.seq })
+      .set({ last_read_message_id: message.id, read_seq: sql`GREATEST(read_seq, ${message.seq})` })
       .where('dialog_id', '=', dialogId)
       .where('user_id', '=', actor.userId)
       .where((eb) => eb.or([eb('last_read_message_id', 'is', null), eb('last_read_message_id', '<', message.id)]))
-      .where('read_seq', '<=', message.seq)
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) > 0) {
       tx.emit({ type: 'message.read', dialog_id: dialogId, user_id: actor.userId, last_read_message_id: message.id });

@@ -64,6 +64,13 @@ export async function joinDialog(svc: Services, actor: Actor, dialogId: string, 
     if (access.member) throw new AppError('BAD_REQUEST', 'Already a participant');
     // A profile the host put in the token is authoritative; the client's fields fill only what it lacks.
     const profile = { ...body, ...(actor.profile ?? {}) };
+    // Every user message still in the dialog is unread for the joiner (deleted ones no longer count).
+    const { n } = await tx.trx
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('dialog_id', '=', dialogId)
+      .where('message_type', '=', 'user')
+      .executeTakeFirstOrThrow();
     await tx.trx
       .insertInto('dialog_participants')
       .values({
@@ -73,7 +80,7 @@ export async function joinDialog(svc: Services, actor: Actor, dialogId: string, 
         joined_as: 'joined',
         notifications_enabled: true,
         last_read_message_id: null,
-        read_seq: 0,
+        read_seq: Math.max(0, Number(access.dialog.message_seq) - Number(n)),
         display_name: profile.display_name,
         company: profile.company ?? '',
         email: profile.email ?? null,
