@@ -18,7 +18,7 @@ import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { createRateLimiter } from './http/rate-limit.js';
-import { registerRouting } from './http/routing.js';
+import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
@@ -44,6 +44,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     trustProxy: config.trustProxy as boolean | string,
     // Identity and scopes are read by hand; keep query values as strings.
     routerOptions: { maxParamLength: 512 },
+    frameworkErrors,
   });
   let generatedAdminToken: string | undefined;
   let adminToken = config.auth.adminToken;

@@ -2,21 +2,50 @@
  * @module http/routing: JSON body parsing that accepts an empty body (MTChat's SDK sends Content-Type on every
  * request), and JSON 404/405 answers: a shadow router knows which methods a path has.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import findMyWay, { type HTTPMethod } from 'find-my-way';
 import { AppError } from '../errors.js';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+
+/** Fastify's own early rejections (a malformed URL, an over-long path parameter) in the JSON envelope. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
+}
+
+export function frameworkErrors(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'Malformed URL';
+  reply.code(status).send(new AppError('INVALID_INPUT', message).toWire());
+}
 
 export function registerRouting(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new AppError('INVALID_INPUT', 'Malformed JSON body'), undefined);
+      return done(new AppError('INVALID_INPUT', 'Malformed JSON body'), undefined);
+    }
+    // PostgreSQL cannot store U+0000 in text: refuse it here with a clear 400 instead of failing later.
+    if (containsNul(parsed)) return done(new AppError('INVALID_INPUT', 'NUL characters are not allowed'), undefined);
+    done(null, parsed);
+  });
+
+  // The same for path parameters and query values.
+  app.addHook('preValidation', async (req) => {
+    for (const bag of [req.params, req.query] as unknown[]) {
+      if (bag && typeof bag === 'object') {
+        for (const v of Object.values(bag as Record<string, unknown>)) {
+          if (typeof v === 'string' && v.includes('\u0000')) throw new AppError('INVALID_INPUT', 'NUL characters are not allowed');
+        }
+      }
     }
   });
 
