@@ -23,6 +23,8 @@ export function frameworkErrors(error: FastifyError, _req: FastifyRequest, reply
 }
 
 export function registerRouting(app: FastifyInstance): void {
+  // Bodies are JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
