@@ -74,7 +74,14 @@ export const DialogCreatedEvent = z.object({
   object_id: z.string(),
   object_type: z.string(),
 });
-export const DialogDeletedEvent = z.object({ type: z.literal('dialog.deleted'), ...base, dialog_id: z.uuid() });
+export const DialogDeletedEvent = z.object({
+  type: z.literal('dialog.deleted'),
+  ...base,
+  dialog_id: z.uuid(),
+  // What the dialog was bound to: a deleted dialog can no longer be read (webhooks need them).
+  object_id: z.string().optional(),
+  object_type: z.string().optional(),
+});
 export const DialogScopesEvent = z.object({ type: z.literal('dialog.scopes_changed'), ...base, dialog_id: z.uuid() });
 
 /** Every event the log can hold: a discriminated union on `type`. */

@@ -72,3 +72,13 @@ export {
   DialogScopesEvent,
 } from './events.js';
 export type { DialogEventType, NewDialogEvent } from './events.js';
+export {
+  WebhookEnvelope,
+  WebhookDeliveryStatus,
+  ListDeliveriesQuery,
+  DeliveryIdParams,
+  WebhookDelivery,
+  WebhookDeliveryDetails,
+  WebhookDeliveryPage,
+  RedeliverBody,
+} from './webhooks.js';

@@ -17,6 +17,8 @@ import { registerErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
+import { webhookRoutes } from './http/webhooks.js';
+import { startBackground } from './jobs/background.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
@@ -109,6 +111,9 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     },
     { prefix: '/api/v1' },
   );
+  // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
+  await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
+  const background = startBackground(services);
 
   return {
     app,
@@ -116,6 +121,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     generatedAdminToken,
     async close() {
       clearInterval(keyRotation);
+      await background.stop();
       await app.close();
       await limiter?.close();
       await bus.close();

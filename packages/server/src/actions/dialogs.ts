@@ -74,9 +74,10 @@ export async function createDialog(svc: Services, body: CreateDialogBody) {
 export async function deleteDialog(svc: Services, dialogId: string): Promise<void> {
   await inTransaction(svc, async (tx) => {
     const members = await tx.trx.selectFrom('dialog_participants').select('user_id').where('dialog_id', '=', dialogId).execute();
-    const deleted = await tx.trx.deleteFrom('dialogs').where('id', '=', dialogId).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) > 0) {
-      tx.emit({ type: 'dialog.deleted', dialog_id: dialogId }, members.map((m) => m.user_id));
+    const deleted = await tx.trx.deleteFrom('dialogs').where('id', '=', dialogId).returning(['object_id', 'object_type']).executeTakeFirst();
+    if (deleted) {
+      const { object_id, object_type } = deleted;
+      tx.emit({ type: 'dialog.deleted', dialog_id: dialogId, object_id, object_type }, members.map((m) => m.user_id));
     }
   });
 }

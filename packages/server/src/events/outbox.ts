@@ -6,7 +6,9 @@
 import { sql, type Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
+import type { Config } from '../config.js';
 import { audienceFor } from './audience.js';
+import { createWebhookDeliveries } from './webhooks/deliveries.js';
 
 const OUTBOX_LOCK = 727275;
 
@@ -17,7 +19,13 @@ export interface PendingEvent {
 }
 
 /** Inserts the events in order and returns their ids. Call it last in the transaction: the lock is held to commit. */
-export async function appendEvents(trx: Transaction<Database>, events: readonly PendingEvent[], now: Date): Promise<number[]> {
+export async function appendEvents(
+  trx: Transaction<Database>,
+  events: readonly PendingEvent[],
+  now: Date,
+  /** When given, webhook deliveries for these events are created in the same transaction (events/webhooks). */
+  config?: Pick<Config, 'webhooks' | 'jobs'>,
+): Promise<number[]> {
   if (events.length === 0) return [];
   await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(trx);
   const rows = await trx
@@ -38,5 +46,7 @@ export async function appendEvents(trx: Transaction<Database>, events: readonly 
     )
     .returning('id')
     .execute();
-  return rows.map((r) => Number(r.id));
+  const ids = rows.map((r) => Number(r.id));
+  if (config?.webhooks) await createWebhookDeliveries(trx, events.map((p, i) => ({ id: ids[i]!, event: p.event })), now, config);
+  return ids;
 }

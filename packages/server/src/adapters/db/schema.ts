@@ -78,6 +78,52 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export interface WebhookDeliveriesTable {
+  /** The envelope id and X-Webhook-Id: the same on every attempt. */
+  id: string;
+  /** Creation order; deliveries of one dialog go out in this order. */
+  seq: Generated<Int8>;
+  event_id: Int8 | null;
+  dialog_id: string | null;
+  /** Dotted name, as in X-Webhook-Event. */
+  event: string;
+  /** The exact JSON bytes that are signed and sent. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  first_attempt_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  lease_until: Timestamp | null;
+  lease_token: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+}
+
+export interface JobsTable {
+  id: Generated<Int8>;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  lease_token: string | null;
+  last_error: string | null;
+  dead_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface CronTicksTable {
+  name: string;
+  last_tick: Timestamp;
+  finished_tick: Timestamp | null;
+  finished_at: Timestamp | null;
+  last_result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -85,4 +131,7 @@ export interface Database {
   messages: MessagesTable;
   message_edit_history: EditHistoryTable;
   events: EventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  jobs: JobsTable;
+  cron_ticks: CronTicksTable;
 }

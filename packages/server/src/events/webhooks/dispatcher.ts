@@ -1,0 +1,155 @@
+/**
+ * @module events/webhooks/dispatcher: sends pending webhook deliveries, on every instance, without ever sending
+ * one twice at the same time. A round claims due deliveries (FOR UPDATE SKIP LOCKED plus a lease), at most the
+ * oldest pending one per dialog, so a dialog's deliveries go out in order and a later one waits while an earlier
+ * one is being retried. Outcomes: 2xx delivered; 408, 429, 5xx, 3xx and network errors retried with backoff
+ * until WEBHOOK_RETRY_MAX_SECS after the first attempt; any other 4xx failed at once. Failed deliveries stay in
+ * the table and can be redelivered (http/webhooks.ts). See docs/webhooks.md and docs/adr/0001-jobs.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { WebhookConfig } from '../../config.js';
+import type { Services } from '../../context.js';
+import { retryDelayMs } from '../../jobs/backoff.js';
+import { startPollLoop, type PollLoop } from '../../jobs/poll-loop.js';
+import type { WebhookEventName } from './catalog.js';
+import { webhookHeaders } from './signing.js';
+
+interface Claimed {
+  id: string;
+  event: WebhookEventName;
+  body: string;
+  attempts: number;
+}
+
+type Outcome =
+  | { kind: 'delivered'; status: number }
+  | { kind: 'retry'; status: number | null; error: string; delayMs: number }
+  | { kind: 'failed'; status: number; error: string };
+
+const LEASE_MARGIN_MS = 30_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
+
+/** The oldest due deliveries, at most one per dialog (the head of its queue), leased to this round. */
+async function claim(svc: Services, limit: number, leaseMs: number): Promise<{ token: string; rows: Claimed[] }> {
+  const token = randomUUID();
+  const { rows } = await sql<Claimed>`
+    WITH due AS (
+      SELECT d.id FROM webhook_deliveries d
+      WHERE d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()
+        AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp())
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_deliveries e
+          WHERE e.status = 'pending' AND e.dialog_id = d.dialog_id AND e.seq < d.seq)
+      ORDER BY d.seq
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    UPDATE webhook_deliveries w
+    SET lease_until = clock_timestamp() + ${ms(leaseMs)}, lease_token = ${token}, attempts = w.attempts + 1,
+        first_attempt_at = COALESCE(w.first_attempt_at, clock_timestamp()), last_attempt_at = clock_timestamp()
+    FROM due WHERE w.id = due.id
+    RETURNING w.id, w.event, w.body, w.attempts`.execute(svc.db.kysely);
+  return { token, rows };
+}
+
+function retryAfterMs(header: string | null): number {
+  if (!header) return 0;
+  const secs = Number(header);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+}
+
+function describe(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.cause?.code) return `${e.cause.code}${e.cause.message ? `: ${e.cause.message}` : ''}`;
+  return e?.message ?? String(err);
+}
+
+export interface Dispatcher {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher {
+  const inflight = new Set<AbortController>();
+  let stopping = false;
+  let lastPrune = 0;
+  const backoff = (attempts: number) => retryDelayMs(attempts, hooks.retryBaseMs, hooks.retryMaxDelayMs);
+
+  async function send(d: Claimed): Promise<Outcome> {
+    const controller = new AbortController();
+    inflight.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${hooks.timeoutMs} ms`)), hooks.timeoutMs);
+    try {
+      const res = await fetch(hooks.url, {
+        method: 'POST',
+        headers: { ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: new Date() }), 'User-Agent': 'Parley-Webhooks' },
+        body: d.body,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { kind: 'delivered', status: res.status };
+      const error = `HTTP ${res.status}`;
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { kind: 'failed', status: res.status, error };
+      const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'))));
+      return { kind: 'retry', status: res.status, error, delayMs };
+    } catch (err) {
+      // Stopping: hand the delivery straight back, to this instance after a restart or to another one.
+      if (stopping) return { kind: 'retry', status: null, error: 'interrupted by shutdown', delayMs: 0 };
+      return { kind: 'retry', status: null, error: describe(controller.signal.aborted ? controller.signal.reason : err), delayMs: backoff(d.attempts) };
+    } finally {
+      clearTimeout(timer);
+      inflight.delete(controller);
+    }
+  }
+
+  async function record(d: Claimed, token: string, o: Outcome): Promise<void> {
+    const db = svc.db.kysely;
+    if (o.kind === 'delivered') {
+      await sql`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = clock_timestamp(), last_status_code = ${o.status},
+                  last_error = NULL, lease_until = NULL, lease_token = NULL
+                WHERE id = ${d.id} AND lease_token = ${token}`.execute(db);
+      return;
+    }
+    const permanent = o.kind === 'failed';
+    const delayMs = o.kind === 'retry' ? o.delayMs : 0;
+    const giveUp = sql`(${permanent} OR clock_timestamp() - first_attempt_at >= ${ms(hooks.retryMaxMs)})`;
+    await sql`UPDATE webhook_deliveries SET
+                status = CASE WHEN ${giveUp} THEN 'failed' ELSE 'pending' END,
+                failed_at = CASE WHEN ${giveUp} THEN clock_timestamp() ELSE NULL END,
+                next_attempt_at = clock_timestamp() + ${ms(delayMs)},
+                last_status_code = ${o.status}, last_error = ${o.error.slice(0, 1000)}, lease_until = NULL, lease_token = NULL
+              WHERE id = ${d.id} AND lease_token = ${token}`.execute(db);
+    svc.log.warn({ delivery: d.id, event: d.event, attempt: d.attempts, error: o.error, permanent }, 'webhook delivery failed');
+  }
+
+  async function prune(): Promise<void> {
+    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = Date.now();
+    await sql`DELETE FROM webhook_deliveries WHERE status = 'delivered'
+              AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
+  }
+
+  const loop: PollLoop = startPollLoop('webhooks', svc.config.jobs.pollIntervalMs, svc.log, async () => {
+    if (stopping) return false;
+    await prune();
+    const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
+    await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
+    return rows.length > 0;
+  });
+  const unsubscribe = svc.bus.onAnnounce(() => loop.wake());
+
+  return {
+    wake: () => loop.wake(),
+    async stop() {
+      stopping = true;
+      unsubscribe();
+      for (const c of inflight) c.abort(new Error('shutdown'));
+      await loop.stop();
+    },
+  };
+}

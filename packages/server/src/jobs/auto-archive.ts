@@ -1,0 +1,93 @@
+/**
+ * @module jobs/auto-archive: runs actions/auto-archive on ARCHIVE_CRON (UTC, seconds first, parsed by croner).
+ * Every instance keeps the schedule; the one that claims a tick in `cron_ticks` runs it, so each tick runs once.
+ * A tick lost to a crash is made up by the next one: archiving depends only on the state at the time.
+ */
+import { Cron } from 'croner';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../adapters/db/index.js';
+import { archiveInactiveDialogs } from '../actions/auto-archive.js';
+import type { Services } from '../context.js';
+
+export const ARCHIVE_TICK = 'auto-archive';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** True for exactly one caller per (name, tick), across instances. */
+export async function claimTick(db: Kysely<Database>, name: string, tick: Date): Promise<boolean> {
+  const { rows } = await sql`
+    INSERT INTO cron_ticks (name, last_tick) VALUES (${name}, ${tick})
+    ON CONFLICT (name) DO UPDATE SET last_tick = EXCLUDED.last_tick WHERE cron_ticks.last_tick < EXCLUDED.last_tick
+    RETURNING name`.execute(db);
+  return rows.length > 0;
+}
+
+export interface TickStatus {
+  last_tick_at: Date | null;
+  finished_tick_at: Date | null;
+  finished_at: Date | null;
+  last_result: Record<string, unknown> | null;
+}
+
+export async function tickStatus(db: Kysely<Database>, name: string): Promise<TickStatus> {
+  const row = await db.selectFrom('cron_ticks').selectAll().where('name', '=', name).executeTakeFirst();
+  return {
+    last_tick_at: row?.last_tick ?? null,
+    finished_tick_at: row?.finished_tick ?? null,
+    finished_at: row?.finished_at ?? null,
+    last_result: row?.last_result ?? null,
+  };
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Starts the auto-archive schedule, or returns undefined when ARCHIVE_CRON=off. */
+export function startAutoArchive(svc: Services): Scheduler | undefined {
+  const { archiveCron, archiveAfterSecs } = svc.config.jobs;
+  if (!archiveCron) return undefined;
+  const cron = new Cron(archiveCron, { paused: true, timezone: 'UTC' });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const plan = (after: Date) => {
+    if (stopped) return;
+    const next = cron.nextRun(after);
+    if (!next) return;
+    const wait = next.getTime() - Date.now();
+    // Node timers cap at ~24.8 days; a longer wait re-plans when the cap runs out.
+    timer = wait > MAX_TIMER_MS ? setTimeout(() => plan(after), MAX_TIMER_MS) : setTimeout(() => void tick(next), Math.max(0, wait));
+    timer.unref?.();
+  };
+
+  const tick = async (at: Date) => {
+    running = (async () => {
+      try {
+        if (!(await claimTick(svc.db.kysely, ARCHIVE_TICK, at))) return;
+        const archived = await archiveInactiveDialogs(svc, new Date(at.getTime() - archiveAfterSecs * 1000));
+        await svc.db.kysely
+          .updateTable('cron_ticks')
+          .set({ finished_tick: at, finished_at: svc.now(), last_result: JSON.stringify({ archived }) })
+          .where('name', '=', ARCHIVE_TICK)
+          .execute();
+        if (archived > 0) svc.log.info({ archived }, 'auto-archive');
+      } catch (err) {
+        if (!stopped) svc.log.error({ err }, 'auto-archive failed');
+      }
+    })();
+    await running;
+    running = undefined;
+    plan(new Date(Math.max(at.getTime(), Date.now())));
+  };
+
+  plan(new Date());
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      cron.stop();
+      await running;
+    },
+  };
+}
