@@ -264,7 +264,6 @@ describe('one message, edit, delete', () => {
     expect(Object.keys(res.body.data)).toEqual(MESSAGE_KEYS);
     expect(res.body.data).toMatchObject({ id: msg.id, content: '<b>second</b>', sent_at: msg.sent_at, sender_id: u });
     expect(res.body.data.last_edited_at).toEqual(expect.any(String));
-    expect(Date.parse(res.body.data.last_edited_at)).toBeGreaterThanOrEqual(Date.parse(msg.sent_at));
     expect((await api.put(path, { content: 'third' })).status).toBe(200);
     expect((await peer.get(path)).body.data.content).toBe('third');
     const history = await server.built.services.db.kysely
