@@ -72,6 +72,8 @@ export {
   DialogScopesEvent,
 } from './events.js';
 export type { DialogEventType, NewDialogEvent } from './events.js';
+export { applyEvent, needsFetch } from './state/apply-event.js';
+export type { ChatState, DialogState } from './state/apply-event.js';
 export {
   WebhookEnvelope,
   WebhookDeliveryStatus,

@@ -9,7 +9,8 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import { openDatabase, type Db } from './adapters/db/index.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
-import { createMemoryBus, type Bus } from './events/bus.js';
+import { createBus } from './adapters/bus/index.js';
+import type { Bus } from './events/bus.js';
 import { chatDialogRoutes } from './http/chat-dialogs.js';
 import { chatMessageRoutes } from './http/chat-messages.js';
 import { actorGuard } from './http/auth.js';
@@ -25,6 +26,7 @@ import { registerSecurity, userLimits } from './http/security.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
+import { createRealtime } from './realtime/index.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -69,7 +71,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   keyRotation.unref();
   const limiter = createRateLimiter(config);
   const db: Db = await openDatabase(config);
-  const bus: Bus = createMemoryBus();
+  const bus: Bus = await createBus(config, app.log);
   const services: Services = { config, db, bus, tokens, log: app.log, adminToken, now: () => new Date() };
 
   app.setValidatorCompiler(validatorCompiler);
@@ -102,11 +104,13 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(healthRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
+  const realtime = await createRealtime(services);
+  await app.register(realtime.routes);
   await app.register(
     async (chat) => {
       chat.addHook('preHandler', actorGuard(services));
       chat.addHook('preHandler', userLimits(limiter));
-      await chat.register(chatDialogRoutes(services, async () => new Set()));
+      await chat.register(chatDialogRoutes(services, realtime.isOnline));
       await chat.register(chatMessageRoutes(services));
     },
     { prefix: '/api/v1' },
@@ -123,6 +127,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       clearInterval(keyRotation);
       await background.stop();
       await app.close();
+      await realtime.close();
       await limiter?.close();
       await bus.close();
       await db.close();

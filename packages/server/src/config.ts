@@ -84,7 +84,9 @@ const EnvSchema = z.object({
   CORS_MAX_AGE: int(3600),
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
   TRUST_PROXY: text,
-  EVENT_RETENTION_SECS: int(7 * 24 * 3600, 60),
+  EVENT_RETENTION_SECS: int(7 * 24 * 3600, 1),
+  REALTIME_QUEUE_LIMIT: int(256, 1, 100_000),
+  REALTIME_HEARTBEAT_SECS: int(25, 1, 3600),
   // Webhooks and background jobs (docs/webhooks.md).
   WEBHOOK_URL: url(/^https?:$/),
   WEBHOOK_SECRET: text,
@@ -143,6 +145,8 @@ export interface Config {
   /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   eventRetentionSecs: number;
+  /** WebSocket/SSE delivery: frames queued per slow client before it is told to resync; heartbeat period. */
+  realtime: { queueLimit: number; heartbeatSecs: number };
   /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
@@ -249,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
+    realtime: { queueLimit: e.REALTIME_QUEUE_LIMIT, heartbeatSecs: e.REALTIME_HEARTBEAT_SECS },
     webhooks: webhookConfig(e),
     jobs: {
       pollIntervalMs: e.JOB_POLL_INTERVAL_MS,

@@ -1,6 +1,7 @@
 /** @module db/migrations: the one ordered set of SQL migrations, run at start-up on PostgreSQL and PGlite alike. */
 import { sql, type Kysely } from 'kysely';
 import { up as core } from './migrations/0001_create_core.js';
+import { up as realtime } from './migrations/0002_realtime.js';
 import { up as jobs } from './migrations/0003_jobs.js';
 
 interface Migration {
@@ -11,7 +12,7 @@ interface Migration {
 /** Ordered; an id is never reused or edited once released. Add a file under migrations/ and list it here. */
 const MIGRATIONS: Migration[] = [
   { id: '0001_create_core', up: core },
-  // 0002: realtime (reserved)
+  { id: '0002_realtime', up: realtime },
   { id: '0003_jobs', up: jobs },
   // 0004: files (reserved)
 ];

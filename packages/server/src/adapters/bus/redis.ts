@@ -1,0 +1,80 @@
+/**
+ * @module bus/redis: the bus over Redis pub/sub, so every instance sharing one database hears every commit and
+ * every presence change. Pub/sub is fire-and-forget; that is enough because the hub also polls the log now and
+ * then, and the log (not the bus) holds the events.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Bus, BusNotice } from '../../events/bus.js';
+
+interface Wire {
+  /** The instance that published (its own messages come back to it and are skipped). */
+  o: string;
+  a?: number;
+  n?: BusNotice;
+}
+
+/**
+ * The key prefix shared by the instances of one deployment: derived from the database they share, so separate
+ * deployments (or test schemas) on one Redis never hear each other.
+ */
+export function redisNamespace(config: Config): string {
+  const where = `${config.database.url ?? config.dataDir}|${config.database.schema ?? ''}`;
+  return `${config.redisPrefix}:rt:${createHash('sha256').update(where).digest('hex').slice(0, 12)}:`;
+}
+
+export function connectRedis(url: string, onError: (err: Error) => void): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
+  client.on('error', onError);
+  return client;
+}
+
+export async function createRedisBus(url: string, namespace: string, onError: (err: Error) => void): Promise<Bus> {
+  const instance = randomUUID();
+  const channel = `${namespace}bus`;
+  const pub = connectRedis(url, onError);
+  const sub = connectRedis(url, onError);
+  const announced = new Set<(id: number) => void>();
+  const noticed = new Set<(notice: BusNotice) => void>();
+  sub.on('message', (ch: string, raw: string) => {
+    if (ch !== channel) return;
+    let msg: Wire;
+    try {
+      msg = JSON.parse(raw) as Wire;
+    } catch {
+      return;
+    }
+    if (msg.o === instance) return;
+    if (typeof msg.a === 'number') for (const l of announced) l(msg.a);
+    if (msg.n) for (const l of noticed) l(msg.n);
+  });
+  await sub.subscribe(channel);
+  const publish = (msg: Omit<Wire, 'o'>) => {
+    pub.publish(channel, JSON.stringify({ o: instance, ...msg })).catch(onError);
+  };
+  return {
+    announce(id) {
+      for (const l of announced) l(id);
+      publish({ a: id });
+    },
+    onAnnounce(listener) {
+      announced.add(listener);
+      return () => announced.delete(listener);
+    },
+    notify(notice) {
+      for (const l of noticed) l(notice);
+      publish({ n: notice });
+    },
+    onNotice(listener) {
+      noticed.add(listener);
+      return () => noticed.delete(listener);
+    },
+    async close() {
+      announced.clear();
+      noticed.clear();
+      sub.disconnect();
+      await pub.quit().catch(() => pub.disconnect());
+    },
+  };
+}

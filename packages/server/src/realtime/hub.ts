@@ -1,0 +1,122 @@
+/**
+ * @module realtime/hub: the one reader of the event log per instance. Woken by the bus (and by a slow poll in
+ * case a bus message was lost), it reads new events in id order in batches, decides their recipients among
+ * this instance's connections in one query per batch (realtime/log.ts), serializes each event once, and hands
+ * the same frame to every connection that may see it. Presence notices from the bus go to co-participants.
+ */
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../adapters/db/index.js';
+import type { Bus, BusNotice } from '../events/bus.js';
+import { Frame, type Connection } from './connection.js';
+import { coParticipants, head, readAfter, recipients, wireEvent } from './log.js';
+
+const BATCH = 500;
+
+export class Hub {
+  private readonly users = new Map<string, Set<Connection>>();
+  private cursor = 0;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly unsubscribe: (() => void)[] = [];
+  private poller?: NodeJS.Timeout;
+  private notices: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bus: Bus,
+    private readonly log: FastifyBaseLogger,
+    private readonly pollMs = 2000,
+  ) {}
+
+  /** Starts at the current end of the log: a connection that wants older events asks for a replay. */
+  async start(): Promise<void> {
+    this.cursor = await head(this.db);
+    this.unsubscribe.push(this.bus.onAnnounce((id) => id > this.cursor && this.wake()));
+    // Notices are delivered one at a time, in the order the bus brought them (online before offline).
+    this.unsubscribe.push(this.bus.onNotice((n) => (this.notices = this.notices.then(() => this.notice(n)))));
+    this.poller = setInterval(() => this.wake(), this.pollMs);
+    this.poller.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    for (const u of this.unsubscribe) u();
+    await Promise.all([this.pumping, this.notices]);
+  }
+
+  /** From now on the connection receives what its user may see (call before reading a replay). */
+  add(conn: Connection): void {
+    const set = this.users.get(conn.userId) ?? new Set<Connection>();
+    set.add(conn);
+    this.users.set(conn.userId, set);
+  }
+
+  remove(conn: Connection): void {
+    const set = this.users.get(conn.userId);
+    if (!set) return;
+    set.delete(conn);
+    if (set.size === 0) this.users.delete(conn.userId);
+  }
+
+  /** Every connection on this instance (for shutdown). */
+  connections(): Connection[] {
+    return [...this.users.values()].flatMap((s) => [...s]);
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err: unknown) => this.log.error({ err }, 'realtime hub: reading the event log failed; retrying on the next wake-up'))
+      .finally(() => {
+        this.pumping = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        if (this.stopped) return;
+        if (this.users.size === 0) {
+          // Nobody to deliver to: skip ahead (a later connection resumes from its own cursor).
+          this.cursor = Math.max(this.cursor, await head(this.db));
+          break;
+        }
+        const events = await readAfter(this.db, this.cursor, BATCH);
+        if (events.length === 0) break;
+        const to = await recipients(this.db, events, [...this.users.keys()]);
+        for (const e of events) {
+          const users = to.get(e.id);
+          if (!users) continue;
+          const frame = new Frame(JSON.stringify(wireEvent(e)), e.id);
+          for (const u of users) for (const conn of this.users.get(u) ?? []) conn.push(frame);
+        }
+        this.cursor = events[events.length - 1]!.id;
+        if (events.length < BATCH) break;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async notice(n: BusNotice): Promise<void> {
+    if (n.kind !== 'presence' || this.stopped) return;
+    try {
+      const to = await coParticipants(this.db, n.user_id, [...this.users.keys()]);
+      if (to.length === 0) return;
+      const frame = Frame.control({ type: 'presence.update', user_id: n.user_id, is_online: n.is_online });
+      for (const u of to) for (const conn of this.users.get(u) ?? []) conn.push(frame);
+    } catch (err) {
+      this.log.warn({ err }, 'realtime hub: presence delivery failed');
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module realtime: wires delivery together for one instance: the presence store (memory or Redis), the hub
+ * that reads the log, the sessions, the retention job, and the routes. See docs/events.md.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { connectRedis, redisNamespace } from '../adapters/bus/redis.js';
+import { createMemoryPresence, type PresenceStore } from '../adapters/presence/store.js';
+import { createRedisPresence } from '../adapters/presence/redis.js';
+import type { Services } from '../context.js';
+import type { IsOnline } from '../queries/participants.js';
+import { Hub } from './hub.js';
+import { Presence } from './presence.js';
+import { startRetention } from './retention.js';
+import { realtimeRoutes } from './routes.js';
+import { Sessions } from './session.js';
+
+export interface Realtime {
+  routes: FastifyPluginAsync;
+  /** Presence for the participants list. */
+  isOnline: IsOnline;
+  /** Stops reading the log; call after the HTTP server has closed its sockets, before the bus and database. */
+  close(): Promise<void>;
+}
+
+export async function createRealtime(svc: Services): Promise<Realtime> {
+  let redis: Redis | undefined;
+  let store: PresenceStore;
+  if (svc.config.redisUrl) {
+    redis = connectRedis(svc.config.redisUrl, (err) => svc.log.warn({ err }, 'redis presence connection error'));
+    store = createRedisPresence(redis, redisNamespace(svc.config));
+  } else {
+    store = createMemoryPresence();
+  }
+  const presence = new Presence(store, svc.bus, svc.log);
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log);
+  await hub.start();
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit);
+  const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.log, svc.now);
+  return {
+    routes: realtimeRoutes({ svc, sessions }),
+    isOnline: presence.isOnline,
+    async close() {
+      for (const conn of hub.connections()) sessions.close(conn);
+      await presence.settle();
+      await stopRetention();
+      await hub.stop();
+      await store.dispose();
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * @module realtime/log: reading the event log for delivery. The one rule of who may see an event lives here,
+ * expressed twice over the same columns (events/audience.ts wrote them): for a batch among the users connected
+ * to this instance (`recipients`), and for one user resuming from a cursor (`visibleAfter`). An event goes to
+ * the CURRENT members of its dialog when `to_members`, plus the users in `to_users`.
+ */
+import { sql, type Kysely } from 'kysely';
+import { DialogEvent } from '@parley/protocol';
+import type { Database } from '../adapters/db/index.js';
+
+export interface LogEvent {
+  id: number;
+  dialog_id: string | null;
+  type: string;
+  payload: Record<string, unknown>;
+  to_members: boolean;
+  to_users: string[];
+}
+
+type Db = Kysely<Database>;
+
+function row(r: { id: unknown; dialog_id: string | null; type: string; payload: unknown; to_members: boolean; to_users: string[] }): LogEvent {
+  const payload = typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : (r.payload as Record<string, unknown>);
+  return { id: Number(r.id), dialog_id: r.dialog_id, type: r.type, payload, to_members: r.to_members, to_users: r.to_users ?? [] };
+}
+
+const COLUMNS = ['id', 'dialog_id', 'type', 'payload', 'to_members', 'to_users'] as const;
+
+/** The next events after `cursor`, for everyone (the hub's read). */
+export async function readAfter(db: Db, cursor: number, limit: number): Promise<LogEvent[]> {
+  const rows = await db.selectFrom('events').select(COLUMNS).where(sql<boolean>`id > ${cursor}`).orderBy('id').limit(limit).execute();
+  return rows.map(row);
+}
+
+/** The next events after `cursor` that `userId` may see now (a resume). */
+export async function visibleAfter(db: Db, userId: string, cursor: number, limit: number): Promise<LogEvent[]> {
+  const rows = await db
+    .selectFrom('events as e')
+    .select(COLUMNS.map((c) => `e.${c}` as const))
+    .where(sql<boolean>`e.id > ${cursor}`)
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`${userId} = ANY(e.to_users)`,
+        eb.and([
+          eb('e.to_members', '=', true),
+          eb.exists(
+            eb
+              .selectFrom('dialog_participants as p')
+              .select(sql`1`.as('one'))
+              .whereRef('p.dialog_id', '=', 'e.dialog_id')
+              .where('p.user_id', '=', userId),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+  return rows.map(row);
+}
+
+/** For each event of a batch, which of `users` (the ones connected here) may see it now. */
+export async function recipients(db: Db, events: readonly LogEvent[], users: readonly string[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (users.length === 0) return out;
+  const local = new Set(users);
+  const dialogs = [...new Set(events.filter((e) => e.to_members && e.dialog_id).map((e) => e.dialog_id!))];
+  const members = new Map<string, string[]>();
+  if (dialogs.length > 0) {
+    const rows = await db
+      .selectFrom('dialog_participants')
+      .select(['dialog_id', 'user_id'])
+      .where(sql<boolean>`dialog_id = ANY(${dialogs}::uuid[])`)
+      .where(sql<boolean>`user_id = ANY(${[...local]}::text[])`)
+      .execute();
+    for (const r of rows) members.set(r.dialog_id, [...(members.get(r.dialog_id) ?? []), r.user_id]);
+  }
+  for (const e of events) {
+    const to = new Set(e.to_members && e.dialog_id ? (members.get(e.dialog_id) ?? []) : []);
+    for (const u of e.to_users) if (local.has(u)) to.add(u);
+    if (to.size > 0) out.set(e.id, [...to]);
+  }
+  return out;
+}
+
+/** Which of `users` share at least one dialog with `userId` (presence goes only to them). */
+export async function coParticipants(db: Db, userId: string, users: readonly string[]): Promise<string[]> {
+  const others = users.filter((u) => u !== userId);
+  if (others.length === 0) return [];
+  const rows = await db
+    .selectFrom('dialog_participants as mine')
+    .innerJoin('dialog_participants as other', 'other.dialog_id', 'mine.dialog_id')
+    .select('other.user_id')
+    .distinct()
+    .where('mine.user_id', '=', userId)
+    .where(sql<boolean>`other.user_id = ANY(${others}::text[])`)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** The last id in the log (0 when empty). */
+export async function head(db: Db): Promise<number> {
+  const r = await sql<{ id: unknown }>`SELECT coalesce(max(id), 0) AS id FROM events`.execute(db);
+  return Number(r.rows[0]?.id ?? 0);
+}
+
+/** Events up to this id have been pruned by retention: a cursor below it cannot be resumed. */
+export async function prunedThrough(db: Db): Promise<number> {
+  const r = await sql<{ id: unknown }>`SELECT pruned_through AS id FROM event_log_state`.execute(db);
+  return Number(r.rows[0]?.id ?? 0);
+}
+
+/** Field order per event type, from the protocol schemas (jsonb does not keep the order it was given). */
+const FIELDS = new Map<string, string[]>(
+  DialogEvent.options.map((o) => [o.shape.type.value as string, Object.keys(o.shape).filter((k) => k !== 'type' && k !== 'event_id')]),
+);
+
+/** The event as it goes on the wire: MTChat's flat shape, its fields in MTChat's order, then `event_id`. */
+export function wireEvent(e: LogEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: e.type };
+  const known = FIELDS.get(e.type) ?? [];
+  for (const k of known) if (e.payload[k] !== undefined) out[k] = e.payload[k];
+  for (const [k, v] of Object.entries(e.payload)) if (!(k in out) && v !== undefined) out[k] = v;
+  out.event_id = e.id;
+  return out;
+}

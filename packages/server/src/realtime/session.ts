@@ -1,0 +1,83 @@
+/**
+ * @module realtime/session: the life of one connection, the same for WebSocket and SSE: `connected` first,
+ * registration with the hub, presence, the optional resume from `last_event_id`, pings, and the goodbye.
+ *
+ * Resume without gap or duplicate: the connection is registered for live events BEFORE the replay is read, and
+ * live frames are held back while the replay runs; then the held frames follow, minus the ids the replay
+ * already sent (Connection drops any id at or below the last one sent).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../adapters/db/index.js';
+import { Frame, RESYNC, type Connection } from './connection.js';
+import type { Hub } from './hub.js';
+import { head, prunedThrough, visibleAfter, wireEvent } from './log.js';
+import type { Presence } from './presence.js';
+
+const REPLAY_BATCH = 200;
+
+export class Sessions {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly hub: Hub,
+    private readonly presence: Presence,
+    private readonly queueLimit: number,
+  ) {}
+
+  /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
+  async open(conn: Connection, cursor: number | undefined): Promise<void> {
+    conn.push(Frame.control({ type: 'connected', employee_id: conn.userId }));
+    if (cursor !== undefined) conn.beginReplay(cursor);
+    this.hub.add(conn);
+    void this.presence.opened(conn.userId, conn.id);
+    if (cursor !== undefined) await this.replay(conn, cursor);
+  }
+
+  /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */
+  ping(conn: Connection, answer: boolean): void {
+    void this.presence.refreshed(conn.userId, conn.id);
+    if (answer) conn.push(Frame.control({ type: 'pong' }));
+  }
+
+  /** Presence refresh without an answer (an SSE heartbeat went out). */
+  alive(conn: Connection): void {
+    void this.presence.refreshed(conn.userId, conn.id);
+  }
+
+  /** The socket closed, or the connection gave up on a slow client. Idempotent. */
+  close(conn: Connection): void {
+    conn.close();
+    this.hub.remove(conn);
+    if (this.ended.has(conn)) return;
+    this.ended.add(conn);
+    void this.presence.closed(conn.userId, conn.id);
+  }
+
+  private readonly ended = new WeakSet<Connection>();
+
+  private async replay(conn: Connection, cursor: number): Promise<void> {
+    try {
+      const [horizon, last] = await Promise.all([prunedThrough(this.db), head(this.db)]);
+      if (cursor < horizon || cursor > last) {
+        // Events after this cursor are gone (retention), or the cursor is not from this log: start over.
+        conn.resetCursor();
+        conn.replay(Frame.control(RESYNC, last));
+        return;
+      }
+      let at = cursor;
+      const batch = Math.max(1, Math.min(REPLAY_BATCH, this.queueLimit));
+      while (!conn.closed) {
+        const events = await visibleAfter(this.db, conn.userId, at, batch);
+        for (const e of events) conn.replay(new Frame(JSON.stringify(wireEvent(e)), e.id));
+        if (events.length < batch) break;
+        at = events[events.length - 1]!.id;
+        await conn.drained();
+      }
+    } catch {
+      // The log could not be read: the client must not believe it is up to date.
+      conn.resetCursor();
+      conn.replay(Frame.control(RESYNC));
+    } finally {
+      conn.endReplay();
+    }
+  }
+}
