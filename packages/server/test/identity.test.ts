@@ -2,6 +2,8 @@
  * Who is calling the Chat API: Parley-minted tokens, host-signed JWTs (HS256 only), the user_id query parameter
  * (refused when it disagrees with a token; trusted only in the explicit legacy mode), and the configuration rules.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/app.js';
@@ -64,6 +66,15 @@ describe('minted tokens', () => {
 
     const short = await mint(server, { user_id: 'minted-user', ttl_seconds: 60 });
     expect(Date.parse(short.body.data.expires_at)).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+
+  it('are signed with a key generated into DATA_DIR/signing-keys.json (mode 0600)', async () => {
+    const file = join(server.dataDir, 'signing-keys.json');
+    expect(existsSync(file)).toBe(true);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    const { token } = (await mint(server, { user_id: 'key-check' })).body.data;
+    const kid = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid;
+    expect(readFileSync(file, 'utf8')).toContain(kid);
   });
 
   it('identifies the token subject', async () => {

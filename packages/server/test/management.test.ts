@@ -470,6 +470,7 @@ describe('validation: 400 INVALID_INPUT, never a 500', () => {
     ['object_id over 255 chars', { object_id: 'o'.repeat(256) }],
     ['empty object_id', { object_id: '' }],
     ['object_type over 100 chars', { object_type: 't'.repeat(101) }],
+    ['object_url over 2048 chars', { object_url: `https://x.example/${'u'.repeat(2040)}` }],
     ['user_id over 255 chars', { participants: [p({ user_id: 'u'.repeat(256) })] }],
     ['empty user_id', { participants: [p({ user_id: '' })] }],
     ['duplicate participant user_id', { participants: [p({ user_id: 'dup' }), p({ user_id: 'dup' })] }],
