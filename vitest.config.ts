@@ -3,12 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 const shared = {
   include: ['packages/*/test/**/*.test.ts'],
+  exclude: ['**/node_modules/**', '**/dist/**'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
 };
 
-const projects = [{ test: { ...shared, name: 'embedded', env: { PARLEY_TEST_BACKEND: 'embedded' } } }];
+// `*.cluster.test.ts` runs several instances on one database: PostgreSQL only (PGlite belongs to one process).
+const embeddedExclude = [...shared.exclude, '**/*.cluster.test.ts'];
+const projects = [{ test: { ...shared, exclude: embeddedExclude, name: 'embedded', env: { PARLEY_TEST_BACKEND: 'embedded' } } }];
 if (process.env.DATABASE_URL) {
   projects.push({ test: { ...shared, name: 'postgres', env: { PARLEY_TEST_BACKEND: 'postgres' } } });
 }
