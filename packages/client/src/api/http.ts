@@ -1,0 +1,106 @@
+/**
+ * @module api/http: every REST call goes through here: base URL, auth headers (with one retry after a 401 once
+ * fresh credentials exist), the scope/locale/domain-key headers, JSON bodies, and errors decoded to ParleyError.
+ */
+import type { Authenticator } from '../auth/token-manager.js';
+import { errorFromResponse, errorFromThrown, ParleyError } from '../errors.js';
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface HttpOptions {
+  baseUrl: string;
+  fetch: typeof fetch;
+  auth: Authenticator;
+  /** Headers sent on every request besides auth (X-Scope-Config, Accept-Language, the domain key). */
+  headers: Record<string, string>;
+  /** Told when the server rejected the credentials; `refreshing` says whether a retry with fresh ones follows. */
+  onAuthRejected(err: ParleyError, refreshing: boolean): void;
+}
+
+export class Http {
+  readonly baseUrl: string;
+
+  constructor(private readonly opts: HttpOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  url(path: string, query?: Record<string, QueryValue>): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) params.set(k, String(v));
+    const qs = params.toString();
+    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /** Sends the request and returns the parsed JSON body (undefined for an empty body). */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const url = this.url(spec.path, spec.query);
+    const authRequest = { method: spec.method, url };
+    let creds = await this.opts.auth.credentials(authRequest);
+    let res = await this.send(url, spec, creds.headers);
+    if (res.status === 401) {
+      const err = await errorFromResponse(res);
+      const retry = await this.opts.auth.recover(creds.credential, authRequest).catch((e: unknown) => {
+        this.opts.onAuthRejected(err, false);
+        throw e;
+      });
+      this.opts.onAuthRejected(err, retry);
+      if (!retry) throw err;
+      creds = await this.opts.auth.credentials(authRequest);
+      res = await this.send(url, spec, creds.headers);
+      if (res.status === 401) {
+        const again = await errorFromResponse(res);
+        this.opts.onAuthRejected(again, false);
+        throw again;
+      }
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    const text = await res.text().catch((e: unknown) => {
+      throw errorFromThrown(e, spec.signal);
+    });
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new ParleyError('INVALID_RESPONSE', `Expected JSON from ${spec.method} ${spec.path}`, { status: res.status, cause });
+    }
+  }
+
+  /** For `{"data": X}` responses: returns X. */
+  async data<T>(spec: RequestSpec): Promise<T> {
+    const body = await this.request<{ data: T }>(spec);
+    if (!body || typeof body !== 'object' || !('data' in body)) {
+      throw new ParleyError('INVALID_RESPONSE', `Expected {"data": ...} from ${spec.method} ${spec.path}`);
+    }
+    return body.data;
+  }
+
+  private async send(url: string, spec: RequestSpec, auth: Record<string, string>): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...auth };
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(spec.body);
+    }
+    try {
+      return await this.opts.fetch(url, { method: spec.method, headers, body, signal: spec.signal });
+    } catch (err) {
+      throw errorFromThrown(err, spec.signal);
+    }
+  }
+}
+
+/** Standard base64 of UTF-8 JSON, the X-Scope-Config encoding MTChat's SDK uses (btoa over bytes, so non-ASCII works). */
+export function encodeScope(scope: { scope_level0?: string[]; scope_level1?: string[]; scope_level2?: string[] }): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(scope));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}

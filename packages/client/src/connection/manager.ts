@@ -1,0 +1,319 @@
+/**
+ * @module connection/manager: keeps one realtime connection alive: disconnected -> connecting -> connected, over
+ * WebSocket or SSE, with full-jitter backoff that never gives up, heartbeats that catch dead sockets, a resume
+ * cursor (`last_event_id`) so nothing is missed or repeated, and a generation counter so callbacks from a socket
+ * that was replaced are ignored. It knows frames, not chat state: events go to the sink.
+ */
+import { ParleyError } from '../errors.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import type { NetworkSignal } from './network.js';
+import type { OpenParams, Transport, TransportClose, TransportFactory, TransportName } from './transport.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface ConnectionStateEvent {
+  state: ConnectionState;
+  /** Why the state changed (a close reason, 'heartbeat timeout', 'network back', 'closed by the app'...). */
+  reason?: string;
+  transport?: TransportName;
+  /** Failed attempts since the last successful connection. */
+  attempt: number;
+  /** When disconnected: how long until the next try. */
+  retryInMs?: number;
+}
+
+export interface HeartbeatOptions {
+  /** WebSocket: send a ping after this much silence (ms). */
+  intervalMs?: number;
+  /** WebSocket: declare the socket dead when a ping gets no frame back within this time (ms). */
+  timeoutMs?: number;
+  /** SSE: declare the stream dead after this much silence; the server sends heartbeat comments (ms). */
+  idleMs?: number;
+}
+
+/** What a probe of the REST API says after a WebSocket failed before opening (browsers hide the HTTP status). */
+export type ProbeResult = 'ok' | 'refreshed' | 'unreachable' | 'rejected';
+
+export interface ConnectionSink {
+  onConnected(info: { userId: string; resumed: boolean; transport: TransportName }): void;
+  onEvent(frame: { type: string; [key: string]: unknown }): void;
+  onResync(): void;
+  onState(event: ConnectionStateEvent): void;
+  onError(err: ParleyError): void;
+}
+
+export interface ManagerOptions {
+  baseUrl: string;
+  transports: TransportFactory[];
+  backoff?: BackoffOptions;
+  heartbeat?: HeartbeatOptions;
+  /** A connection must say `connected` within this time (ms). */
+  connectTimeoutMs?: number;
+  /** A connection that lived this long resets the backoff when it drops (ms); shorter ones keep backing off. */
+  stableAfterMs?: number;
+  credentials(): Promise<{ token: string | undefined; headers: Record<string, string> }>;
+  /** After the server refused the credentials (SSE 401): true when fresh ones are ready. */
+  recoverAuth(token: string | undefined): Promise<boolean>;
+  probe(): Promise<ProbeResult>;
+  network?: NetworkSignal;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class ConnectionManager {
+  private state: ConnectionState = 'disconnected';
+  private started = false;
+  private generation = 0;
+  private transport: Transport | undefined;
+  private factoryIndex = 0;
+  private readonly everOpened = new Set<TransportName>();
+  private readonly backoff: Backoff;
+  private attempt = 0;
+  private connectedAt = 0;
+  private authRetried = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private beatTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private offNetwork: (() => void) | undefined;
+  private readonly hb: Required<HeartbeatOptions>;
+  /** The id of the last event delivered: the resume cursor. */
+  lastEventId: number | undefined;
+
+  constructor(
+    private readonly opts: ManagerOptions,
+    private readonly sink: ConnectionSink,
+  ) {
+    this.backoff = new Backoff(opts.backoff);
+    this.hb = { intervalMs: 25_000, timeoutMs: 10_000, idleMs: 60_000, ...opts.heartbeat };
+  }
+
+  get current(): ConnectionState {
+    return this.state;
+  }
+
+  get transportName(): TransportName | undefined {
+    return this.transport?.name;
+  }
+
+  connect(): void {
+    if (this.started) return;
+    this.started = true;
+    this.offNetwork = this.opts.network?.onResume(() => this.reconnectNow('network back'));
+    void this.attemptNow();
+  }
+
+  /** Skips the backoff wait: used when the network comes back. A live connection is checked with a ping. */
+  reconnectNow(reason = 'reconnect requested'): void {
+    if (!this.started) return;
+    if (this.state === 'disconnected') {
+      this.clearRetry();
+      void this.attemptNow(reason);
+    } else if (this.state === 'connected' && this.transport?.name === 'websocket') {
+      this.transport.send({ type: 'ping' });
+      this.armDeadline(this.generation);
+    }
+  }
+
+  /** Drops the connection and reconnects (after a token change, or to test). */
+  restart(reason = 'restart requested'): void {
+    if (!this.started) return;
+    this.drop(this.generation, { opened: this.state === 'connected', reason });
+  }
+
+  close(): void {
+    this.started = false;
+    this.generation += 1;
+    this.clearTimers();
+    this.clearRetry();
+    this.offNetwork?.();
+    this.transport?.close();
+    this.transport = undefined;
+    this.setState({ state: 'closed', reason: 'closed by the app', attempt: this.attempt });
+  }
+
+  private async attemptNow(reason?: string): Promise<void> {
+    const gen = ++this.generation;
+    this.setState({ state: 'connecting', attempt: this.attempt, ...(reason ? { reason } : {}) });
+    let creds: { token: string | undefined; headers: Record<string, string> };
+    try {
+      creds = await this.opts.credentials();
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.sink.onError(err instanceof ParleyError ? err : new ParleyError('AUTH_REFRESH_FAILED', String(err)));
+      return this.scheduleRetry(gen, 'no credentials');
+    }
+    if (gen !== this.generation) return;
+    const params: OpenParams = { baseUrl: this.opts.baseUrl, token: creds.token, headers: creds.headers, lastEventId: this.lastEventId };
+    const factory = this.pickTransport(params);
+    if (!factory) {
+      this.sink.onError(new ParleyError('NETWORK_ERROR', 'No realtime transport is available (no WebSocket and no fetch)', { retryable: false }));
+      return this.scheduleRetry(gen, 'no transport');
+    }
+    let opened = false;
+    this.transport = factory.open(params, {
+      onOpen: () => {
+        if (gen !== this.generation) return;
+        opened = true;
+        this.everOpened.add(factory.name);
+        this.armHeartbeat(gen, factory);
+      },
+      onFrame: (frame) => {
+        if (gen !== this.generation) return;
+        this.armHeartbeat(gen, factory);
+        this.handleFrame(gen, frame, factory.name);
+      },
+      onActivity: () => {
+        if (gen === this.generation) this.armHeartbeat(gen, factory);
+      },
+      onClose: (info) => {
+        if (gen !== this.generation) return;
+        void this.handleClose(gen, info, factory, creds.token);
+      },
+    });
+    this.connectTimer = setTimeout(() => {
+      if (gen === this.generation && this.state === 'connecting') this.drop(gen, { opened, reason: 'connect timeout' });
+    }, this.opts.connectTimeoutMs ?? 15_000);
+  }
+
+  /** The first supported transport from the preferred one on. */
+  private pickTransport(params: OpenParams): TransportFactory | undefined {
+    const list = this.opts.transports;
+    for (let i = 0; i < list.length; i += 1) {
+      const index = (this.factoryIndex + i) % list.length;
+      const factory = list[index]!;
+      if (factory.supported(params)) {
+        this.factoryIndex = index;
+        return factory;
+      }
+    }
+    return undefined;
+  }
+
+  private handleFrame(gen: number, frame: unknown, transport: TransportName): void {
+    if (!isRecord(frame) || typeof frame.type !== 'string') return;
+    switch (frame.type) {
+      case 'connected': {
+        if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+        const resumed = this.lastEventId !== undefined;
+        this.attempt = 0;
+        this.authRetried = false;
+        this.connectedAt = Date.now();
+        this.setState({ state: 'connected', transport, attempt: 0 });
+        this.sink.onConnected({ userId: String(frame.employee_id ?? ''), resumed, transport });
+        return;
+      }
+      case 'pong':
+        return;
+      case 'resync_required':
+        // The server cannot replay what we missed; it goes on from now, and we refetch.
+        this.lastEventId = undefined;
+        this.sink.onResync();
+        return;
+    }
+    const id = frame.event_id;
+    if (typeof id === 'number') {
+      if (this.lastEventId !== undefined && id <= this.lastEventId) return;
+      this.lastEventId = id;
+    }
+    if (gen === this.generation) this.sink.onEvent(frame as { type: string });
+  }
+
+  private async handleClose(gen: number, info: TransportClose, factory: TransportFactory, token: string | undefined): Promise<void> {
+    this.clearTimers();
+    this.transport = undefined;
+    const wasConnected = this.state === 'connected';
+    if (wasConnected && Date.now() - this.connectedAt >= (this.opts.stableAfterMs ?? 5_000)) this.backoff.reset();
+    this.setState({ state: 'disconnected', reason: info.reason, transport: factory.name, attempt: this.attempt });
+    if (!info.opened) {
+      const next = await this.diagnose(info, factory, token);
+      if (gen !== this.generation) return;
+      if (next === 'now') {
+        this.attempt += 1;
+        return void this.attemptNow('credentials refreshed');
+      }
+    }
+    this.scheduleRetry(gen, info.reason);
+  }
+
+  /**
+   * A connection that never opened: was it the credentials (refresh once, then retry at once), the transport
+   * (a WebSocket blocked on the way: try the next transport), or the network (back off)?
+   */
+  private async diagnose(info: TransportClose, factory: TransportFactory, token: string | undefined): Promise<'now' | 'later'> {
+    let verdict: ProbeResult;
+    if (info.status === 401) {
+      verdict = (await this.opts.recoverAuth(token).catch(() => false)) ? 'refreshed' : 'rejected';
+    } else if (info.status !== undefined) {
+      verdict = info.status >= 500 || info.status === 429 ? 'unreachable' : 'ok';
+    } else {
+      verdict = await this.opts.probe().catch((): ProbeResult => 'unreachable');
+    }
+    if (verdict === 'refreshed' && !this.authRetried) {
+      this.authRetried = true;
+      return 'now';
+    }
+    if (verdict === 'ok' && !this.everOpened.has(factory.name) && this.opts.transports.length > 1) {
+      this.factoryIndex = (this.factoryIndex + 1) % this.opts.transports.length;
+      return this.everOpened.size === 0 ? 'now' : 'later';
+    }
+    return 'later';
+  }
+
+  private scheduleRetry(gen: number, reason: string): void {
+    if (gen !== this.generation || !this.started) return;
+    const delay = this.backoff.next();
+    this.attempt += 1;
+    this.setState({ state: 'disconnected', reason, attempt: this.attempt, retryInMs: delay });
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (gen === this.generation && this.started) void this.attemptNow();
+    }, delay);
+  }
+
+  /** Ends the current connection as failed (heartbeat, timeout, restart) and goes through the normal close path. */
+  private drop(gen: number, info: TransportClose): void {
+    if (gen !== this.generation) return;
+    const factory = this.opts.transports[this.factoryIndex]!;
+    this.transport?.close();
+    this.generation += 1;
+    void this.handleClose(this.generation, info, factory, undefined);
+  }
+
+  private armHeartbeat(gen: number, factory: TransportFactory): void {
+    this.clearTimers(true);
+    if (factory.sendsPings) {
+      this.beatTimer = setTimeout(() => {
+        if (gen !== this.generation) return;
+        this.transport?.send({ type: 'ping' });
+        this.armDeadline(gen);
+      }, this.hb.intervalMs);
+    } else {
+      this.deadTimer = setTimeout(() => this.drop(gen, { opened: true, reason: 'heartbeat timeout' }), this.hb.idleMs);
+    }
+  }
+
+  private armDeadline(gen: number): void {
+    if (this.deadTimer !== undefined) clearTimeout(this.deadTimer);
+    this.deadTimer = setTimeout(() => this.drop(gen, { opened: true, reason: 'heartbeat timeout' }), this.hb.timeoutMs);
+  }
+
+  private clearTimers(keepConnectTimer = false): void {
+    if (this.beatTimer !== undefined) clearTimeout(this.beatTimer);
+    if (this.deadTimer !== undefined) clearTimeout(this.deadTimer);
+    if (!keepConnectTimer && this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.beatTimer = this.deadTimer = undefined;
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private setState(event: ConnectionStateEvent): void {
+    const changed = event.state !== this.state;
+    this.state = event.state;
+    if (changed || event.retryInMs !== undefined) this.sink.onState(event);
+  }
+}

@@ -1,0 +1,74 @@
+/** @module events: the typed events a client emits (`client.on(name, fn)` returns an unsubscribe function). */
+import type {
+  DialogArchivedEvent,
+  DialogCreatedEvent,
+  DialogDeletedEvent,
+  DialogNotificationsEvent,
+  DialogPinnedEvent,
+  DialogScopesEvent,
+  DialogUnarchivedEvent,
+  DialogUnpinnedEvent,
+  DialogEvent,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  MessageNewEvent,
+  MessageReadEvent,
+  ParticipantJoinedEvent,
+  ParticipantLeftEvent,
+} from '@parley/protocol';
+import type { ConnectionStateEvent } from './connection/manager.js';
+import type { ParleyErrorCode } from './errors.js';
+
+type Out<T> = T extends { _zod: { output: infer O } } ? O : never;
+
+export interface PresenceUpdate {
+  user_id: string;
+  is_online: boolean;
+}
+
+export interface AuthExpired {
+  code: ParleyErrorCode;
+  message: string;
+  /** True when the client is getting a fresh token and will retry; false when it could not. */
+  refreshing: boolean;
+}
+
+export interface ErrorEvent {
+  code: ParleyErrorCode;
+  message: string;
+  status: number;
+  retryable: boolean;
+}
+
+export interface ResyncEvent {
+  /** `resync_required` from the server, or a reconnect that could not resume from a cursor. */
+  reason: 'resync_required' | 'reconnected';
+  /** Messages fetched to fill the gap in dialogs whose messages were loaded (also emitted as `message.new`). */
+  recovered: number;
+}
+
+export interface ClientEvents {
+  'message.new': Out<typeof MessageNewEvent>;
+  'message.edited': Out<typeof MessageEditedEvent>;
+  'message.deleted': Out<typeof MessageDeletedEvent>;
+  'message.read': Out<typeof MessageReadEvent>;
+  'participant.joined': Out<typeof ParticipantJoinedEvent>;
+  'participant.left': Out<typeof ParticipantLeftEvent>;
+  'dialog.archived': Out<typeof DialogArchivedEvent>;
+  'dialog.unarchived': Out<typeof DialogUnarchivedEvent>;
+  'dialog.pinned': Out<typeof DialogPinnedEvent>;
+  'dialog.unpinned': Out<typeof DialogUnpinnedEvent>;
+  'dialog.notifications': Out<typeof DialogNotificationsEvent>;
+  'dialog.created': Out<typeof DialogCreatedEvent>;
+  'dialog.deleted': Out<typeof DialogDeletedEvent>;
+  'dialog.scopes_changed': Out<typeof DialogScopesEvent>;
+  'presence.update': PresenceUpdate;
+  /** Every dialog event, whatever its type (after it was applied to the state). */
+  event: DialogEvent;
+  'connection.state': ConnectionStateEvent;
+  'auth.expired': AuthExpired;
+  error: ErrorEvent;
+  resync: ResyncEvent;
+}
+
+export type ClientEventName = keyof ClientEvents;

@@ -1,0 +1,170 @@
+/**
+ * @module state/sync: keeps the state store in step with the server. Realtime events are applied (protocol
+ * reducer) and then emitted; while a snapshot of the dialog list loads, events wait in a buffer and are applied
+ * after it, so the snapshot never overwrites newer news. After a resync or a reconnect that could not resume,
+ * the dialogs are reloaded and the loaded message lists are filled from the server: the missed messages are
+ * emitted as `message.new` too, and nothing is emitted twice.
+ */
+import { DialogEvent, needsFetch, type Message } from '@parley/protocol';
+import type { DialogsApi } from '../api/dialogs.js';
+import type { MessagesApi } from '../api/messages.js';
+import type { Emitter } from '../emitter.js';
+import type { ClientEvents, ResyncEvent } from '../events.js';
+import { ParleyError } from '../errors.js';
+import { readIsUncertain } from './chat-state.js';
+import { RecentIds, type ChatStore } from './chat-store.js';
+
+type MessageNew = ClientEvents['message.new'];
+
+export class Sync {
+  private buffer: DialogEvent[] | null = null;
+  private running: Promise<void> | null = null;
+  private wantRefresh = false;
+  private wantRecover: ResyncEvent['reason'] | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Message ids already emitted as `message.new`. */
+  private readonly seen = new RecentIds(50_000);
+  private closed = false;
+  private owedRecover: ResyncEvent['reason'] | null = null;
+  private owedRefresh = false;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly dialogs: DialogsApi,
+    private readonly messages: MessagesApi,
+    private readonly emitter: Emitter<ClientEvents>,
+  ) {}
+
+  /** A frame from the connection that is not a control frame. */
+  handleFrame(frame: { type: string; [key: string]: unknown }): void {
+    if (frame.type === 'presence.update') {
+      if (typeof frame.user_id !== 'string' || typeof frame.is_online !== 'boolean') return;
+      this.store.setPresence(frame.user_id, frame.is_online);
+      this.emitter.emit('presence.update', { user_id: frame.user_id, is_online: frame.is_online });
+      return;
+    }
+    const parsed = DialogEvent.safeParse(frame);
+    if (!parsed.success) return;
+    if (this.buffer) this.buffer.push(parsed.data);
+    else this.apply(parsed.data);
+  }
+
+  /** Reloads the dialog list (one run at a time; a request made during a run gets one more run). */
+  refresh(): Promise<void> {
+    this.wantRefresh = true;
+    return this.run();
+  }
+
+  /** After `resync_required`, or a reconnect without a cursor: reload dialogs, fill loaded message lists, emit `resync`. */
+  recover(reason: ResyncEvent['reason']): Promise<void> {
+    this.wantRecover = this.wantRecover === 'resync_required' ? this.wantRecover : reason;
+    return this.run();
+  }
+
+  /** Runs a reload or recovery that failed earlier (called on every connect). */
+  retryOwed(): void {
+    if (this.owedRecover !== null) void this.recover(this.owedRecover).catch(() => {});
+    else if (this.owedRefresh) void this.refresh().catch(() => {});
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+  }
+
+  private apply(event: DialogEvent): void {
+    const before = this.store.get();
+    if (needsFetch(before.chat, event) || readIsUncertain(before, event)) this.scheduleRefresh();
+    this.store.applyEvent(event);
+    if (event.type === 'message.new' && !this.seen.add(event.id)) return;
+    this.emitter.emit(event.type, event as never);
+    this.emitter.emit('event', event);
+  }
+
+  private async reloadDialogs(): Promise<void> {
+    this.store.applySnapshot(await this.dialogs.listAll());
+  }
+
+  private async fillGaps(): Promise<number> {
+    let recovered = 0;
+    for (const [dialogId, list] of Object.entries(this.store.get().chat.messages)) {
+      const last = list[list.length - 1];
+      if (last) {
+        for (const m of await this.messages.listAfter(dialogId, last.id)) if (this.emitRecovered(m)) recovered += 1;
+      }
+      // The latest page becomes the loaded tail: edits and deletions made during the gap are in it.
+      const page = await this.messages.list(dialogId, { limit: Math.max(50, Math.min(list.length, 200)) });
+      this.store.replaceMessages(dialogId, page.messages);
+    }
+    return recovered;
+  }
+
+  private emitRecovered(m: Message): boolean {
+    const event: MessageNew = {
+      type: 'message.new',
+      id: m.id,
+      dialog_id: m.dialog_id,
+      ...(m.sender_id === null ? {} : { sender_id: m.sender_id }),
+      content: m.content,
+      sent_at: m.sent_at,
+      message_type: m.message_type,
+      reply_to_id: m.reply_to_id,
+    };
+    this.store.applyEvent(event);
+    if (!this.seen.add(m.id)) return false;
+    this.emitter.emit('message.new', event);
+    this.emitter.emit('event', event);
+    return true;
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== undefined || this.closed) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh().catch(() => {});
+    }, 50);
+  }
+
+  /**
+   * Does the requested work with events buffered; the buffered events are applied after it, whether it worked or
+   * not (a failed reload leaves the previous state, which the events still improve).
+   */
+  private run(): Promise<void> {
+    if (this.running) return this.running;
+    this.buffer ??= [];
+    const run = (async () => {
+      try {
+        while (!this.closed && (this.wantRecover !== null || this.wantRefresh)) {
+          const reason = this.wantRecover;
+          this.wantRecover = null;
+          this.wantRefresh = false;
+          try {
+            await this.reloadDialogs();
+            if (reason !== null) {
+              const recovered = await this.fillGaps();
+              if (!this.closed) this.emitter.emit('resync', { reason, recovered });
+            }
+          } catch (err) {
+            // Owed until it works: the next connect runs it again (see `owed`).
+            if (reason !== null) this.owedRecover = this.owedRecover ?? reason;
+            else this.owedRefresh = true;
+            throw err;
+          }
+          if (reason !== null) this.owedRecover = null;
+          this.owedRefresh = false;
+        }
+      } catch (err) {
+        const e = err instanceof ParleyError ? err : new ParleyError('NETWORK_ERROR', String(err));
+        if (!this.closed) this.emitter.emit('error', e.toJSON());
+        throw e;
+      } finally {
+        const held = this.buffer ?? [];
+        this.buffer = null;
+        this.running = null;
+        for (const event of held) this.apply(event);
+      }
+    })();
+    this.running = run;
+    return run;
+  }
+}
