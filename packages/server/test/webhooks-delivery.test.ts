@@ -153,6 +153,11 @@ describe('WEBHOOK_EVENTS=all', () => {
 });
 
 describe('configuration', () => {
+  it('refuses to start with an unknown WEBHOOK_EVENTS name or an invalid ARCHIVE_CRON, naming the variable', async () => {
+    await expect(startServer({ WEBHOOK_EVENTS: 'message.new,bogus' })).rejects.toThrow(/WEBHOOK_EVENTS: unknown event 'bogus'/);
+    await expect(startServer({ ARCHIVE_CRON: 'every five minutes' })).rejects.toThrow(/ARCHIVE_CRON:/);
+  });
+
   it('creates no delivery when WEBHOOK_SECRET is missing, as MTChat', async () => {
     const rx = await startReceiver();
     const s = await startServer({ ...webhookEnv(rx), WEBHOOK_SECRET: undefined });
