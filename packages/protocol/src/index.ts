@@ -84,3 +84,4 @@ export {
   WebhookDeliveryPage,
   RedeliverBody,
 } from './webhooks.js';
+export { ALLOWED_CONTENT_TYPES, isAllowedContentType, PresignBody, PresignedUpload, AttachmentParams, AttachmentUrl } from './files.js';

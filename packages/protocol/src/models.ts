@@ -83,6 +83,7 @@ export const Attachment = z.object({
   url: z.string(),
   thumbnail_url: z.string().optional(),
 });
+export type Attachment = z.infer<typeof Attachment>;
 
 export const Message = z.object({
   id: z.uuid(),

@@ -20,6 +20,9 @@ import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { startBackground } from './jobs/background.js';
+import { createFileService } from './adapters/files/index.js';
+import { diskFileRoutes, fileRoutes } from './http/files.js';
+import { startFileSweeper } from './jobs/file-sweeper.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
@@ -72,7 +75,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   const limiter = createRateLimiter(config);
   const db: Db = await openDatabase(config);
   const bus: Bus = await createBus(config, app.log);
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, now: () => new Date() };
+  const now = () => new Date();
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now), now };
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.
@@ -112,12 +116,16 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       chat.addHook('preHandler', userLimits(limiter));
       await chat.register(chatDialogRoutes(services, realtime.isOnline));
       await chat.register(chatMessageRoutes(services));
+      await chat.register(fileRoutes(services));
     },
     { prefix: '/api/v1' },
   );
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
   const background = startBackground(services);
+  // Attachments: the disk store's own signed routes, and the sweep of expired uploads and deleted files (docs/files.md).
+  if (services.files.disk) await app.register(diskFileRoutes(services.files.disk));
+  const fileSweeper = startFileSweeper(services);
 
   return {
     app,
@@ -126,11 +134,13 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     async close() {
       clearInterval(keyRotation);
       await background.stop();
+      await fileSweeper.stop();
       await app.close();
       await realtime.close();
       await limiter?.close();
       await bus.close();
       await db.close();
+      await services.files.store.close();
     },
   };
 }

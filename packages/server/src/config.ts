@@ -101,6 +101,19 @@ const EnvSchema = z.object({
   ARCHIVE_CRON: text.default('0 */5 * * * *'),
   ARCHIVE_AFTER_SECS: int(259200, 1),
   JOB_POLL_INTERVAL_MS: int(1000, 10, 60_000),
+  // Attachments (docs/files.md): S3 when every S3_* connection variable is set, else the disk store under DATA_DIR.
+  S3_ENDPOINT: url(/^https?:$/),
+  S3_PUBLIC_ENDPOINT: url(/^https?:$/),
+  S3_REGION: text,
+  S3_ACCESS_KEY_ID: text,
+  S3_SECRET_ACCESS_KEY: text,
+  S3_BUCKET: text,
+  S3_PRESIGN_UPLOAD_EXPIRY: int(300, 1, 7 * 24 * 3600),
+  S3_PRESIGN_DOWNLOAD_EXPIRY: int(3600, 1, 7 * 24 * 3600),
+  UPLOAD_CLAIM_WINDOW_SECS: int(24 * 3600, 1, 30 * 24 * 3600),
+  FILES_PUBLIC_URL: url(/^https?:$/),
+  FILES_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
+  FILES_SWEEP_INTERVAL_MS: int(60_000, 50, 24 * 3600_000),
 });
 
 export interface Config {
@@ -150,6 +163,20 @@ export interface Config {
   /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
+  files: FilesConfig;
+}
+
+export interface FilesConfig {
+  /** Set when every S3 connection variable is; otherwise files live in the disk store under DATA_DIR. */
+  s3?: { endpoint: string; publicEndpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string };
+  uploadExpirySecs: number;
+  downloadExpirySecs: number;
+  /** How long an uploaded file may wait to be attached to a message; never shorter than the upload URL's life. */
+  claimWindowSecs: number;
+  /** The base of the disk store's links; when unset, the base the request came in on. */
+  publicUrl?: string;
+  signingKey?: string;
+  sweepIntervalMs: number;
 }
 
 export interface WebhookConfig {
@@ -262,6 +289,37 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       archiveCron: archiveCron(e.ARCHIVE_CRON),
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
+    files: filesConfig(e),
+  };
+}
+
+const S3_VARS = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET'] as const;
+
+/** S3 needs all of its connection variables; a partial set is a mistake, not a reason to fall back to disk. */
+function filesConfig(e: z.output<typeof EnvSchema>): FilesConfig {
+  const missing = S3_VARS.filter((k) => e[k] === undefined);
+  if (missing.length > 0 && missing.length < S3_VARS.length) {
+    throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when any S3_* connection variable is set`);
+  }
+  const s3 =
+    missing.length === 0
+      ? {
+          endpoint: e.S3_ENDPOINT!,
+          publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT!,
+          region: e.S3_REGION!,
+          accessKeyId: e.S3_ACCESS_KEY_ID!,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+          bucket: e.S3_BUCKET!,
+        }
+      : undefined;
+  return {
+    s3,
+    uploadExpirySecs: e.S3_PRESIGN_UPLOAD_EXPIRY,
+    downloadExpirySecs: e.S3_PRESIGN_DOWNLOAD_EXPIRY,
+    claimWindowSecs: Math.max(e.UPLOAD_CLAIM_WINDOW_SECS, e.S3_PRESIGN_UPLOAD_EXPIRY),
+    publicUrl: e.FILES_PUBLIC_URL?.replace(/\/+$/, ''),
+    signingKey: e.FILES_SIGNING_KEY,
+    sweepIntervalMs: e.FILES_SWEEP_INTERVAL_MS,
   };
 }
 

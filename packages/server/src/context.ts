@@ -1,6 +1,7 @@
 /** @module context: the services every action, query and route receives (built once in app.ts). */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './adapters/db/index.js';
+import type { FileService } from './adapters/files/index.js';
 import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
 import type { TokenService } from './security/tokens.js';
@@ -12,6 +13,8 @@ export interface Services {
   tokens: TokenService;
   log: FastifyBaseLogger;
   adminToken: string;
+  /** The file store (S3 or the embedded disk store) and its settings. */
+  files: FileService;
   /** The clock; tests never replace it, but actions take time from here only. */
   now(): Date;
 }

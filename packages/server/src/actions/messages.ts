@@ -3,23 +3,25 @@ import type { Services } from '../context.js';
 import type { SendMessageBody } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
+import { attachmentsByMessage, attachmentWire, withAttachments, type FileLinks } from '../queries/attachments.js';
 import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
 import { sanitizeContent } from '../security/sanitize.js';
 import { newId, timestamp } from '../wire.js';
 import { inTransaction, type ActionTx } from './transaction.js';
+import { claimAttachments, sealAttachments } from './uploads.js';
 
 const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
 
 /**
  * Sends a user message. O(1) in the dialog's size: one sequence bump, one row for the sender's read position,
  * and an un-archive only for participants who had archived. A retry with the same client_message_id returns
- * the stored message instead of a duplicate.
+ * the stored message instead of a duplicate. Attachments are checked and sealed first (actions/uploads.ts), then
+ * claimed in the same transaction as the message; `baseUrl` is where the request reached Parley (for file links).
  */
-export async function sendMessage(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody) {
-  if (body.attachments.length > 0) {
-    throw new AppError('BAD_REQUEST', 'Attachments are not enabled on this server yet');
-  }
+export async function sendMessage(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody, baseUrl = '') {
+  const links: FileLinks = { files: svc.files, baseUrl };
+  const sealed = body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : [];
   const content = sanitizeContent(body.content);
   return inTransaction(svc, async (tx) => {
     await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
@@ -31,7 +33,7 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
         .where('sender_id', '=', actor.userId)
         .where('client_message_id', '=', body.client_message_id)
         .executeTakeFirst();
-      if (existing) return messageWire(existing);
+      if (existing) return withAttachments(messageWire(existing), (await attachmentsByMessage(tx.trx, links, [existing.id])).get(existing.id));
     }
     if (body.reply_to) {
       const target = await tx.trx
@@ -65,6 +67,7 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    const attachments = await claimAttachments(tx, actor, dialogId, id, sealed);
     await tx.trx.updateTable('dialogs').set({ last_message_id: id }).where('id', '=', dialogId).execute();
     await unarchiveAll(tx, dialogId);
     await tx.trx
@@ -85,7 +88,7 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       reply_to_id: m.reply_to_id,
       ...(body.client_message_id === undefined ? {} : { client_message_id: body.client_message_id }),
     });
-    return m;
+    return withAttachments(m, await Promise.all(attachments.map((a) => attachmentWire(links, a))));
   });
 }
 

@@ -7,6 +7,7 @@ import { deleteMessage, editMessage, sendMessage } from '../actions/messages.js'
 import type { Services } from '../context.js';
 import { getMessage, listMessages } from '../queries/messages.js';
 import { actorOf } from './auth.js';
+import { fileLinks, publicBase } from './files.js';
 
 const tags = ['chat'];
 const security = [{ bearer: [] }];
@@ -19,13 +20,13 @@ export const chatMessageRoutes = (svc: Services): FastifyPluginAsync => async (b
   app.get(
     '/dialogs/:dialog_id/messages',
     { schema: { tags, security, params: DialogMessagesParams, querystring: ListMessagesQuery, response: { 200: data(MessagePage) } } },
-    async (req) => ({ data: await listMessages(db, actorOf(req), req.params.dialog_id, req.query) }),
+    async (req) => ({ data: await listMessages(db, actorOf(req), req.params.dialog_id, req.query, fileLinks(svc, req)) }),
   );
 
   app.post(
     '/dialogs/:dialog_id/messages',
     { schema: { tags, security, params: DialogMessagesParams, body: SendMessageBody, response: { 200: data(Message) } } },
-    async (req) => ({ data: await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body) }),
+    async (req) => ({ data: await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body, publicBase(svc, req)) }),
   );
 
   app.get('/dialogs/:dialog_id/messages/:id', { schema: { tags, security, params: MessageParams, response: { 200: data(Message) } } }, async (req) => ({

@@ -5,6 +5,7 @@ import type { Database } from '../adapters/db/index.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, joinFirst } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
+import { attachmentsByMessage, withAttachments, type FileLinks } from './attachments.js';
 import { messageWire, type MessageRow } from './serialize.js';
 
 export interface PageQuery {
@@ -20,8 +21,11 @@ function page(db: Kysely<Database>, dialogId: string) {
   return db.selectFrom('messages').selectAll().where('dialog_id', '=', dialogId);
 }
 
-/** Spec §3.5: ordering by id (UUIDv7), results always ascending; the cursor need not exist. */
-export async function listMessages(db: Kysely<Database>, actor: Actor, dialogId: string, q: PageQuery): Promise<MessagePage> {
+/**
+ * Spec §3.5: ordering by id (UUIDv7), results always ascending; the cursor need not exist. With `links`, each
+ * message carries its attachments (fresh download URLs), loaded for the whole page in one query.
+ */
+export async function listMessages(db: Kysely<Database>, actor: Actor, dialogId: string, q: PageQuery, links?: FileLinks): Promise<MessagePage> {
   const { member } = await accessAsMember(db, actor, dialogId, forbidden());
   const limit = q.limit ?? LIMITS.messagesPageDefault;
   let messages: MessageRow[];
@@ -47,7 +51,9 @@ export async function listMessages(db: Kysely<Database>, actor: Actor, dialogId:
     hasMoreAfter = false;
     messages = rows.slice(0, limit).reverse();
   }
-  const result: MessagePage = { messages: messages.map(messageWire), has_more_before: hasMoreBefore, has_more_after: hasMoreAfter };
+  const attachments = links ? await attachmentsByMessage(db, links, messages.map((m) => m.id)) : new Map();
+  const wires = messages.map((m) => withAttachments(messageWire(m), attachments.get(m.id)));
+  const result: MessagePage = { messages: wires, has_more_before: hasMoreBefore, has_more_after: hasMoreAfter };
   if (!q.around) {
     const lastRead = member.last_read_message_id;
     const firstUnread = messages.find((m) => lastRead === null || m.id > lastRead);

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { up as core } from './migrations/0001_create_core.js';
 import { up as realtime } from './migrations/0002_realtime.js';
 import { up as jobs } from './migrations/0003_jobs.js';
+import { up as files } from './migrations/0004_files.js';
 
 interface Migration {
   id: string;
@@ -14,7 +15,7 @@ const MIGRATIONS: Migration[] = [
   { id: '0001_create_core', up: core },
   { id: '0002_realtime', up: realtime },
   { id: '0003_jobs', up: jobs },
-  // 0004: files (reserved)
+  { id: '0004_files', up: files },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction, holding an advisory lock so instances take turns. */

@@ -124,6 +124,55 @@ export interface CronTicksTable {
   last_result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+/** pending: presigned; sealing: one send is checking it (leased); sealed: checked, ready to attach; claimed: attached. */
+export type UploadState = 'pending' | 'sealing' | 'sealed' | 'claimed';
+
+/** A presigned upload: bound to one user, dialog, key, content type and size (docs/files.md). */
+export interface UploadsTable {
+  id: string;
+  /** The key the client uploads to and names in a message: dialogs/{dialog}/{id}.{ext}. */
+  key: string;
+  dialog_id: string;
+  user_id: string;
+  filename: string;
+  content_type: string;
+  size: Int8;
+  /** The checked, immutable copy a message attaches; the upload URL cannot reach it. */
+  sealed_key: string;
+  thumb_key: string;
+  created_at: Timestamp;
+  url_expires_at: Timestamp;
+  claim_until: Timestamp;
+  state: UploadState;
+  lease_token: string | null;
+  lease_until: Timestamp | null;
+  width: number | null;
+  height: number | null;
+  has_thumbnail: boolean;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  message_id: string;
+  dialog_id: string;
+  position: number;
+  s3_key: string;
+  storage_key: string;
+  thumb_key: string | null;
+  filename: string;
+  content_type: string;
+  size: Int8;
+  width: number | null;
+  height: number | null;
+  created_at: Timestamp;
+}
+
+/** Stored objects whose owning row is gone; the sweeper deletes them from the store. */
+export interface FileGarbageTable {
+  key: string;
+  queued_at: Generated<Timestamp>;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -134,4 +183,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   jobs: JobsTable;
   cron_ticks: CronTicksTable;
+  uploads: UploadsTable;
+  attachments: AttachmentsTable;
+  file_garbage: FileGarbageTable;
 }

@@ -1,0 +1,23 @@
+/** @module files: picks the file store from configuration: S3 when S3_* is set, else the disk store under DATA_DIR. */
+import type { Config, FilesConfig } from '../../config.js';
+import { loadOrCreate, randomSecret } from '../../security/secrets.js';
+import { DiskStore } from './disk.js';
+import type { FileStore } from './port.js';
+import { S3Store } from './s3.js';
+
+export type { FileStore } from './port.js';
+
+export interface FileService {
+  store: FileStore;
+  /** Set for the embedded store, whose URLs Parley serves itself (http/files.ts). */
+  disk?: DiskStore;
+  settings: FilesConfig;
+}
+
+export function createFileService(config: Config, now: () => Date): FileService {
+  const settings = config.files;
+  if (settings.s3) return { store: new S3Store(settings.s3), settings };
+  const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
+  const disk = new DiskStore(config.dataDir, secret, now);
+  return { store: disk, disk, settings };
+}

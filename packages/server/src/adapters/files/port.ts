@@ -1,0 +1,65 @@
+/**
+ * @module files/port: what Parley needs from a file store. Two implementations, one flow: S3 (presigned URLs to
+ * the bucket) and the embedded disk store (HMAC-signed URLs served by Parley). Clients only ever see URLs.
+ */
+
+/** A URL that lets its holder PUT exactly one object: this key, this content type, this many bytes, until it expires. */
+export interface UploadGrant {
+  key: string;
+  contentType: string;
+  size: number;
+  expiresIn: number;
+  /** Where the browser reaches Parley (the disk store's links are Parley's own routes). */
+  baseUrl: string;
+}
+
+/** A URL that lets its holder GET one object, with the headers it will be served with, until it expires. */
+export interface DownloadGrant {
+  key: string;
+  contentType: string;
+  /** The full Content-Disposition value, e.g. `attachment; filename="a.svg"`. */
+  disposition: string;
+  expiresIn: number;
+  baseUrl: string;
+}
+
+export interface ObjectInfo {
+  size: number;
+  contentType: string;
+}
+
+export interface FileStore {
+  readonly kind: 'disk' | 's3';
+  uploadUrl(grant: UploadGrant): Promise<string>;
+  downloadUrl(grant: DownloadGrant): Promise<string>;
+  /** Size and stored content type, or undefined when there is no such object. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Copies an object inside the store (metadata included); false when the source does not exist. */
+  copy(from: string, to: string): Promise<boolean>;
+  /** Up to `maxBytes` bytes from the start of the object. */
+  read(key: string, maxBytes: number): Promise<Buffer>;
+  write(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Deletes the object; a missing object is not an error. */
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Every key Parley generates: the upload (`dialogs/{dialog}/{id}.{ext}`), its checked copy
+ * (`dialogs/{dialog}/files/{id}.{ext}`) and its thumbnail (`dialogs/{dialog}/thumbs/{id}.webp`). Nothing in a
+ * key comes from the client except the extension, and that only after it passed `safeExtension`.
+ */
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const KEY_PATTERN = new RegExp(`^dialogs/${UUID}/(?:files/|thumbs/)?${UUID}\\.[a-z0-9]{1,10}$`);
+
+export function isValidKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}
+
+export function uploadKeys(dialogId: string, id: string, ext: string): { key: string; sealedKey: string; thumbKey: string } {
+  return {
+    key: `dialogs/${dialogId}/${id}.${ext}`,
+    sealedKey: `dialogs/${dialogId}/files/${id}.${ext}`,
+    thumbKey: `dialogs/${dialogId}/thumbs/${id}.webp`,
+  };
+}

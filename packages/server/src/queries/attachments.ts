@@ -1,0 +1,92 @@
+/**
+ * @module queries/attachments: attachments as the wire shows them, each with a fresh, expiring download URL (and
+ * a thumbnail URL for raster images). Pages load the attachments of all their messages in one query.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Attachment, Message } from '@parley/protocol';
+import type { Database } from '../adapters/db/index.js';
+import type { AttachmentsTable } from '../adapters/db/schema.js';
+import type { FileService } from '../adapters/files/index.js';
+import { AppError } from '../errors.js';
+import { accessAsMember } from '../policies/dialogs.js';
+import type { Actor } from '../security/identity.js';
+import { servingHeaders } from '../security/file-content.js';
+import { compact } from '../wire.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
+
+/** What it takes to sign links: the store, and where the request reached Parley (for the disk store's links). */
+export interface FileLinks {
+  files: FileService;
+  baseUrl: string;
+}
+
+async function link(links: FileLinks, key: string, contentType: string, filename: string): Promise<string> {
+  const serving = servingHeaders(contentType, filename);
+  return links.files.store.downloadUrl({
+    key,
+    contentType: serving.contentType,
+    disposition: serving.disposition,
+    expiresIn: links.files.settings.downloadExpirySecs,
+    baseUrl: links.baseUrl,
+  });
+}
+
+function thumbnailName(filename: string): string {
+  const dot = filename.lastIndexOf('.');
+  return `${dot > 0 ? filename.slice(0, dot) : filename}.thumb.webp`;
+}
+
+/** MTChat's AttachmentResponse: width, height and thumbnail_url omitted when absent. */
+export async function attachmentWire(links: FileLinks, row: AttachmentRow): Promise<Attachment> {
+  const [url, thumbnail] = await Promise.all([
+    link(links, row.storage_key, row.content_type, row.filename),
+    row.thumb_key ? link(links, row.thumb_key, 'image/webp', thumbnailName(row.filename)) : undefined,
+  ]);
+  return compact({
+    id: row.id,
+    filename: row.filename,
+    content_type: row.content_type,
+    size: Number(row.size),
+    width: row.width ?? undefined,
+    height: row.height ?? undefined,
+    url,
+    thumbnail_url: thumbnail,
+  });
+}
+
+/** The attachments of these messages, in their order within each message: one query for the whole page. */
+export async function attachmentsByMessage(db: Q, links: FileLinks, messageIds: readonly string[]): Promise<Map<string, Attachment[]>> {
+  const byMessage = new Map<string, Attachment[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .selectFrom('attachments')
+    .selectAll()
+    .where('message_id', 'in', [...messageIds])
+    .orderBy('message_id')
+    .orderBy('position')
+    .execute();
+  const wires = await Promise.all(rows.map((r) => attachmentWire(links, r)));
+  rows.forEach((r, i) => {
+    const list = byMessage.get(r.message_id) ?? [];
+    list.push(wires[i]!);
+    byMessage.set(r.message_id, list);
+  });
+  return byMessage;
+}
+
+/** A message with its attachments appended, only when it has some (as MTChat serializes it). */
+export function withAttachments(message: Message, attachments: Attachment[] | undefined): Message {
+  return attachments && attachments.length > 0 ? { ...message, attachments } : message;
+}
+
+/** GET /attachments/{id}/url: participants of the attachment's dialog only; to anyone else it does not exist. */
+export async function getAttachmentUrl(db: Kysely<Database>, links: FileLinks, actor: Actor, id: string) {
+  const notFound = () => new AppError('ATTACHMENT_NOT_FOUND', 'Attachment not found');
+  const row = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound();
+  await accessAsMember(db, actor, row.dialog_id, { hidden: notFound(), notMember: notFound() });
+  const wire = await attachmentWire(links, row);
+  return { expires_in: links.files.settings.downloadExpirySecs, thumbnail_url: wire.thumbnail_url ?? null, url: wire.url };
+}
