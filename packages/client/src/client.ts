@@ -66,6 +66,7 @@ export function createClient(options: ClientOptions): ParleyClient {
     fetch: opts.fetch,
     auth,
     headers: opts.headers,
+    timeoutMs: opts.requestTimeoutMs ?? 30_000,
     onAuthRejected: (err, refreshing) => emitter.emit('auth.expired', { code: err.code, message: err.message, refreshing }),
   });
   const store = new ChatStore();
@@ -99,7 +100,7 @@ export function createClient(options: ClientOptions): ParleyClient {
   const probe = async (): Promise<ProbeResult> => {
     const before = auth.tokens?.current;
     try {
-      await http.request({ method: 'GET', path: '/api/v1/dialogs', query: { limit: 1 } });
+      await http.request({ method: 'GET', path: '/api/v1/dialogs', query: { limit: 1 }, timeoutMs: opts.transport?.connectTimeoutMs ?? 15_000 });
       return auth.tokens && auth.tokens.current !== before ? 'refreshed' : 'ok';
     } catch (err) {
       if (!(err instanceof ParleyError)) return 'unreachable';

@@ -4,6 +4,7 @@ import { ERROR_CATALOG, isErrorCode, type ErrorCode } from '@parley/protocol';
 /** Codes the client itself produces, for failures that never reached the server or never got a decodable answer. */
 export type ClientErrorCode =
   | 'NETWORK_ERROR'
+  | 'TIMEOUT'
   | 'ABORTED'
   | 'INVALID_RESPONSE'
   | 'AUTH_REFRESH_FAILED'
@@ -13,6 +14,7 @@ export type ParleyErrorCode = ErrorCode | ClientErrorCode;
 
 const CLIENT_RETRYABLE: Record<ClientErrorCode, boolean> = {
   NETWORK_ERROR: true,
+  TIMEOUT: true,
   ABORTED: false,
   INVALID_RESPONSE: true,
   AUTH_REFRESH_FAILED: true,

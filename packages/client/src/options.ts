@@ -35,6 +35,8 @@ export interface ClientOptions {
   locale?: string;
   /** Sent as X-Parley-Domain-Key: identifies the embedding site (defence in depth, not authentication). */
   domainKey?: string;
+  /** A REST call that has not finished after this long fails with TIMEOUT (retryable). Default 30 s. */
+  requestTimeoutMs?: number;
   /** A fetch to use instead of the global one (wrapping, testing, a runtime without fetch). */
   fetch?: typeof fetch;
   /** A WebSocket constructor to use instead of the global one; in Node 20, the `ws` package's WebSocket. */

@@ -13,6 +13,8 @@ export interface RequestSpec {
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Overrides the client's request timeout for this call (ms). */
+  timeoutMs?: number;
 }
 
 export interface HttpOptions {
@@ -21,6 +23,8 @@ export interface HttpOptions {
   auth: Authenticator;
   /** Headers sent on every request besides auth (X-Scope-Config, Accept-Language, the domain key). */
   headers: Record<string, string>;
+  /** A request (until its whole body is read) fails with TIMEOUT after this long (ms), so a dead link cannot stall it. */
+  timeoutMs: number;
   /** Told when the server rejected the credentials; `refreshing` says whether a retry with fresh ones follows. */
   onAuthRejected(err: ParleyError, refreshing: boolean): void;
 }
@@ -41,6 +45,25 @@ export class Http {
 
   /** Sends the request and returns the parsed JSON body (undefined for an empty body). */
   async request<T>(spec: RequestSpec): Promise<T> {
+    const timeout = new AbortController();
+    const onAbort = () => timeout.abort();
+    if (spec.signal?.aborted) timeout.abort();
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => timeout.abort(), spec.timeoutMs ?? this.opts.timeoutMs);
+    try {
+      return await this.attempt<T>({ ...spec, signal: timeout.signal }, spec.signal);
+    } catch (err) {
+      if (err instanceof ParleyError && err.code === 'ABORTED' && !spec.signal?.aborted) {
+        throw new ParleyError('TIMEOUT', `${spec.method} ${spec.path} timed out`, { cause: err });
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async attempt<T>(spec: RequestSpec, callerSignal: AbortSignal | undefined): Promise<T> {
     const url = this.url(spec.path, spec.query);
     const authRequest = { method: spec.method, url };
     let creds = await this.opts.auth.credentials(authRequest);
@@ -63,7 +86,7 @@ export class Http {
     }
     if (!res.ok) throw await errorFromResponse(res);
     const text = await res.text().catch((e: unknown) => {
-      throw errorFromThrown(e, spec.signal);
+      throw errorFromThrown(e, callerSignal);
     });
     if (!text) return undefined as T;
     try {

@@ -196,6 +196,8 @@ export class ConnectionManager {
       case 'connected': {
         if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
         const resumed = this.lastEventId !== undefined;
+        // A server that says where its log stands lets even a first connection resume later without a gap.
+        if (!resumed && typeof frame.last_event_id === 'number') this.lastEventId = frame.last_event_id;
         this.attempt = 0;
         this.authRetried = false;
         this.connectedAt = Date.now();

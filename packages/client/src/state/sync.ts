@@ -16,6 +16,9 @@ import { RecentIds, type ChatStore } from './chat-store.js';
 
 type MessageNew = ClientEvents['message.new'];
 
+/** Sorts before every UUIDv7: `after=NIL_UUID` pages a dialog from its first message. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 export class Sync {
   private buffer: DialogEvent[] | null = null;
   private running: Promise<void> | null = null;
@@ -85,13 +88,32 @@ export class Sync {
     this.store.applySnapshot(await this.dialogs.listAll());
   }
 
-  private async fillGaps(): Promise<number> {
+  /** The newest message id the state knows per dialog (from the dialog list and from loaded messages). */
+  private knownLast(): Map<string, string | null> {
+    const { chat } = this.store.get();
+    const out = new Map<string, string | null>();
+    for (const [id, d] of Object.entries(chat.dialogs)) {
+      const loaded = chat.messages[id];
+      const tail = loaded?.[loaded.length - 1]?.id ?? null;
+      out.set(id, d.last_message_id !== null && (tail === null || d.last_message_id > tail) ? d.last_message_id : tail);
+    }
+    return out;
+  }
+
+  /**
+   * After a fresh dialog list: every dialog whose last message moved since `before` gets the messages after the
+   * old one fetched and emitted (the ones the gap hid); loaded lists are replaced by the latest page.
+   */
+  private async fillGaps(before: Map<string, string | null>): Promise<number> {
     let recovered = 0;
+    const { chat } = this.store.get();
+    for (const [dialogId, dialog] of Object.entries(chat.dialogs)) {
+      if (!before.has(dialogId)) continue;
+      const old = before.get(dialogId) ?? null;
+      if (dialog.last_message_id === null || dialog.last_message_id === old) continue;
+      for (const m of await this.messages.listAfter(dialogId, old ?? NIL_UUID)) if (this.emitRecovered(m)) recovered += 1;
+    }
     for (const [dialogId, list] of Object.entries(this.store.get().chat.messages)) {
-      const last = list[list.length - 1];
-      if (last) {
-        for (const m of await this.messages.listAfter(dialogId, last.id)) if (this.emitRecovered(m)) recovered += 1;
-      }
       // The latest page becomes the loaded tail: edits and deletions made during the gap are in it.
       const page = await this.messages.list(dialogId, { limit: Math.max(50, Math.min(list.length, 200)) });
       this.store.replaceMessages(dialogId, page.messages);
@@ -138,10 +160,11 @@ export class Sync {
           const reason = this.wantRecover;
           this.wantRecover = null;
           this.wantRefresh = false;
+          const before = this.knownLast();
           try {
             await this.reloadDialogs();
             if (reason !== null) {
-              const recovered = await this.fillGaps();
+              const recovered = await this.fillGaps(before);
               if (!this.closed) this.emitter.emit('resync', { reason, recovered });
             }
           } catch (err) {

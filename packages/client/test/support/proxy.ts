@@ -20,6 +20,11 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
+function isUpgradeRequest(chunk: Buffer): boolean {
+  const head = chunk.toString('latin1');
+  return head.startsWith('GET ') && /\r\nupgrade:\s*websocket/i.test(head);
+}
+
 export async function startProxy(targetPort: number, host = '127.0.0.1'): Promise<Proxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   let refusing = false;
@@ -42,7 +47,7 @@ export async function startProxy(targetPort: number, host = '127.0.0.1'): Promis
     };
     client.on('data', (chunk: Buffer) => {
       if (silent) return;
-      if (blockWs && /^GET [^\r\n]* HTTP\/1\.1\r\n/.test(chunk.toString('latin1', 0, 256)) && /\r\nupgrade:\s*websocket/i.test(chunk.toString('latin1'))) {
+      if (blockWs && isUpgradeRequest(chunk)) {
         refusedUpgrades += 1;
         client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
         upstream.destroy();
