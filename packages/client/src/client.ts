@@ -61,13 +61,20 @@ export function createClient(options: ClientOptions): ParleyClient {
   const emitter = new Emitter<ClientEvents>();
   const emitError = (err: ParleyError) => emitter.emit('error', err.toJSON());
   const auth = createAuthenticator(opts.auth, emitError);
+  let lastRejected: string | undefined;
   const http = new Http({
     baseUrl: opts.baseUrl,
     fetch: opts.fetch,
     auth,
     headers: opts.headers,
     timeoutMs: opts.requestTimeoutMs ?? 30_000,
-    onAuthRejected: (err, refreshing) => emitter.emit('auth.expired', { code: err.code, message: err.message, refreshing }),
+    onAuthRejected(err, refreshing, credential) {
+      // Many requests refused for one credential are one expiry, not many.
+      const key = `${credential ?? ''}|${refreshing}`;
+      if (key === lastRejected) return;
+      lastRejected = key;
+      emitter.emit('auth.expired', { code: err.code, message: err.message, refreshing });
+    },
   });
   const store = new ChatStore();
   const outbox: Outbox = new Outbox(

@@ -25,8 +25,8 @@ export interface HttpOptions {
   headers: Record<string, string>;
   /** A request (until its whole body is read) fails with TIMEOUT after this long (ms), so a dead link cannot stall it. */
   timeoutMs: number;
-  /** Told when the server rejected the credentials; `refreshing` says whether a retry with fresh ones follows. */
-  onAuthRejected(err: ParleyError, refreshing: boolean): void;
+  /** Told when the server rejected `credential`; `refreshing` says whether a retry with fresh ones follows. */
+  onAuthRejected(err: ParleyError, refreshing: boolean, credential: string | undefined): void;
 }
 
 export class Http {
@@ -70,17 +70,18 @@ export class Http {
     let res = await this.send(url, spec, creds.headers);
     if (res.status === 401) {
       const err = await errorFromResponse(res);
-      const retry = await this.opts.auth.recover(creds.credential, authRequest).catch((e: unknown) => {
-        this.opts.onAuthRejected(err, false);
+      const rejected = creds.credential;
+      const retry = await this.opts.auth.recover(rejected, authRequest).catch((e: unknown) => {
+        this.opts.onAuthRejected(err, false, rejected);
         throw e;
       });
-      this.opts.onAuthRejected(err, retry);
+      this.opts.onAuthRejected(err, retry, rejected);
       if (!retry) throw err;
       creds = await this.opts.auth.credentials(authRequest);
       res = await this.send(url, spec, creds.headers);
       if (res.status === 401) {
         const again = await errorFromResponse(res);
-        this.opts.onAuthRejected(again, false);
+        this.opts.onAuthRejected(again, false, creds.credential);
         throw again;
       }
     }

@@ -42,6 +42,8 @@ export interface Authenticator {
 
 const MAX_MARGIN_MS = 60_000;
 const MARGIN_FRACTION = 0.2;
+/** However short a token claims to live, it is used at least this long: a refresh loop is worse than one 401. */
+const MIN_LIFETIME_MS = 500;
 
 /** Reads `exp` and `iat` from a JWT without verifying it (the server verifies; the client only plans refreshes). */
 export function readTokenTimes(token: string): { exp?: number; iat?: number } {
@@ -139,7 +141,9 @@ export class TokenManager {
       this.expiresAt = Infinity;
       return;
     }
-    const lifetime = iat !== undefined && exp > iat ? (exp - iat) * 1000 : Math.max(0, exp * 1000 - askedAt);
+    // iat and exp are whole seconds and iat was rounded down when minted (after we asked): one second less is safe.
+    const estimate = iat !== undefined && exp > iat ? (exp - iat - 1) * 1000 : exp * 1000 - askedAt;
+    const lifetime = Math.max(MIN_LIFETIME_MS, estimate);
     this.expiresAt = askedAt + lifetime;
     this.refreshAt = this.expiresAt - Math.min(MAX_MARGIN_MS, lifetime * MARGIN_FRACTION);
   }
