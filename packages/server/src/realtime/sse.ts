@@ -71,6 +71,9 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
 
   /** Ends every open stream (shutdown): browsers reconnect elsewhere with their Last-Event-ID. */
   return () => {
-    for (const res of open) res.end();
+    for (const res of open) {
+      res.end();
+      setTimeout(() => res.destroy(), 1000).unref();
+    }
   };
 }

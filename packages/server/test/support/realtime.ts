@@ -1,4 +1,5 @@
 /** Realtime test clients: a WebSocket client (the `ws` package) and an SSE reader (fetch), over real sockets. */
+import http from 'node:http';
 import WebSocket from 'ws';
 import type { Api } from './api.js';
 import { backend } from './server.js';
@@ -48,6 +49,15 @@ class Inbox {
         },
       });
     });
+  }
+
+  /** Waits for a condition on something other than a new message (checked every 20 ms). */
+  async waitUntil(cond: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Log events (with event_id) received so far. */
@@ -148,62 +158,72 @@ export class WsClient extends Inbox {
   }
 }
 
-/** An SSE stream read with fetch: frames parsed into {id, data}; comments and retry hints recorded. */
+/**
+ * An SSE stream (node:http rather than fetch: an aborted fetch leaves undici opening a fresh idle connection
+ * that keeps the test server from closing). Frames are parsed into {id, data}; comments and retry recorded.
+ */
 export class SseClient extends Inbox {
   readonly ids: (number | undefined)[] = [];
   readonly comments: string[] = [];
   retry?: number;
-  private constructor(
-    readonly response: Response,
-    private readonly abort: AbortController,
-  ) {
+  status = 0;
+  headers: http.IncomingHttpHeaders = {};
+  /** The body of a refused request, parsed. */
+  body: any;
+
+  private constructor(private readonly request: http.ClientRequest) {
     super();
   }
 
-  static async connect(base: string, token: string, o: { lastEventId?: number; header?: boolean } = {}): Promise<SseClient> {
-    const abort = new AbortController();
+  static async connect(base: string, token: string, o: { lastEventId?: number } = {}): Promise<SseClient> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
     if (o.lastEventId !== undefined) headers['last-event-id'] = String(o.lastEventId);
-    const res = await fetch(`${base}/api/v1/events`, { headers, signal: abort.signal });
-    const client = new SseClient(res, abort);
-    if (res.status === 200) {
-      void client.read();
-      await client.waitFor((m) => m.type === 'connected', 'connected');
+    const request = http.get(`${base}/api/v1/events`, { headers });
+    const client = new SseClient(request);
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve);
+      request.once('error', reject);
+    });
+    client.status = res.statusCode ?? 0;
+    client.headers = res.headers;
+    if (client.status !== 200) {
+      let text = '';
+      for await (const chunk of res) text += String(chunk);
+      client.body = JSON.parse(text);
+      return client;
     }
+    client.read(res);
+    await client.waitFor((m) => m.type === 'connected', 'connected');
     return client;
   }
 
-  private async read(): Promise<void> {
-    const decoder = new TextDecoder();
+  private read(res: http.IncomingMessage): void {
     let buffer = '';
-    try {
-      for await (const chunk of this.response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let id: number | undefined;
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-            else if (line.startsWith('retry:')) this.retry = Number(line.slice(6).trim());
-            else if (line.startsWith('id:')) id = Number(line.slice(3).trim());
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-          }
-          if (data.length > 0) {
-            this.ids.push(id);
-            this.add(JSON.parse(data.join('\n')) as Msg);
-          }
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let id: number | undefined;
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
+          else if (line.startsWith('retry:')) this.retry = Number(line.slice(6).trim());
+          else if (line.startsWith('id:')) id = Number(line.slice(3).trim());
+          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+        }
+        if (data.length > 0) {
+          this.ids.push(id);
+          this.add(JSON.parse(data.join('\n')) as Msg);
         }
       }
-    } catch {
-      // aborted
-    }
-    this.ended = true;
+    });
+    res.on('close', () => (this.ended = true));
   }
 
   close(): void {
-    this.abort.abort();
+    this.request.destroy();
   }
 }
