@@ -100,6 +100,22 @@ describe.each(STORES)('uploads on the %s store', (store) => {
     expect((await put(p.upload_url, Buffer.alloc(10, 0x61), 'text/plain')).status).toBe(200);
   });
 
+  it('refuses a streamed body that runs past the signed size', async () => {
+    const p = await presign(alice, dialogId, { filename: 'a.txt', content_type: 'text/plain', size: 10 });
+    const chunks = [Buffer.alloc(8, 0x61), Buffer.alloc(8, 0x62)];
+    const body = new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const res = await fetch(p.upload_url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body, duplex: 'half' } as RequestInit);
+    await res.arrayBuffer();
+    expect([403, 413]).toContain(res.status);
+    expect(await server.stored(p.s3_key)).toBe(false);
+  });
+
   it('refuses an upload URL replayed against another key', async () => {
     const mine = await presign(alice, dialogId, { filename: 'a.txt', content_type: 'text/plain', size: 5 });
     const bob = await server.user('bob');
