@@ -266,3 +266,34 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     expect(again.body.data.attachments.map((a: { id: string }) => a.id)).toEqual(first.body.data.attachments.map((a: { id: string }) => a.id));
   });
 });
+
+describe('the disk store routes', () => {
+  let server: FileServer;
+  let alice: Api;
+  let dialogId: string;
+
+  beforeAll(async () => {
+    server = await startFileServer('disk');
+    dialogId = (await createDialog(server, { participants: [person('alice')] })).id;
+    alice = await server.user('alice');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers HEAD on a download URL and CORS preflights of an upload URL', async () => {
+    const bytes = text('head me');
+    const up = await upload(alice, dialogId, { filename: 'h.txt', content_type: 'text/plain', bytes });
+    const [a] = (await sendWith(alice, dialogId, [up.attachment])).body.data.attachments;
+    const head = await fetch(a.url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    const p = await presign(alice, dialogId, { filename: 'c.txt', content_type: 'text/plain', size: 3 });
+    const preflight = await fetch(p.upload_url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
