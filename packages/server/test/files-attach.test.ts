@@ -106,6 +106,23 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     }
   });
 
+  it("accepts MTChat's untyped files (\"\") and serves them as opaque downloads", async () => {
+    const bytes = Buffer.from([0x00, 0x01, 0x02, 0xff]);
+    const p = await presign(alice, dialogId, { filename: 'blob', content_type: '', size: bytes.length });
+    const res = await fetch(p.upload_url, { method: 'PUT', body: bytes });
+    expect(res.status, await res.text()).toBe(200);
+    // Whatever type the browser then sends, the file is served as opaque bytes, as a download.
+    expect((await put(p.upload_url, bytes, 'text/html')).status).toBe(200);
+    const sent = await sendWith(alice, dialogId, [{ s3_key: p.s3_key, filename: 'blob', content_type: '', size: bytes.length }]);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const a = sent.body.data.attachments[0];
+    expect(a.content_type).toBe('');
+    const file = await download(a.url);
+    expect(file.bytes.equals(bytes)).toBe(true);
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="blob"');
+  });
+
   it('stores filenames without their path and serves them under that name', async () => {
     const up = await upload(alice, dialogId, { filename: 'x.txt', content_type: 'text/plain', bytes: text() });
     const res = await sendWith(alice, dialogId, [{ ...up.attachment, filename: '../../../etc/pass"wd.txt' }]);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { png, presign, put, sleep, startFileServer, STORES, type FileServer } from './support/files.js';
 import type { Api } from './support/api.js';
+import { loadConfig } from '../src/app.js';
 
 const UUID7 = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -144,5 +145,15 @@ describe.each(STORES)('uploads on the %s store', (store) => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('file store configuration', () => {
+  it('refuses a partial S3 configuration instead of quietly using the disk store', () => {
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'files' })).toThrow(
+      /S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: required/,
+    );
+    expect(loadConfig({}).files.s3).toBeUndefined();
+    expect(loadConfig({ S3_PRESIGN_UPLOAD_EXPIRY: '600', UPLOAD_CLAIM_WINDOW_SECS: '60' }).files.claimWindowSecs).toBe(600);
   });
 });

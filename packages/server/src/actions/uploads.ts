@@ -178,7 +178,8 @@ async function sealOne(svc: Services, upload: UploadRow): Promise<UploadRow> {
     const size = Number(row.size);
     if (!info) throw notInStorage(row.key);
     if (info.size !== size) throw new AppError('BAD_REQUEST', `Stored file size ${info.size} does not match the presigned size ${size}: ${row.key}`);
-    if (info.contentType !== row.content_type) throw new AppError('BAD_REQUEST', `Stored file type does not match the presigned type: ${row.key}`);
+    // An untyped upload carries whatever type the store gave it; it is only ever served as an opaque download.
+    if (row.content_type !== '' && info.contentType !== row.content_type) throw new AppError('BAD_REQUEST', `Stored file type does not match the presigned type: ${row.key}`);
     const head = await store.read(row.sealed_key, SNIFF_BYTES);
     if (!matchesDeclaredType(row.content_type, head)) {
       throw new AppError('UNSUPPORTED_FILE_TYPE', `File content does not match its declared type '${row.content_type}': ${row.key}`);

@@ -73,8 +73,9 @@ export const diskFileRoutes = (disk: DiskStore): FastifyPluginAsync => async (ap
   app.put(`${FILES_ROUTE}*`, { schema: { hide: true } }, async (req, reply) => {
     const grant = disk.verify('PUT', keyOf(req), req.query as Record<string, unknown>);
     if (!grant || grant.size === undefined) throw denied();
-    // The URL signs the content type and length, as an S3 upload URL does: any other request is refused.
-    if ((req.headers['content-type'] ?? '') !== grant.contentType) throw new AppError('FORBIDDEN', 'Content-Type does not match the upload URL');
+    // The URL signs the content type and length, as an S3 upload URL does: any other request is refused. An
+    // untyped upload ("") signs only its length there, so here too any Content-Type goes with it.
+    if (grant.contentType !== '' && (req.headers['content-type'] ?? '') !== grant.contentType) throw new AppError('FORBIDDEN', 'Content-Type does not match the upload URL');
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) !== grant.size) throw new AppError('FORBIDDEN', 'Content-Length does not match the upload URL');
     const body = (req.body as NodeJS.ReadableStream | undefined) ?? req.raw;

@@ -49,8 +49,11 @@ export class S3Store implements FileStore {
   }
 
   async uploadUrl(g: UploadGrant): Promise<string> {
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: g.key, ContentType: g.contentType, ContentLength: g.size });
-    return getSignedUrl(this.signer, command, { expiresIn: g.expiresIn, signableHeaders: new Set(['content-type', 'content-length']) });
+    // An untyped file ("") is sent without a Content-Type: only its length is signed then.
+    const typed = g.contentType !== '';
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: g.key, ContentType: typed ? g.contentType : undefined, ContentLength: g.size });
+    const signableHeaders = new Set(typed ? ['content-type', 'content-length'] : ['content-length']);
+    return getSignedUrl(this.signer, command, { expiresIn: g.expiresIn, signableHeaders });
   }
 
   async downloadUrl(g: DownloadGrant): Promise<string> {
