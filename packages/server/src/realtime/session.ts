@@ -64,7 +64,8 @@ export class Sessions {
         return;
       }
       let at = cursor;
-      const batch = Math.max(1, Math.min(REPLAY_BATCH, this.queueLimit));
+      // Half the queue at most, so a batch always fits beside the frames already waiting.
+      const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
       while (!conn.closed) {
         const events = await visibleAfter(this.db, conn.userId, at, batch);
         for (const e of events) conn.replay(new Frame(JSON.stringify(wireEvent(e)), e.id));
