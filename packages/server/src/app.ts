@@ -135,7 +135,12 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       clearInterval(keyRotation);
       await background.stop();
       await fileSweeper.stop();
+      // In-flight requests get a grace period; sockets that never send a request (or streams that never end)
+      // do not get to hold the shutdown hostage.
+      const grace = setTimeout(() => app.server.closeAllConnections(), 3000);
+      grace.unref();
       await app.close();
+      clearTimeout(grace);
       await realtime.close();
       await limiter?.close();
       await bus.close();
