@@ -148,6 +148,36 @@ describe.each(STORES)('uploads on the %s store', (store) => {
   });
 });
 
+describe('S3_PUBLIC_ENDPOINT', () => {
+  let server: FileServer;
+
+  beforeAll(async () => {
+    server = await startFileServer('s3', {}, { publicHost: 'localhost' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('signs browser-facing URLs for the public endpoint, and they work there', async () => {
+    const dialogId = (await createDialog(server, { participants: [person('alice')] })).id;
+    const alice = await server.user('alice');
+    const bytes = await png();
+    const p = await presign(alice, dialogId, { filename: 'a.png', content_type: 'image/png', size: bytes.length });
+    expect(new URL(p.upload_url).hostname).toBe('localhost');
+    expect((await put(p.upload_url, bytes, 'image/png')).status).toBe(200);
+    const sent = await alice.post(`/api/v1/dialogs/${dialogId}/messages`, {
+      content: '',
+      attachments: [{ s3_key: p.s3_key, filename: 'a.png', content_type: 'image/png', size: bytes.length }],
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const url = new URL(sent.body.data.attachments[0].url);
+    expect(url.hostname).toBe('localhost');
+    const file = await fetch(url);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});
+
 describe('file store configuration', () => {
   it('refuses a partial S3 configuration instead of quietly using the disk store', () => {
     expect(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'files' })).toThrow(

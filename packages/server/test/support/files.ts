@@ -24,8 +24,11 @@ export interface FileServer extends TestServer {
 
 const BUCKET = 'parley-test';
 
-/** Starts Parley on the given store (and, for S3, an S3-compatible server of its own). */
-export async function startFileServer(store: StoreKind, env: Record<string, string> = {}): Promise<FileServer> {
+/**
+ * Starts Parley on the given store (and, for S3, an S3-compatible server of its own). `publicHost` makes the
+ * S3 server's public endpoint another host name for the same server (S3_PUBLIC_ENDPOINT).
+ */
+export async function startFileServer(store: StoreKind, env: Record<string, string> = {}, opts: { publicHost?: string } = {}): Promise<FileServer> {
   if (store === 'disk') {
     const server = await startServer(env);
     return { ...server, store, stored: async (key) => existsSync(join(server.dataDir, 'files', key)) };
@@ -40,6 +43,7 @@ export async function startFileServer(store: StoreKind, env: Record<string, stri
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
     S3_BUCKET: BUCKET,
+    ...(opts.publicHost ? { S3_PUBLIC_ENDPOINT: `http://${opts.publicHost}:${port}` } : {}),
     ...env,
   });
   const client = new S3Client({
