@@ -12,6 +12,8 @@ export interface Handshake {
   userId: string;
   /** The resume cursor the client sent (last_event_id, or SSE's Last-Event-ID header). */
   cursor?: number;
+  /** When the token expires (epoch seconds); undefined in legacy mode. */
+  expiresAt?: number;
 }
 
 function query(req: FastifyRequest): URLSearchParams {
@@ -43,7 +45,7 @@ export async function handshake(svc: Services, req: FastifyRequest): Promise<Han
   if (token) {
     const identity = await svc.tokens.verify(token);
     checkTokenOrigin(identity.origins, req.headers.origin);
-    return { userId: identity.userId, cursor };
+    return { userId: identity.userId, cursor, expiresAt: identity.expiresAt };
   }
   if (svc.config.auth.mode !== 'legacy') throw new AppError('UNAUTHORIZED', 'token query parameter required');
   const userId = params.get('user_id');

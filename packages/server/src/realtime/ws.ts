@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../errors.js';
 import { Connection, type ConnectionLimits, type Transport } from './connection.js';
+import { AUTH_EXPIRED_CLOSE_CODE, TokenLifetime } from './expiry.js';
 import { handshake, type Handshake } from './handshake.js';
 import type { RealtimeContext } from './routes.js';
 
@@ -49,6 +50,11 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
       const hs = accepted.get(req);
       if (!hs) return socket.close(1011, 'no handshake');
       const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.close(c));
+      const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
+        if (socket.readyState !== socket.OPEN) return;
+        socket.send(JSON.stringify({ type: 'auth.expired' }), () => socket.close(AUTH_EXPIRED_CLOSE_CODE, 'token expired'));
+      });
+      lifetime.set(hs.expiresAt);
       let answered = true;
       const beat = setInterval(() => {
         if (!answered) return socket.terminate();
@@ -68,10 +74,13 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
         } catch {
           return;
         }
-        if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'ping') ctx.sessions.ping(conn, true);
+        const type = msg && typeof msg === 'object' ? (msg as { type?: unknown }).type : undefined;
+        if (type === 'ping') ctx.sessions.ping(conn, true);
+        else if (type === 'auth') void lifetime.renew(ctx.svc, (msg as { token?: unknown }).token, req.headers.origin);
       });
       socket.on('close', () => {
         clearInterval(beat);
+        lifetime.stop();
         ctx.sessions.close(conn);
       });
       ctx.sessions.open(conn, hs.cursor).catch((err: unknown) => {

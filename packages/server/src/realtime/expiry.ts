@@ -1,0 +1,58 @@
+/**
+ * @module realtime/expiry: a live connection outlives no token. Ahead of expiry the client is sent
+ * `{"type":"auth.expiring","expires_at"}`; it may renew in-band with `{"type":"auth","token"}` (answered
+ * `auth.ok` or `auth.failed`) without reconnecting. A connection whose token runs out is sent `auth.expired` and
+ * closed with AUTH_EXPIRED_CLOSE_CODE, which tells a client to refresh its token and reconnect at once (no backoff).
+ */
+import type { Services } from '../context.js';
+import { AppError } from '../errors.js';
+import { checkTokenOrigin } from '../security/identity.js';
+import { timestamp } from '../wire.js';
+import { Frame, type Connection } from './connection.js';
+
+export const AUTH_EXPIRED_CLOSE_CODE = 4001;
+
+export class TokenLifetime {
+  private notice?: NodeJS.Timeout;
+  private expiry?: NodeJS.Timeout;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly noticeSecs: number,
+    /** Sends `auth.expired` and ends the connection (transport-specific). */
+    private readonly expire: () => void,
+  ) {}
+
+  /** (Re)arms the timers for a token that expires at `expiresAt` (epoch seconds); nothing for no expiry. */
+  set(expiresAt: number | undefined): void {
+    this.stop();
+    if (expiresAt === undefined) return;
+    const left = expiresAt * 1000 - Date.now();
+    const notifyIn = Math.max(0, left - this.noticeSecs * 1000);
+    this.notice = setTimeout(() => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })), notifyIn);
+    this.expiry = setTimeout(() => this.expire(), Math.max(0, left));
+    this.notice.unref();
+    this.expiry.unref();
+  }
+
+  /** In-band renewal: the new token must be valid, for the same user, and allowed from the connection's origin. */
+  async renew(svc: Services, token: unknown, origin: string | undefined): Promise<void> {
+    try {
+      if (typeof token !== 'string' || token === '') throw new AppError('INVALID_INPUT', 'auth needs a token');
+      const identity = await svc.tokens.verify(token);
+      if (identity.userId !== this.conn.userId) throw new AppError('FORBIDDEN', 'The token is for another user');
+      checkTokenOrigin(identity.origins, origin);
+      this.set(identity.expiresAt);
+      const expiresAt = identity.expiresAt === undefined ? null : timestamp(new Date(identity.expiresAt * 1000));
+      this.conn.push(Frame.control({ type: 'auth.ok', expires_at: expiresAt }));
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('UNAUTHORIZED', 'Invalid token');
+      this.conn.push(Frame.control({ type: 'auth.failed', code: e.code, message: e.message }));
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.notice);
+    clearTimeout(this.expiry);
+  }
+}
