@@ -1,0 +1,48 @@
+/** @module result: what a scenario reports for one target: named figures with a unit and which way is better. */
+
+export type Better = 'higher' | 'lower' | 'none';
+
+export interface Metric {
+  name: string;
+  value: number | null;
+  unit: string;
+  better: Better;
+}
+
+export interface ScenarioResult {
+  metrics: Metric[];
+  /** Facts about this run of the scenario (sizes actually reached, scale-downs, failures). */
+  notes: string[];
+  /** Set when the scenario could not run for this target. */
+  error?: string;
+}
+
+export class Figures {
+  readonly metrics: Metric[] = [];
+  readonly notes: string[] = [];
+
+  add(name: string, value: number | null, unit: string, better: Better): this {
+    this.metrics.push({ name, value: value === null || Number.isFinite(value) ? value : null, unit, better });
+    return this;
+  }
+
+  note(text: string): this {
+    this.notes.push(text);
+    return this;
+  }
+
+  result(): ScenarioResult {
+    return { metrics: this.metrics, notes: this.notes };
+  }
+}
+
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** CPU of this (driver) process in % of one core since `from` (process.cpuUsage() and performance.now()). */
+export function driverCpu(from: { cpu: NodeJS.CpuUsage; at: number }): number {
+  const d = process.cpuUsage(from.cpu);
+  const secs = (performance.now() - from.at) / 1000;
+  return secs > 0 ? ((d.user + d.system) / 1e6 / secs) * 100 : 0;
+}
+
+export const driverMark = () => ({ cpu: process.cpuUsage(), at: performance.now() });
