@@ -137,6 +137,12 @@ export function createClient(options: ClientOptions): ParleyClient {
         return ok;
       },
       probe,
+      async renew(current) {
+        const token = await auth.bearer(realtimeRequest);
+        if (token !== undefined && token !== current) return { token };
+        const wait = auth.tokens?.refreshInMs();
+        return wait === undefined || !Number.isFinite(wait) ? {} : { retryInMs: wait };
+      },
     },
     {
       onConnected({ userId, resumed }) {

@@ -95,6 +95,58 @@ describe('token expiry mid-session', () => {
   });
 });
 
+describe('token lifetime on a live connection', () => {
+  it('WebSocket: renews its token in-band, shortly before each expiry, and never reconnects', async () => {
+    const alice = uid('alice');
+    const bob = uid('bob');
+    const dialogId = await dialogWith(server.admin, [alice, bob]);
+    const client = nodeClient(server.url, shortHost.auth(alice));
+    const states: ClientEvents['connection.state'][] = [];
+    client.on('connection.state', (s) => states.push(s));
+    const expired: AuthExpired[] = [];
+    client.on('auth.expired', (e) => expired.push(e));
+    const got: string[] = [];
+    client.on('message.new', (m) => got.push(m.content));
+    await client.connect();
+    const bobApi = await server.user(bob);
+    for (let round = 1; round <= 3; round += 1) {
+      await sleep(2200);
+      expect((await bobApi.post(`/api/v1/dialogs/${dialogId}/messages`, { content: `round ${round}` })).status).toBe(200);
+      await until(() => got.includes(`round ${round}`), `round ${round}`);
+    }
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'connected']);
+    expect(expired).toEqual([]);
+    // About one token per lifetime (each renewed at 80% of it), not one per notice.
+    expect(shortHost.minted(alice)).toBeGreaterThanOrEqual(4);
+    expect(shortHost.minted(alice)).toBeLessThan(20);
+  });
+
+  it('SSE: the stream ends when the token runs out; the client refreshes and resumes at once, losing nothing', async () => {
+    const alice = uid('alice');
+    const bob = uid('bob');
+    const dialogId = await dialogWith(server.admin, [alice, bob]);
+    const client = nodeClient(server.url, shortHost.auth(alice), { transport: { transports: ['sse'] } });
+    const states: ClientEvents['connection.state'][] = [];
+    client.on('connection.state', (s) => states.push(s));
+    const got: string[] = [];
+    client.on('message.new', (m) => got.push(m.content));
+    await client.connect();
+    const bobApi = await server.user(bob);
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      expect((await bobApi.post(`/api/v1/dialogs/${dialogId}/messages`, { content: `m${i}` })).status).toBe(200);
+      sent.push(`m${i}`);
+      await sleep(300);
+    }
+    await until(() => got.length === sent.length, 'every message');
+    expect(got).toEqual(sent);
+    const reasons = states.filter((s) => s.state === 'connecting').map((s) => s.reason);
+    expect(reasons).toContain('token expired');
+    // Straight back each time: no backoff was scheduled.
+    expect(states.filter((s) => s.retryInMs !== undefined)).toEqual([]);
+  });
+});
+
 describe('refresh on refusal', () => {
   it('twenty requests refused together share one refresh, then all succeed', async () => {
     const alice = uid('alice');

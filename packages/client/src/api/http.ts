@@ -49,9 +49,16 @@ export class Http {
     const onAbort = () => timeout.abort();
     if (spec.signal?.aborted) timeout.abort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => timeout.abort(), spec.timeoutMs ?? this.opts.timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The timer also covers waiting for credentials: a host callback that never answers must not stall the call.
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timeout.abort();
+        reject(new ParleyError('TIMEOUT', `${spec.method} ${spec.path} timed out`));
+      }, spec.timeoutMs ?? this.opts.timeoutMs);
+    });
     try {
-      return await this.attempt<T>({ ...spec, signal: timeout.signal }, spec.signal);
+      return await Promise.race([this.attempt<T>({ ...spec, signal: timeout.signal }, spec.signal), expired]);
     } catch (err) {
       if (err instanceof ParleyError && err.code === 'ABORTED' && !spec.signal?.aborted) {
         throw new ParleyError('TIMEOUT', `${spec.method} ${spec.path} timed out`, { cause: err });

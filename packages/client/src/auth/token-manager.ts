@@ -84,6 +84,11 @@ export class TokenManager {
     return this.token;
   }
 
+  /** How long until the held token is due for a refresh (ms); Infinity when it has no expiry. */
+  refreshInMs(): number {
+    return Math.max(0, this.refreshAt - this.now());
+  }
+
   /** The token to use now: fetched on first use, refreshed when its refresh point has passed. */
   async get(): Promise<string> {
     if (this.inflight) return this.inflight;

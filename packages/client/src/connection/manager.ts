@@ -55,8 +55,33 @@ export interface ManagerOptions {
   /** After the server refused the credentials (SSE 401): true when fresh ones are ready. */
   recoverAuth(token: string | undefined): Promise<boolean>;
   probe(): Promise<ProbeResult>;
+  /**
+   * For the server's `auth.expiring` on a WebSocket: a token to renew the connection in-band with, when one newer
+   * than `current` is due; otherwise when to ask again (ms).
+   */
+  renew(current: string | undefined): Promise<{ token?: string; retryInMs?: number }>;
   network?: NetworkSignal;
 }
+
+/** Rejects with a TIMEOUT ParleyError when `promise` takes longer than `ms` (a hung host callback must not stall reconnects). */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ParleyError('TIMEOUT', message)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The server closes a connection whose token ran out with this code: refresh, then reconnect at once. */
+export const AUTH_EXPIRED_CLOSE_CODE = 4001;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -75,6 +100,11 @@ export class ConnectionManager {
   private beatTimer: ReturnType<typeof setTimeout> | undefined;
   private deadTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the current connection authenticated with (or renewed to). */
+  private connToken: string | undefined;
+  /** The generation whose server said `auth.expired`: its close is a refresh-and-reconnect-now. */
+  private expiredGen = -1;
   private offNetwork: (() => void) | undefined;
   private readonly hb: Required<HeartbeatOptions>;
   /** The id of the last event delivered: the resume cursor. */
@@ -86,6 +116,10 @@ export class ConnectionManager {
   ) {
     this.backoff = new Backoff(opts.backoff);
     this.hb = { intervalMs: 25_000, timeoutMs: 10_000, idleMs: 60_000, ...opts.heartbeat };
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.opts.connectTimeoutMs ?? 15_000;
   }
 
   get current(): ConnectionState {
@@ -137,13 +171,14 @@ export class ConnectionManager {
     this.setState({ state: 'connecting', attempt: this.attempt, ...(reason ? { reason } : {}) });
     let creds: { token: string | undefined; headers: Record<string, string> };
     try {
-      creds = await this.opts.credentials();
+      creds = await withTimeout(this.opts.credentials(), this.connectTimeoutMs, 'getting credentials timed out');
     } catch (err) {
       if (gen !== this.generation) return;
       this.sink.onError(err instanceof ParleyError ? err : new ParleyError('AUTH_REFRESH_FAILED', String(err)));
       return this.scheduleRetry(gen, 'no credentials');
     }
     if (gen !== this.generation) return;
+    this.connToken = creds.token;
     const params: OpenParams = { baseUrl: this.opts.baseUrl, token: creds.token, headers: creds.headers, lastEventId: this.lastEventId };
     const factory = this.pickTransport(params);
     if (!factory) {
@@ -168,12 +203,12 @@ export class ConnectionManager {
       },
       onClose: (info) => {
         if (gen !== this.generation) return;
-        void this.handleClose(gen, info, factory, creds.token);
+        void this.handleClose(gen, info, factory, this.connToken);
       },
     });
     this.connectTimer = setTimeout(() => {
       if (gen === this.generation && this.state === 'connecting') this.drop(gen, { opened, reason: 'connect timeout' });
-    }, this.opts.connectTimeoutMs ?? 15_000);
+    }, this.connectTimeoutMs);
   }
 
   /** The first supported transport from the preferred one on. */
@@ -206,6 +241,16 @@ export class ConnectionManager {
         return;
       }
       case 'pong':
+      case 'auth.ok':
+        return;
+      case 'auth.expiring':
+        if (transport === 'websocket' && this.renewTimer === undefined) void this.renew(gen);
+        return;
+      case 'auth.failed':
+        this.sink.onError(new ParleyError('UNAUTHORIZED', `In-band token renewal refused: ${String(frame.message ?? frame.code ?? '')}`, { retryable: true }));
+        return;
+      case 'auth.expired':
+        this.expiredGen = gen;
         return;
       case 'resync_required':
         // The server cannot replay what we missed; it goes on from now, and we refetch.
@@ -227,6 +272,12 @@ export class ConnectionManager {
     const wasConnected = this.state === 'connected';
     if (wasConnected && Date.now() - this.connectedAt >= (this.opts.stableAfterMs ?? 5_000)) this.backoff.reset();
     this.setState({ state: 'disconnected', reason: info.reason, transport: factory.name, attempt: this.attempt });
+    if (info.code === AUTH_EXPIRED_CLOSE_CODE || this.expiredGen === gen) {
+      // The token ran out on a live connection: a fresh one, then straight back (the cursor resumes).
+      const refreshed = await withTimeout(this.opts.recoverAuth(token), this.connectTimeoutMs, 'refresh timed out').catch(() => false);
+      if (gen !== this.generation) return;
+      if (refreshed) return void this.attemptNow('token expired');
+    }
     if (!info.opened) {
       const next = await this.diagnose(info, factory, token);
       if (gen !== this.generation) return;
@@ -245,7 +296,8 @@ export class ConnectionManager {
   private async diagnose(info: TransportClose, factory: TransportFactory, token: string | undefined): Promise<'now' | 'later'> {
     let verdict: ProbeResult;
     if (info.status === 401) {
-      verdict = (await this.opts.recoverAuth(token).catch(() => false)) ? 'refreshed' : 'rejected';
+      const recovered = await withTimeout(this.opts.recoverAuth(token), this.connectTimeoutMs, 'refresh timed out').catch(() => false);
+      verdict = recovered ? 'refreshed' : 'rejected';
     } else if (info.status !== undefined) {
       verdict = info.status >= 500 || info.status === 429 ? 'unreachable' : 'ok';
     } else {
@@ -260,6 +312,18 @@ export class ConnectionManager {
       return this.everOpened.size === 0 ? 'now' : 'later';
     }
     return 'later';
+  }
+
+  /** Renews the connection's token in-band (`{"type":"auth","token"}`), when the token source has a newer one. */
+  private async renew(gen: number): Promise<void> {
+    this.renewTimer = undefined;
+    const next = await this.opts.renew(this.connToken).catch((): { token?: string; retryInMs?: number } => ({ retryInMs: 5_000 }));
+    if (gen !== this.generation) return;
+    if (next.token && next.token !== this.connToken && this.transport?.send({ type: 'auth', token: next.token })) {
+      this.connToken = next.token;
+    } else if (next.retryInMs !== undefined) {
+      this.renewTimer = setTimeout(() => void this.renew(gen), Math.max(100, next.retryInMs));
+    }
   }
 
   private scheduleRetry(gen: number, reason: string): void {
@@ -305,6 +369,8 @@ export class ConnectionManager {
     if (this.beatTimer !== undefined) clearTimeout(this.beatTimer);
     if (this.deadTimer !== undefined) clearTimeout(this.deadTimer);
     if (!keepConnectTimer && this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    if (!keepConnectTimer && this.renewTimer !== undefined) clearTimeout(this.renewTimer);
+    if (!keepConnectTimer) this.renewTimer = undefined;
     this.beatTimer = this.deadTimer = undefined;
   }
 
