@@ -63,6 +63,12 @@ export interface ClientEvents {
   'dialog.deleted': Out<typeof DialogDeletedEvent>;
   'dialog.scopes_changed': Out<typeof DialogScopesEvent>;
   'presence.update': PresenceUpdate;
+  /** Every `message.…` event. */
+  'message.*': Extract<DialogEvent, { type: `message.${string}` }>;
+  /** Every `participant.…` event. */
+  'participant.*': Extract<DialogEvent, { type: `participant.${string}` }>;
+  /** Every `dialog.…` event. */
+  'dialog.*': Extract<DialogEvent, { type: `dialog.${string}` }>;
   /** Every dialog event, whatever its type (after it was applied to the state). */
   event: DialogEvent;
   'connection.state': ConnectionStateEvent;

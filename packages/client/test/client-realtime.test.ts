@@ -70,6 +70,17 @@ describe('realtime', () => {
     await sendAll(bobApi, dialogId, ['second']);
     await until(() => client.state.get().chat.dialogs[dialogId]!.unread_count === 2, 'second message in the state');
     expect(box.contents()).toEqual(['first']);
+
+    // Families: participant.* and dialog.* carry every event of their kind, typed.
+    const families: string[] = [];
+    client.on('participant.*', (e) => families.push(`${e.type} ${e.user_id}`));
+    client.on('dialog.*', (e) => families.push(e.type));
+    const carol = uid('carol');
+    expect((await server.admin.post(`/api/v1/management/dialogs/${dialogId}/participants`, { user_id: carol, display_name: 'Carol' })).status).toBe(201);
+    await client.dialogs.pin(dialogId);
+    await until(() => families.length === 2, 'a participant and a dialog event');
+    expect(families).toEqual([`participant.joined ${carol}`, 'dialog.pinned']);
+    expect(client.state.get().chat.dialogs[dialogId]).toMatchObject({ is_pinned: true, participants: expect.arrayContaining([alice, bob, carol]) });
   });
 
   it('resumes after a network cut: what was sent meanwhile arrives once, in order, without a resync', async () => {

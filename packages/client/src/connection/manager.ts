@@ -149,12 +149,6 @@ export class ConnectionManager {
     }
   }
 
-  /** Drops the connection and reconnects (after a token change, or to test). */
-  restart(reason = 'restart requested'): void {
-    if (!this.started) return;
-    this.drop(this.generation, { opened: this.state === 'connected', reason });
-  }
-
   close(): void {
     this.started = false;
     this.generation += 1;

@@ -80,7 +80,13 @@ export class Sync {
     if (needsFetch(before.chat, event) || readIsUncertain(before, event)) this.scheduleRefresh();
     this.store.applyEvent(event);
     if (event.type === 'message.new' && !this.seen.add(event.id)) return;
+    this.emit(event);
+  }
+
+  /** Emits under the event's own name, its family (`message.*`, `participant.*`, `dialog.*`) and `event`. */
+  private emit(event: DialogEvent): void {
     this.emitter.emit(event.type, event as never);
+    this.emitter.emit(`${event.type.slice(0, event.type.indexOf('.'))}.*` as 'message.*', event as never);
     this.emitter.emit('event', event);
   }
 
@@ -134,8 +140,7 @@ export class Sync {
     };
     this.store.applyEvent(event);
     if (!this.seen.add(m.id)) return false;
-    this.emitter.emit('message.new', event);
-    this.emitter.emit('event', event);
+    this.emit(event);
     return true;
   }
 

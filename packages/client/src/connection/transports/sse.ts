@@ -25,7 +25,7 @@ export function sseTransport(fetchImpl: typeof fetch): TransportFactory {
         abort.abort();
         handlers.onClose({ opened, ...info });
       };
-      const headers: Record<string, string> = { ...params.headers, accept: 'text/event-stream', 'cache-control': 'no-cache' };
+      const headers: Record<string, string> = { ...params.headers, accept: 'text/event-stream' };
       if (params.token) headers.authorization = `Bearer ${params.token}`;
       if (params.lastEventId !== undefined) headers['last-event-id'] = String(params.lastEventId);
 
