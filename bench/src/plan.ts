@@ -19,7 +19,7 @@ export interface Plan {
 }
 
 export const FULL: Plan = {
-  throughput: { users: 1000, dialogs: 200, members: 10, rates: [100, 200, 400, 800, 1600], stepSecs: 4, maxInflight: 1000 },
+  throughput: { users: 1000, dialogs: 200, members: 10, rates: [50, 100, 200, 400, 800, 1600], stepSecs: 4, maxInflight: 1000 },
   fanout: { members: 2000, paced: 20, pacedRate: 5, burst: 20, deadlineSecs: 40 },
   connections: { idle: 10_000, storm: 5_000, dialogSize: 10, concurrency: 200, deadlineSecs: 40 },
   seed: { dialogs: 20_000, messages: 1_000_000, listerDialogs: 5_000 },

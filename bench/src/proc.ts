@@ -84,17 +84,18 @@ export class Meter {
 
 /**
  * Waits until the process uses less than `pct`% of a core over a `windowMs` window (it has finished the work a
- * phase left behind), at most `timeoutMs`; returns the milliseconds waited.
+ * phase left behind), at most `timeoutMs`. Returns the time it stayed busy (whole windows) and whether it was
+ * still busy at the timeout.
  */
-export async function quiesce(pid: number, timeoutMs: number, pct = 5, windowMs = 500): Promise<number> {
-  const t0 = performance.now();
+export async function quiesce(pid: number, timeoutMs: number, pct = 5, windowMs = 500): Promise<{ busyMs: number; timedOut: boolean }> {
+  let busyMs = 0;
   let a = sample(pid);
-  while (performance.now() - t0 < timeoutMs) {
+  while (busyMs < timeoutMs) {
     await new Promise((r) => setTimeout(r, windowMs));
     const b = sample(pid);
-    const used = ((b.cpu - a.cpu) / ((b.at - a.at) / 1000)) * 100;
-    if (used < pct) return b.at - windowMs - t0;
+    if (((b.cpu - a.cpu) / ((b.at - a.at) / 1000)) * 100 < pct) return { busyMs, timedOut: false };
+    busyMs += b.at - a.at;
     a = b;
   }
-  return performance.now() - t0;
+  return { busyMs, timedOut: true };
 }

@@ -91,7 +91,7 @@ export function render(r: Report): string {
     '',
     '## Sizes',
     '',
-    ...(r.scaled.length ? r.scaled.map((s) => `- **scaled down**: ${s}`) : ['- full sizes, nothing scaled down']),
+    ...(r.scaled.length ? r.scaled.map((s) => `- **scaled down**: ${s}`) : [r.quick ? '- quick smoke-run sizes (--quick)' : '- full sizes, nothing scaled down']),
     ...r.setup.map((s) => `- ${s}`),
   ];
   for (const s of r.sections) out.push('', `## ${s.title}`, '', s.what, '', table(s));

@@ -46,3 +46,28 @@ export function driverCpu(from: { cpu: NodeJS.CpuUsage; at: number }): number {
 }
 
 export const driverMark = () => ({ cpu: process.cpuUsage(), at: performance.now() });
+
+/** Counts failures by their message, for the notes: "73 × connect timeout". */
+export class ErrorTally {
+  private readonly counts = new Map<string, number>();
+
+  add = (err: unknown): void => {
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 120);
+    this.counts.set(message, (this.counts.get(message) ?? 0) + 1);
+  };
+
+  get total(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
+  /** The most frequent messages, or '' when there was none. */
+  summary(top = 3): string {
+    return [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([m, c]) => `${c} × ${m}`)
+      .join('; ');
+  }
+}

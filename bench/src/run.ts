@@ -23,7 +23,7 @@ import { dialogList } from './scenarios/dialog-list.js';
 import { fanout } from './scenarios/fanout.js';
 import { throughput } from './scenarios/throughput.js';
 import { baselineSeedSql, parleySeedSql, seedPostgres, seededCounts } from './seed.js';
-import { REPO, startBaseline, startParley, tail, type Kind, type ServerProc } from './servers.js';
+import { removeLogs, REPO, startBaseline, startParley, tail, type Kind, type ServerProc } from './servers.js';
 import { ParleyTarget, PeerTarget, RawTarget, type Target } from './targets.js';
 
 const args = new Map(
@@ -73,6 +73,7 @@ async function cleanup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
   rmSync(work, { recursive: true, force: true });
+  removeLogs();
 }
 process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));

@@ -4,7 +4,7 @@
  * Their open-file limit is raised to the hard limit before they start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +36,11 @@ export function freePort(): Promise<number> {
 }
 
 const logDir = mkdtempSync(join(tmpdir(), 'parley-bench-logs-'));
+
+/** Removes the servers' logs (a failure has printed their tails already). */
+export function removeLogs(): void {
+  rmSync(logDir, { recursive: true, force: true });
+}
 
 /** Starts `script` with `env` under `sh -c 'ulimit -n <hard>; exec node ...'` and waits for `healthPath`. */
 export async function startProcess(kind: Kind, script: string, env: Record<string, string>, healthPath: string): Promise<ServerProc> {

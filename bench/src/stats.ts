@@ -36,7 +36,12 @@ export class Samples {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `fn` over `items` with at most `limit` in flight; collects failures instead of throwing. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<number> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+  onError?: (err: unknown) => void,
+): Promise<number> {
   let next = 0;
   let failures = 0;
   const worker = async () => {
@@ -44,8 +49,9 @@ export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, 
       const i = next++;
       try {
         await fn(items[i]!, i);
-      } catch {
+      } catch (err) {
         failures++;
+        onError?.(err);
       }
     }
   };

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { Kind, ServerProc } from './servers.js';
+import { ErrorTally } from './result.js';
 import { pool } from './stats.js';
 
 /** A `message.new` as the driver sees it; `key` and `sentAt` come from the content the driver wrote. */
@@ -356,11 +357,12 @@ export interface Connected {
   /** Connect times (ms) of the ones that connected. */
   times: number[];
   secs: number;
+  errors: ErrorTally;
 }
 
 /** Connects `users`, `concurrency` at a time, starting no new connection after `deadlineSecs`. */
 export async function connectAll(t: Target, users: readonly string[], onMessage: OnMessage, concurrency: number, deadlineSecs: number): Promise<Connected> {
-  const out: Connected = { conns: new Map(), failures: 0, late: 0, times: [], secs: 0 };
+  const out: Connected = { conns: new Map(), failures: 0, late: 0, times: [], secs: 0, errors: new ErrorTally() };
   const start = performance.now();
   const deadline = start + deadlineSecs * 1000;
   out.failures = await pool(users, concurrency, async (u) => {
@@ -368,7 +370,7 @@ export async function connectAll(t: Target, users: readonly string[], onMessage:
     const t1 = performance.now();
     out.conns.set(u, await t.connect(u, onMessage));
     out.times.push(performance.now() - t1);
-  });
+  }, out.errors.add);
   out.secs = (performance.now() - start) / 1000;
   return out;
 }

@@ -6,7 +6,7 @@
  * the message it missed, and anything lost or duplicated.
  */
 import { Meter, quiesce, sample } from '../proc.js';
-import { driverCpu, driverMark, Figures, range, type ScenarioResult } from '../result.js';
+import { driverCpu, driverMark, ErrorTally, Figures, range, type ScenarioResult } from '../result.js';
 import { Samples, pool, sleep, until } from '../stats.js';
 import { connectAll, content, type Conn, type Received, type Target } from '../targets.js';
 
@@ -52,7 +52,9 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
   const idleFailures = idleRun.failures;
   const connectTime = new Samples();
   for (const v of idleRun.times) connectTime.add(v);
-  const busy = await quiesce(t.server.pid, 30_000);
+  const { busyMs: busy, timedOut } = await quiesce(t.server.pid, 30_000);
+  if (timedOut) idle.note(`**still busy ${(busy / 1000).toFixed(0)} s after the last connect**; RSS taken then`);
+  if (idleRun.errors.total > 0) idle.note(`connect errors: ${idleRun.errors.summary()}`);
   const usage = meter.stop();
   const connected = conns.size;
   idle
@@ -64,7 +66,7 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
     .add('server RSS with all connected', usage.rssMb, 'MB', 'lower')
     .add('RSS per connection', connected > 0 ? ((usage.rssMb - before) * 1024) / connected : null, 'KB', 'lower')
     .add('server CPU while connecting', usage.cpuPct, '%', 'lower')
-    .add('server busy after the last connect', busy, 'ms', 'lower')
+    .add('server busy after the last connect', busy / 1000, 's', 'lower')
     .add('errors', idleFailures, '', 'lower')
     .add('driver CPU', driverCpu(mark), '%', 'none')
     .add('machine busy', usage.hostPct, '%', 'none');
@@ -83,7 +85,8 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
   const cursors = new Map(members.map((u) => [u, conns.get(u)!.cursor]));
   for (const u of members) conns.get(u)!.close();
   await sleep(500);
-  const offlineFailures = await pool(dialogs, 16, async (d) => t.send(d.members.at(-1)!, d.id, content(missedKey(d.k), performance.now())));
+  const stormErrors = new ErrorTally();
+  const offlineFailures = await pool(dialogs, 16, async (d) => t.send(d.members.at(-1)!, d.id, content(missedKey(d.k), performance.now())), stormErrors.add);
   await quiesce(t.server.pid, 20_000);
 
   const stormMeter = new Meter(t.server.pid).start();
@@ -116,7 +119,10 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
           reconnected.push(c);
           conns.set(u, c);
         },
-        () => void stormFailures++,
+        (err: unknown) => {
+          stormFailures++;
+          stormErrors.add(err);
+        },
       );
     }),
   );
@@ -139,6 +145,8 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
     .add('resync instructions', resyncs, '', 'lower')
     .add('driver CPU', driverCpu(mark), '%', 'none')
     .add('machine busy', stormUsage.hostPct, '%', 'none');
+  if (stormErrors.total > 0) st.note(`errors: ${stormErrors.summary()}`);
+  if (missed > stormFailures) st.note(`${missed - stormFailures} reconnected clients had not received their missed message when the ${plan.deadlineSecs} s deadline passed`);
   log(`  storm: ${seen.size}/${members.length} resumed in ${stormSecs?.toFixed(1)} s, reconnect p99 ${reconnect.p(99)?.toFixed(0)} ms, ${missed} missed, ${duplicates} duplicates`);
 
   for (const c of conns.values()) c.close();

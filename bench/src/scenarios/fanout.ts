@@ -4,7 +4,7 @@
  * messages at once (deliveries per second while the server drains it).
  */
 import { Meter, quiesce } from '../proc.js';
-import { driverCpu, driverMark, Figures, range, type ScenarioResult } from '../result.js';
+import { driverCpu, driverMark, ErrorTally, Figures, range, type ScenarioResult } from '../result.js';
 import { Samples, sleep, until } from '../stats.js';
 import { connectAll, content, traffic, type Received, type Target } from '../targets.js';
 
@@ -47,13 +47,15 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
   const others = conns.filter((c) => c.user !== sender).length;
   f.note(`${conns.length} of ${plan.members} members connected`);
   // What connecting left for the server to do (Parley: presence notices to every online member) ends first.
-  const busy = await quiesce(t.server.pid, 90_000);
+  const { busyMs: busy, timedOut } = await quiesce(t.server.pid, 60_000);
+  if (timedOut) f.note(`**still busy ${(busy / 1000).toFixed(0)} s after the last member connected**; measured anyway`);
+  if (run.errors.total > 0) f.note(`connect errors: ${run.errors.summary()}`);
   const connectFrames = traffic.frames - frames0;
   log(`  setup: ${users.length} users ${(prepared / 1000).toFixed(1)} s, dialog ${(created / 1000).toFixed(1)} s, connect ${((performance.now() - t1 - busy) / 1000).toFixed(1)} s, then busy ${(busy / 1000).toFixed(1)} s`);
 
   const meter = new Meter(t.server.pid).start();
   const mark = driverMark();
-  let failed = 0;
+  const sendErrors = new ErrorTally();
   const send = new Samples();
   const sends: Promise<void>[] = [];
   const t0 = performance.now() + 20;
@@ -62,7 +64,7 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
     const wait = due[k]! - performance.now();
     if (wait > 0) await sleep(wait);
     const at = due[k]!;
-    sends.push(t.send(sender, dialog, content(k, at)).then(() => send.add(performance.now() - at), () => void failed++));
+    sends.push(t.send(sender, dialog, content(k, at)).then(() => send.add(performance.now() - at), sendErrors.add));
   }
   await Promise.all(sends);
   await until(() => got.slice(0, plan.paced).every((g) => g >= others), 15_000);
@@ -74,7 +76,7 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
   const burst: Promise<void>[] = [];
   for (let k = plan.paced; k < total; k++) {
     due[k] = b0;
-    burst.push(t.send(sender, dialog, content(k, b0)).catch(() => void failed++));
+    burst.push(t.send(sender, dialog, content(k, b0)).catch(sendErrors.add));
   }
   await Promise.all(burst);
   await until(() => got.slice(plan.paced).every((g) => g >= others), 30_000);
@@ -90,14 +92,15 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
     .add('send p50 (paced)', send.p(50), 'ms', 'lower')
     .add(`burst of ${plan.burst}: deliveries/s`, burstEnd > b0 ? burstDelivered / ((burstEnd - b0) / 1000) : null, '/s', 'higher')
     .add(`burst of ${plan.burst}: all delivered after`, burstEnd > b0 ? burstEnd - b0 : null, 'ms', 'lower')
-    .add('server busy after the last member connected', busy, 'ms', 'lower')
+    .add('server busy after the last member connected', busy / 1000, 's', 'lower')
     .add('frames received while members connected', connectFrames, '', 'lower')
     .add('server RSS (peak)', usage.peakRssMb, 'MB', 'lower')
     .add('server CPU', usage.cpuPct, '%', 'lower')
-    .add('errors', failed + connectFailures, '', 'lower')
+    .add('errors', sendErrors.total + connectFailures, '', 'lower')
     .add('lost deliveries', lost, '', 'lower')
     .add('driver CPU', driverCpu(mark), '%', 'none')
     .add('machine busy', usage.hostPct, '%', 'none');
+  if (sendErrors.total > 0) f.note(`send errors: ${sendErrors.summary()}`);
   log(`  delivery p99 ${delivery.p(99)?.toFixed(1)} ms, burst ${burstEnd > b0 ? (burstDelivered / ((burstEnd - b0) / 1000)).toFixed(0) : '-'} deliveries/s, lost ${lost}`);
   for (const c of conns) c.close();
   await sleep(500);

@@ -6,7 +6,7 @@
  * member. The steps stop once a target no longer sustains 80% of the offered rate or errs on over 1% of sends.
  */
 import { Meter, quiesce } from '../proc.js';
-import { driverCpu, driverMark, Figures, range, type ScenarioResult } from '../result.js';
+import { driverCpu, driverMark, ErrorTally, Figures, range, type ScenarioResult } from '../result.js';
 import { Samples, pool, sleep, until } from '../stats.js';
 import { connectAll, content, type Target } from '../targets.js';
 
@@ -59,7 +59,9 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
   const conns = [...run.conns.values()];
   const connectFailures = run.failures + run.late;
   f.note(`${plan.dialogs} dialogs × ${plan.members} members, ${conns.length} of ${users.length} clients connected`);
+  if (run.errors.total > 0) f.note(`connect errors: ${run.errors.summary()}`);
   await quiesce(t.server.pid, 30_000);
+  const sendErrors = new ErrorTally();
 
   let key = 0;
   let best = 0;
@@ -95,7 +97,10 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
             s.send.add(at - due);
             s.lastAck = Math.max(s.lastAck, at);
           },
-          () => s.failed++,
+          (err: unknown) => {
+            s.failed++;
+            sendErrors.add(err);
+          },
         ).finally(() => inflight--);
       }
       await sleep(2);
@@ -121,6 +126,7 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
       .add(`${p} machine busy`, usage.hostPct, '%', 'none');
     log(`  ${p}: ${sustained.toFixed(0)} msg/s, send p99 ${fmt(s.send.p(99))} ms, delivery p99 ${fmt(s.delivery.p(99))} ms, ${errors} errors`);
     const saturated = sustained < 0.8 * rate || errors > 0.01 * n;
+    if (s.shed > 0) f.note(`@${rate}/s: ${s.shed} sends not made: ${plan.maxInflight} already in flight`);
     observed = Math.max(observed, sustained);
     if (!saturated) best = Math.max(best, sustained);
     if (saturated) {
@@ -130,6 +136,7 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
   }
   f.metrics.unshift({ name: 'max sustained msg/s (≥80% of offered, ≤1% errors)', value: best || observed, unit: 'msg/s', better: 'higher' });
   if (connectFailures > 0) f.note(`${connectFailures} clients failed to connect`);
+  if (sendErrors.total > 0) f.note(`send errors: ${sendErrors.summary()}`);
   for (const c of conns) c.close();
   await sleep(500);
   return f.result();
