@@ -77,7 +77,8 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
   // Phase 2: the reconnect storm.
   const st = new Figures();
   const members = users.slice(0, storm).filter((u) => conns.has(u));
-  st.note(`${members.length} clients in ${groups} dialogs of ${plan.dialogSize} (+1 sender), ${connected - members.length} other clients stay connected`);
+  const used = new Set(members.map(groupOf)).size;
+  st.note(`${members.length} clients in ${used} dialogs of up to ${plan.dialogSize} (+1 sender), ${connected - members.length} other clients stay connected`);
   await pool(dialogs, 16, async (d) => t.send(d.members.at(-1)!, d.id, content(warmKey(d.k), performance.now())));
   await until(() => members.every((u) => warm.has(u)), 20_000);
   const unwarmed = members.filter((u) => !warm.has(u)).length;
