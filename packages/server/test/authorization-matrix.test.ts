@@ -33,6 +33,21 @@ interface Target {
   dialogId: string;
   objectId: string;
   messageId: string;
+  /** Set for the ids-that-do-not-exist probe; otherwise the attachment row makes one (it costs an upload). */
+  attachmentId?: string;
+}
+
+/** The author uploads a small file and sends it, as the web UI does: presign, PUT, send. */
+async function attachmentOf(t: Target): Promise<string> {
+  const bytes = Buffer.from('hello, file\n');
+  const presigned = await clients.author.post('/api/v1/upload/presign', { dialog_id: t.dialogId, filename: 'note.txt', content_type: 'text/plain', size: bytes.length });
+  expect(presigned.status, presigned.text).toBe(200);
+  const put = await fetch(presigned.body.data.upload_url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: bytes });
+  expect(put.status).toBe(200);
+  const attachment = { s3_key: presigned.body.data.s3_key, filename: 'note.txt', content_type: 'text/plain', size: bytes.length };
+  const sent = await clients.author.post(`/api/v1/dialogs/${t.dialogId}/messages`, { content: 'attached', attachments: [attachment] });
+  expect(sent.status, sent.text).toBe(200);
+  return sent.body.data.attachments[0].id;
 }
 
 /** A status, or a status with the error code it must carry. */
@@ -61,6 +76,21 @@ const flagRow = (verb: string, body?: unknown): Row => ({
 });
 
 const MATRIX: Record<string, Row> = {
+  'POST /api/v1/upload/presign': {
+    call: (api, t) => api.post('/api/v1/upload/presign', { dialog_id: t.dialogId, filename: 'a.txt', content_type: 'text/plain', size: 5 }),
+    expect: { anonymous: UNAUTHORIZED, stranger: NOT_FOUND, otherTenant: NOT_FOUND, potential: JOIN_FIRST, participant: 200, author: 200 },
+  },
+  'GET /api/v1/attachments/{id}/url': {
+    call: async (api, t) => api.get(`/api/v1/attachments/${t.attachmentId ?? (await attachmentOf(t))}/url`),
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: [404, 'ATTACHMENT_NOT_FOUND'],
+      otherTenant: [404, 'ATTACHMENT_NOT_FOUND'],
+      potential: [404, 'ATTACHMENT_NOT_FOUND'],
+      participant: 200,
+      author: 200,
+    },
+  },
   'GET /api/v1/dialogs': {
     call: (api) => api.get(D),
     expect: { anonymous: UNAUTHORIZED, stranger: 200, otherTenant: 200, potential: 200, participant: 200, author: 200 },
@@ -203,7 +233,7 @@ describe('authorization matrix', () => {
         if (row.sees) expect(row.sees.check(res, target), `${route}: does ${role} see the dialog?`).toBe(row.sees.roles.includes(role));
         if (role === 'anonymous' || role === 'stranger' || role === 'otherTenant') {
           // The same request about ids that do not exist must look exactly the same.
-          const missing = await row.call(api, { dialogId: randomUuid(), objectId: unique('no-object'), messageId: randomUuid() });
+          const missing = await row.call(api, { dialogId: randomUuid(), objectId: unique('no-object'), messageId: randomUuid(), attachmentId: randomUuid() });
           expect(missing.status, `${route} as ${role}, missing ids`).toBe(res.status);
           expect(missing.text, `${route} as ${role}, missing ids`).toBe(res.text);
         }
