@@ -48,7 +48,9 @@ export function applyEvent(state: ChatState, event: DialogEvent): ChatState {
         message_type: event.message_type,
       };
       const list = state.messages[id];
-      const messages = list && !list.some((m) => m.id === event.id) ? insertOrdered(list, message) : list;
+      // Applying the same event twice (a replay overlapping a refetch) must change nothing.
+      if (list?.some((m) => m.id === event.id) || dialog.last_message_id === event.id) return state;
+      const messages = list ? insertOrdered(list, message) : list;
       let unread = dialog.unread_count;
       if (event.message_type === 'user') unread = event.sender_id === state.user_id ? 0 : unread + 1;
       return withDialog({ ...state, messages: messages ? { ...state.messages, [id]: messages } : state.messages }, id, {
