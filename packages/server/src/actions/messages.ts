@@ -24,7 +24,7 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
   const sealed = body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : [];
   const content = sanitizeContent(body.content);
   return inTransaction(svc, async (tx) => {
-    await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
+    const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
     if (body.client_message_id !== undefined) {
       const existing = await tx.trx
         .selectFrom('messages')
@@ -45,12 +45,8 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       if (!target) throw new AppError('INVALID_INPUT', 'reply_to must be a message of this dialog');
     }
     const id = newId();
-    const { message_seq: seq } = await tx.trx
-      .updateTable('dialogs')
-      .set((eb) => ({ message_seq: eb('message_seq', '+', 1), last_message_at: tx.now }))
-      .where('id', '=', dialogId)
-      .returning('message_seq')
-      .executeTakeFirstOrThrow();
+    // The dialog row is locked (accessAsMember with lock), so its sequence cannot move under us.
+    const seq = Number(dialog.message_seq) + 1;
     const row = await tx.trx
       .insertInto('messages')
       .values({
@@ -68,7 +64,7 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       .returningAll()
       .executeTakeFirstOrThrow();
     const attachments = await claimAttachments(tx, actor, dialogId, id, sealed);
-    await tx.trx.updateTable('dialogs').set({ last_message_id: id }).where('id', '=', dialogId).execute();
+    await tx.trx.updateTable('dialogs').set({ message_seq: seq, last_message_id: id, last_message_at: tx.now }).where('id', '=', dialogId).execute();
     await unarchiveAll(tx, dialogId);
     await tx.trx
       .updateTable('dialog_participants')

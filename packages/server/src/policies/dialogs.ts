@@ -33,25 +33,32 @@ export function hasNoScopeRows(dialogRef: Expression<unknown> = sql.ref('d.id'))
   return sql<boolean>`NOT EXISTS (SELECT 1 FROM dialog_access_scopes s0 WHERE s0.dialog_id = ${dialogRef})`;
 }
 
-/** Loads the dialog with the actor's relation to it, or undefined when the actor may not know it exists. */
+/** A participant row read back from `to_jsonb` (timestamps arrive as strings there). */
+export function reviveParticipant(p: Record<string, unknown>): ParticipantRow {
+  return { ...(p as unknown as ParticipantRow), joined_at: new Date(p.joined_at as string), read_seq: Number(p.read_seq) };
+}
+
+/**
+ * Loads the dialog with the actor's relation to it (one round trip; with `lock`, the dialog row is locked), or
+ * undefined when the actor may not know it exists.
+ */
 export async function accessDialog(db: Q, actor: Actor, dialogId: string, opts: { lock?: boolean } = {}): Promise<DialogAccess | undefined> {
-  let q = db.selectFrom('dialogs as d').selectAll('d').where('d.id', '=', dialogId);
-  if (opts.lock) q = q.forUpdate();
-  const dialog = await q.executeTakeFirst();
-  if (!dialog) return undefined;
-  const member = await db
-    .selectFrom('dialog_participants')
-    .selectAll()
-    .where('dialog_id', '=', dialogId)
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst();
-  if (member) return { dialog, member, potential: false };
+  let q = db
+    .selectFrom('dialogs as d')
+    .leftJoin('dialog_participants as p', (j) => j.onRef('p.dialog_id', '=', 'd.id').on('p.user_id', '=', actor.userId))
+    .selectAll('d')
+    .select(sql<Record<string, unknown> | null>`CASE WHEN p.user_id IS NULL THEN NULL ELSE to_jsonb(p) END`.as('me'))
+    .where('d.id', '=', dialogId);
+  if (opts.lock) q = q.forUpdate(['d']);
+  const found = await q.executeTakeFirst();
+  if (!found) return undefined;
+  const { me, ...dialog } = found;
+  if (me) return { dialog: dialog as DialogRow, member: reviveParticipant(me), potential: false };
   if (!actor.scope) return undefined;
-  const scope = actor.scope;
   const match = await db
-    .selectNoFrom(scopeRowMatches(scope, sql`${dialogId}::uuid`).as('ok'))
+    .selectNoFrom(scopeRowMatches(actor.scope, sql`${dialogId}::uuid`).as('ok'))
     .executeTakeFirstOrThrow();
-  return match.ok ? { dialog, potential: true } : undefined;
+  return match.ok ? { dialog: dialog as DialogRow, potential: true } : undefined;
 }
 
 export interface MemberErrors {

@@ -4,7 +4,7 @@ import type { DialogView } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { AppError } from '../errors.js';
-import { accessDialog, dialogNotFound, hasNoScopeRows, scopeRowMatches, type DialogRow, type ParticipantRow } from '../policies/dialogs.js';
+import { accessDialog, dialogNotFound, hasNoScopeRows, reviveParticipant, scopeRowMatches, type DialogRow, type ParticipantRow } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { buildViews, type ViewRow, type ViewShape } from './dialog-views.js';
 
@@ -37,9 +37,6 @@ function toViewRows(rows: Array<Record<string, unknown>>): ViewRow[] {
   }));
 }
 
-function reviveParticipant(p: Record<string, unknown>): ParticipantRow {
-  return { ...(p as unknown as ParticipantRow), joined_at: new Date(p.joined_at as string), read_seq: Number(p.read_seq) };
-}
 
 /** Participant dialogs hidden from a caller whose scope names another tenant (spec §3.1). */
 function memberScopeFilter(q: DialogQuery, actor: Actor): DialogQuery {

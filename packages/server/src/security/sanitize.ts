@@ -30,5 +30,15 @@ const POLICY: sanitizeHtml.IOptions = {
 
 /** Returns HTML that is safe to render: nothing executable survives. Plain text is entity-encoded. */
 export function sanitizeContent(input: string): string {
+  // Plain text with nothing to encode comes out as it went in: skip the parser (most messages are plain text).
+  if (!PLAIN_NEEDS_WORK.test(input)) return input;
+  return sanitizeMarkup(input);
+}
+
+/** The allow-list pass itself (exported so a test can prove the plain-text shortcut changes nothing). */
+export function sanitizeMarkup(input: string): string {
   return sanitizeHtml(input, POLICY);
 }
+
+/** What the sanitizer would change in plain text: markup, entities, and the characters it escapes or drops. */
+const PLAIN_NEEDS_WORK = /[<>&"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\ud800-\udfff\ufeff]/;
