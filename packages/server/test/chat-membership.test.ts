@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { chatUser, DIALOG_KEYS, idsOf, PARTICIPANT_KEYS, randomUuid, send, unique, type ScopeSpec } from './support/chat.js';
+import { chatUser, idsOf, PARTICIPANT_KEYS, randomUuid, unique } from './support/chat.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -14,21 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-const PARTICIPATING_KEYS = [
-  ...DIALOG_KEYS,
-  'participants_count',
-  'i_am_participant',
-  'can_join',
-  'unread_count',
-  'is_archived',
-  'is_pinned',
-  'notifications_enabled',
-  'last_message_at',
-  'last_message',
-  'participants',
-];
-const AVAILABLE_KEYS = [...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'participants'];
 
 describe('join', () => {
   async function joinable() {

@@ -7,25 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api.js';
 import { createDialog, expectError, person } from './support/fixtures.js';
+import { DIALOG_KEYS, PARTICIPANT_KEYS as CHAT_PARTICIPANT_KEYS } from './support/chat.js';
 import { startServer, type TestServer } from './support/server.js';
 
 const M = '/api/v1/management';
-const DIALOG_KEYS = ['id', 'object_id', 'object_type', 'title', 'object_url', 'created_by', 'created_at'];
-const PARTICIPANT_KEYS = [
-  'dialog_id',
-  'user_id',
-  'joined_at',
-  'joined_as',
-  'notifications_enabled',
-  'last_read_message_id',
-  'unread_count',
-  'display_name',
-  'company',
-  'email',
-  'phone',
-  'is_archived',
-  'is_pinned',
-];
+// The Management API's participant has every field of the Chat API's except presence.
+const PARTICIPANT_KEYS = CHAT_PARTICIPANT_KEYS.filter((k) => k !== 'is_online');
 const SCOPE_KEYS = ['id', 'dialog_id', 'scope_level0', 'scope_level1', 'scope_level2', 'created_at'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/;
