@@ -26,6 +26,7 @@ import { startFileSweeper } from './jobs/file-sweeper.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
+import { corsOptions } from './http/cors.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
@@ -85,13 +86,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   registerErrorHandler(app);
   await registerSecurity(app, config, limiter);
 
-  await app.register(cors, {
-    origin: config.cors.origins === '*' ? '*' : config.cors.origins,
-    methods: config.cors.methods,
-    allowedHeaders: config.cors.headers === '*' ? undefined : config.cors.headers,
-    credentials: config.cors.credentials,
-    maxAge: config.cors.maxAge,
-  });
+  await app.register(cors, corsOptions(config));
   await app.register(swagger, {
     openapi: {
       info: { title: 'Parley API', version: VERSION, description: 'MTChat-compatible Management and Chat API.' },

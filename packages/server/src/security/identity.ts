@@ -44,6 +44,11 @@ export function queryUserId(url: string): string | undefined {
   return undefined;
 }
 
+/** What an app that sends no token (MTChat's SDK without `token`) is told: how to give the server an identity. */
+export const NO_TOKEN =
+  'Authorization header required: send "Authorization: Bearer <token>" with a token from POST /api/v1/management/tokens ' +
+  'or a host JWT signed with JWT_SECRET; or, to trust the user_id query parameter as MTChat does, set JWT_AUTH_ENABLED=false';
+
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!header.startsWith('Bearer ')) throw new AppError('UNAUTHORIZED', 'Invalid authorization format. Use: Bearer <token>');
@@ -65,7 +70,7 @@ export async function resolveActor(req: FastifyRequest, tokens: TokenService, mo
     if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true, profile };
     return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile };
   }
-  if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', 'Authorization header required');
+  if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', NO_TOKEN);
   if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');
   if (claimed === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
   if (claimed.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
