@@ -5,17 +5,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import findMyWay, { type HTTPMethod } from 'find-my-way';
 import { AppError } from '../errors.js';
+import { jsonTooDeep, MAX_JSON_DEPTH, valueProblem } from '../security/input-text.js';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 /** Fastify's own early rejections (a malformed URL, an over-long path parameter) in the JSON envelope. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
-  return false;
-}
-
 export function frameworkErrors(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'Malformed URL';
@@ -29,26 +23,23 @@ export function registerRouting(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    if (jsonTooDeep(text)) return done(new AppError('INVALID_INPUT', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       return done(new AppError('INVALID_INPUT', 'Malformed JSON body'), undefined);
     }
-    // PostgreSQL cannot store U+0000 in text: refuse it here with a clear 400 instead of failing later.
-    if (containsNul(parsed)) return done(new AppError('INVALID_INPUT', 'NUL characters are not allowed'), undefined);
+    // PostgreSQL cannot store U+0000 or a lone surrogate: refuse them here with a clear 400, not a 500 later.
+    const problem = valueProblem(parsed);
+    if (problem) return done(new AppError('INVALID_INPUT', problem), undefined);
     done(null, parsed);
   });
 
-  // The same for path parameters and query values.
+  // The same for path parameters and query values (a repeated query parameter arrives as an array).
   app.addHook('preValidation', async (req) => {
-    for (const bag of [req.params, req.query] as unknown[]) {
-      if (bag && typeof bag === 'object') {
-        for (const v of Object.values(bag as Record<string, unknown>)) {
-          if (typeof v === 'string' && v.includes('\u0000')) throw new AppError('INVALID_INPUT', 'NUL characters are not allowed');
-        }
-      }
-    }
+    const problem = valueProblem(req.params) ?? valueProblem(req.query);
+    if (problem) throw new AppError('INVALID_INPUT', problem);
   });
 
   const shadow = findMyWay({ ignoreTrailingSlash: false });

@@ -1,6 +1,7 @@
 /** @module security/scope-header: decodes MTChat's X-Scope-Config header (base64 JSON of three scope levels). */
 import { ScopeInput, type Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
+import { valueProblem } from './input-text.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -20,5 +21,7 @@ export function parseScopeHeader(raw: string | string[] | undefined): Scope | un
   }
   const parsed = ScopeInput.safeParse(json);
   if (!parsed.success) throw new AppError('BAD_REQUEST', 'Invalid X-Scope-Config: levels must be arrays of strings');
+  const problem = valueProblem(parsed.data);
+  if (problem) throw new AppError('BAD_REQUEST', `Invalid X-Scope-Config: ${problem}`);
   return parsed.data;
 }
