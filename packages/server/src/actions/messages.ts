@@ -6,7 +6,7 @@ import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.j
 import { attachmentsByMessage, attachmentWire, withAttachments, type FileLinks } from '../queries/attachments.js';
 import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
-import { sanitizeContent } from '../security/sanitize.js';
+import { storedMessageContent } from '../security/sanitize.js';
 import { newId, timestamp } from '../wire.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 import { claimAttachments, sealAttachments } from './uploads.js';
@@ -22,7 +22,7 @@ const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not fou
 export async function sendMessage(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody, baseUrl = '') {
   const links: FileLinks = { files: svc.files, baseUrl };
   const sealed = body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : [];
-  const content = sanitizeContent(body.content);
+  const content = storedMessageContent(body.content);
   return inTransaction(svc, async (tx) => {
     const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
     if (body.client_message_id !== undefined) {
@@ -116,7 +116,7 @@ async function accessOwnMessage(tx: ActionTx, actor: Actor, dialogId: string, me
 }
 
 export async function editMessage(svc: Services, actor: Actor, dialogId: string, messageId: string, rawContent: string) {
-  const content = sanitizeContent(rawContent);
+  const content = storedMessageContent(rawContent);
   return inTransaction(svc, async (tx) => {
     const message = await accessOwnMessage(tx, actor, dialogId, messageId, 'edit');
     await tx.trx

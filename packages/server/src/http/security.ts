@@ -10,8 +10,17 @@ import type { RateLimiter } from './rate-limit.js';
 
 const UNLIMITED = new Set(['/health', '/health/ready']);
 
-/** Routes that cost the most (a stored message, a presigned upload) draw from the stricter send bucket. */
-const SEND_ROUTES = new Set(['POST /api/v1/dialogs/:dialog_id/messages', 'POST /api/v1/upload/presign']);
+/**
+ * Routes that cost the most draw from the stricter send bucket: a stored message or an edit of one (sanitized,
+ * kept in history, fanned out), a join or leave (a system message and its webhooks), a presigned upload.
+ */
+const SEND_ROUTES = new Set([
+  'POST /api/v1/dialogs/:dialog_id/messages',
+  'PUT /api/v1/dialogs/:dialog_id/messages/:id',
+  'POST /api/v1/dialogs/:id/join',
+  'POST /api/v1/dialogs/:id/leave',
+  'POST /api/v1/upload/presign',
+]);
 
 export function isOriginAllowed(config: Config, origin: string | undefined): boolean {
   return origin === undefined || config.cors.origins === '*' || config.cors.origins.includes(origin);

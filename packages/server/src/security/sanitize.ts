@@ -3,6 +3,8 @@
  * a few formatting tags, http(s) or relative links only, and rel="noopener noreferrer" on every link.
  */
 import sanitizeHtml from 'sanitize-html';
+import { LIMITS, utf8Length } from '@parley/protocol';
+import { AppError } from '../errors.js';
 
 const GLOBAL_ATTRS = ['lang', 'title'];
 
@@ -33,6 +35,18 @@ export function sanitizeContent(input: string): string {
   // Plain text with nothing to encode comes out as it went in: skip the parser (most messages are plain text).
   if (!PLAIN_NEEDS_WORK.test(input)) return input;
   return sanitizeMarkup(input);
+}
+
+/**
+ * Message content as it will be stored, served, and put in events and webhooks: sanitized, then held to the
+ * content limit (the sanitizer can grow its input, e.g. `rel` on every link, so the request's size is not enough).
+ */
+export function storedMessageContent(input: string): string {
+  const html = sanitizeContent(input);
+  if (utf8Length(html) > LIMITS.messageContentBytes) {
+    throw new AppError('INVALID_INPUT', `Message content exceeds maximum length of ${LIMITS.messageContentBytes} bytes once sanitized`);
+  }
+  return html;
 }
 
 /** The allow-list pass itself (exported so a test can prove the plain-text shortcut changes nothing). */
