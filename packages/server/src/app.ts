@@ -77,7 +77,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   const db: Db = await openDatabase(config);
   const bus: Bus = await createBus(config, app.log);
   const now = () => new Date();
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now), now };
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now, (err) => app.log.warn({ err }, 'thumbnail failed')), now };
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.
@@ -130,6 +130,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       clearInterval(keyRotation);
       await background.stop();
       await fileSweeper.stop();
+      await services.files.thumbnails.close();
       // In-flight requests get a grace period; sockets that never send a request (or streams that never end)
       // do not get to hold the shutdown hostage.
       const grace = setTimeout(() => app.server.closeAllConnections(), 3000);

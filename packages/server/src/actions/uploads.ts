@@ -1,7 +1,7 @@
 /**
  * @module actions/uploads: the attachment flow's writes. presignUpload binds an upload to one user, dialog,
  * server-made key, content type and size. sealAttachments, before a send, copies each upload to a key no upload
- * URL reaches, checks the copy (stored size and type, magic number) and makes the thumbnail. claimAttachments,
+ * URL reaches, checks the copy (stored size and type, magic number, image dimensions) and queues the thumbnail. claimAttachments,
  * inside the send's transaction, attaches sealed uploads to the message, each at most once. See docs/files.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import type { Selectable } from 'kysely';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, LIMITS, type PresignBody, type SendMessageBody } from '@parley/protocol';
 import type { UploadsTable } from '../adapters/db/schema.js';
 import { uploadKeys } from '../adapters/files/port.js';
-import { bmpDimensions, describeImage, THUMBNAIL_MAX_SOURCE_BYTES } from '../adapters/files/thumbnails.js';
+import { bmpDimensions, imageFacts, THUMBNAIL_MAX_SOURCE_BYTES } from '../adapters/files/thumbnails.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
@@ -17,6 +17,7 @@ import type { AttachmentRow } from '../queries/attachments.js';
 import { matchesDeclaredType, safeExtension, sanitizeFilename, SNIFF_BYTES, THUMBNAIL_TYPES } from '../security/file-content.js';
 import type { Actor } from '../security/identity.js';
 import { newId } from '../wire.js';
+import { scheduleThumbnail } from './thumbnails.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 
 type UploadRow = Selectable<UploadsTable>;
@@ -157,7 +158,8 @@ async function takeLease(svc: Services, upload: UploadRow): Promise<{ row: Uploa
 
 /**
  * Copies the upload to its sealed key (which no upload URL can write), then checks the copy: present, the
- * presigned size and type, first bytes of that type; raster images get dimensions and a thumbnail. A failed
+ * presigned size and type, first bytes of that type; raster images get dimensions (from the header) and, when
+ * decoding fits THUMBNAIL_MAX_DECODE_BYTES, a thumbnail made in the background after the seal. A failed
  * check puts the upload back to pending (the client may upload again while its URL lasts).
  */
 async function sealOne(svc: Services, upload: UploadRow): Promise<UploadRow> {
@@ -185,25 +187,23 @@ async function sealOne(svc: Services, upload: UploadRow): Promise<UploadRow> {
       throw new AppError('UNSUPPORTED_FILE_TYPE', `File content does not match its declared type '${row.content_type}': ${row.key}`);
     }
     let dims: { width: number; height: number } | undefined;
-    let hasThumbnail = false;
+    let thumbnail = false;
     if (THUMBNAIL_TYPES.has(row.content_type) && size <= THUMBNAIL_MAX_SOURCE_BYTES) {
-      const facts = await describeImage(await store.read(row.sealed_key, size));
+      const facts = await imageFacts(await store.read(row.sealed_key, size));
       if (facts) dims = { width: facts.width, height: facts.height };
-      if (facts?.thumbnail) {
-        await store.write(row.thumb_key, facts.thumbnail, 'image/webp');
-        hasThumbnail = true;
-      }
+      thumbnail = facts !== undefined && facts.decodeBytes <= svc.files.settings.thumbnailMaxDecodeBytes;
     } else if (row.content_type === 'image/bmp') {
       dims = bmpDimensions(head);
     }
     const sealed = await svc.db.kysely
       .updateTable('uploads')
-      .set({ state: 'sealed', lease_token: null, lease_until: null, width: dims?.width ?? null, height: dims?.height ?? null, has_thumbnail: hasThumbnail })
+      .set({ state: 'sealed', lease_token: null, lease_until: null, width: dims?.width ?? null, height: dims?.height ?? null, has_thumbnail: false })
       .where('id', '=', row.id)
       .where('lease_token', '=', token)
       .returningAll()
       .executeTakeFirst();
     if (!sealed) throw notInStorage(row.key);
+    if (thumbnail) scheduleThumbnail(svc, sealed);
     return sealed;
   } catch (err) {
     await release();

@@ -110,6 +110,18 @@ export async function sendWith(api: Api, dialogId: string, attachments: unknown[
   return api.post(`/api/v1/dialogs/${dialogId}/messages`, { content, attachments });
 }
 
+/** Thumbnails are made in the background: polls the attachment's URL endpoint until it has one. */
+export async function thumbnailUrl(api: Api, attachmentId: string): Promise<string> {
+  let url: string | null = null;
+  await eventually(async () => {
+    const res = await api.get(`/api/v1/attachments/${attachmentId}/url`);
+    expect(res.status, res.text).toBe(200);
+    url = res.body.data.thumbnail_url;
+    return url !== null;
+  }, `attachment ${attachmentId} has a thumbnail`);
+  return url!;
+}
+
 /** Fetches a download URL (no credentials: the URL is the credential). */
 export async function download(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });

@@ -4,6 +4,7 @@ import { loadOrCreate, randomSecret } from '../../security/secrets.js';
 import { DiskStore } from './disk.js';
 import type { FileStore } from './port.js';
 import { S3Store } from './s3.js';
+import { createThumbnailQueue, type ThumbnailQueue } from './thumbnail-queue.js';
 
 export type { FileStore } from './port.js';
 
@@ -12,12 +13,15 @@ export interface FileService {
   /** Set for the embedded store, whose URLs Parley serves itself (http/files.ts). */
   disk?: DiskStore;
   settings: FilesConfig;
+  /** Background thumbnailing, bounded (THUMBNAIL_CONCURRENCY, THUMBNAIL_QUEUE_LIMIT). */
+  thumbnails: ThumbnailQueue;
 }
 
-export function createFileService(config: Config, now: () => Date): FileService {
+export function createFileService(config: Config, now: () => Date, onError: (err: unknown) => void): FileService {
   const settings = config.files;
-  if (settings.s3) return { store: new S3Store(settings.s3), settings };
+  const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onError);
+  if (settings.s3) return { store: new S3Store(settings.s3), settings, thumbnails };
   const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
   const disk = new DiskStore(config.dataDir, secret, now);
-  return { store: disk, disk, settings };
+  return { store: disk, disk, settings, thumbnails };
 }
