@@ -8,9 +8,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { archiveInactiveDialogs } from '../actions/auto-archive.js';
 import type { Services } from '../context.js';
+import { setLongTimeout, type LongTimer } from '../timers.js';
 
 export const ARCHIVE_TICK = 'auto-archive';
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** True for exactly one caller per (name, tick), across instances. */
 export async function claimTick(db: Kysely<Database>, name: string, tick: Date): Promise<boolean> {
@@ -47,7 +47,7 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
   const { archiveCron, archiveAfterSecs } = svc.config.jobs;
   if (!archiveCron) return undefined;
   const cron = new Cron(archiveCron, { paused: true, timezone: 'UTC' });
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
 
@@ -55,10 +55,7 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
     if (stopped) return;
     const next = cron.nextRun(after);
     if (!next) return;
-    const wait = next.getTime() - Date.now();
-    // Node timers cap at ~24.8 days; a longer wait re-plans when the cap runs out.
-    timer = wait > MAX_TIMER_MS ? setTimeout(() => plan(after), MAX_TIMER_MS) : setTimeout(() => void tick(next), Math.max(0, wait));
-    timer.unref?.();
+    timer = setLongTimeout(() => void tick(next), next.getTime() - Date.now());
   };
 
   const tick = async (at: Date) => {
@@ -85,7 +82,7 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      timer?.clear();
       cron.stop();
       await running;
     },

@@ -7,14 +7,15 @@
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { checkTokenOrigin } from '../security/identity.js';
+import { setLongTimeout, type LongTimer } from '../timers.js';
 import { timestamp } from '../wire.js';
 import { Frame, type Connection } from './connection.js';
 
 export const AUTH_EXPIRED_CLOSE_CODE = 4001;
 
 export class TokenLifetime {
-  private notice?: NodeJS.Timeout;
-  private expiry?: NodeJS.Timeout;
+  private notice?: LongTimer;
+  private expiry?: LongTimer;
 
   constructor(
     private readonly conn: Connection,
@@ -29,10 +30,8 @@ export class TokenLifetime {
     if (expiresAt === undefined) return;
     const left = expiresAt * 1000 - Date.now();
     const notifyIn = Math.max(0, left - this.noticeSecs * 1000);
-    this.notice = setTimeout(() => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })), notifyIn);
-    this.expiry = setTimeout(() => this.expire(), Math.max(0, left));
-    this.notice.unref();
-    this.expiry.unref();
+    this.notice = setLongTimeout(() => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })), notifyIn);
+    this.expiry = setLongTimeout(() => this.expire(), left);
   }
 
   /** In-band renewal: the new token must be valid, for the same user, and allowed from the connection's origin. */
@@ -52,7 +51,7 @@ export class TokenLifetime {
   }
 
   stop(): void {
-    clearTimeout(this.notice);
-    clearTimeout(this.expiry);
+    this.notice?.clear();
+    this.expiry?.clear();
   }
 }

@@ -1,0 +1,25 @@
+/**
+ * @module timers: one-shot timers for any delay. Node runs a setTimeout of more than 2^31-1 ms (~24.8 days) at
+ * once (with a warning), so a host JWT expiring in 30 days ended realtime immediately; a longer wait is taken
+ * here in capped steps. Every delay that comes from data (a token's `exp`, a cron pattern) goes through this.
+ */
+
+/** The longest delay Node's timers accept. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface LongTimer {
+  clear(): void;
+}
+
+/** Runs `fn` once, `ms` from now (negative or NaN: as soon as possible); the timer never keeps the process alive. */
+export function setLongTimeout(fn: () => void, ms: number): LongTimer {
+  const due = Date.now() + (Number.isFinite(ms) ? Math.max(0, ms) : 0);
+  let handle: NodeJS.Timeout;
+  const arm = () => {
+    const left = due - Date.now();
+    handle = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
+    handle.unref();
+  };
+  arm();
+  return { clear: () => clearTimeout(handle) };
+}
