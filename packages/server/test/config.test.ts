@@ -224,6 +224,10 @@ describe('node dist/main.js', () => {
       expect((await new Api(url, { authorization: `Bearer ${hostJwt}` }).get('/api/v1/dialogs')).status).toBe(200);
       await new Api(url, {}).get(`/api/v1/dialogs?token=${minted}`);
       await new Api(url, {}).get(`/api/v1/ws?token=${minted}`);
+      // The parameter name percent-encoded or cased differently is still `token` to the server (issue #16 item 9).
+      await new Api(url, {}).get(`/api/v1/ws?%74oken=${minted}`);
+      await new Api(url, {}).get(`/api/v1/events?a=1&%54OKEN=${minted}&b=2`);
+      await new Api(url, {}).get(`/api/v1/dialogs?access%5Ftoken=${hostJwt}`);
       await new Api(url, {}).get(`/api/v1/dialogs/${created.body.data.id}?user_id=logger&token=${hostJwt}`);
       expect((await new Api(url, { authorization: wrongAdmin }).get(`/api/v1/management/dialogs/${created.body.data.id}`)).status).toBe(403);
       await new Api(url, { authorization: `Bearer ${minted}x` }).get('/api/v1/dialogs');
