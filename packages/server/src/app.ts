@@ -27,6 +27,7 @@ import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
 import { corsOptions } from './http/cors.js';
+import { prepareDataDir } from './security/data-dir.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
@@ -54,6 +55,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
   });
+  const dataDirWarning = prepareDataDir(config.dataDir);
+  if (dataDirWarning) app.log.warn(dataDirWarning);
   let generatedAdminToken: string | undefined;
   let adminToken = config.auth.adminToken;
   if (!adminToken) {

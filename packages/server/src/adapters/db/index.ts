@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../../config.js';
 import { migrate } from './migrations.js';
 import { PglitePool } from './pglite-pool.js';
+import { restrictTree } from '../../security/data-dir.js';
 import type { Database } from './schema.js';
 
 export type { Database } from './schema.js';
@@ -51,8 +52,9 @@ export async function openDatabase(config: Config): Promise<Db> {
     kind = 'postgres';
   } else {
     const dir = join(config.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const p = await PglitePool.open(dir);
+    restrictTree(dir);
     pool = p;
     end = () => p.end();
     kind = 'pglite';
