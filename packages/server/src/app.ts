@@ -27,6 +27,7 @@ import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
 import { registerSecurity, userLimits } from './http/security.js';
 import { corsOptions } from './http/cors.js';
+import { registerBodyIdleTimeout, serverTimeouts } from './http/timeouts.js';
 import { prepareDataDir } from './security/data-dir.js';
 import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.js';
 import { createTokenService } from './security/tokens.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer } },
     bodyLimit: config.bodyLimit,
+    ...serverTimeouts(config),
     // fastify also takes a hop count here, which its types omit.
     trustProxy: config.trustProxy as boolean | string,
     // Identity and scopes are read by hand; keep query values as strings.
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerRouting(app);
   registerErrorHandler(app);
+  registerBodyIdleTimeout(app, config);
   await registerSecurity(app, config, limiter);
 
   await app.register(cors, corsOptions(config));

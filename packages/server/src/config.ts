@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   CORS_ALLOW_CREDENTIALS: bool(false),
   CORS_MAX_AGE: int(3600),
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
+  HTTP_HEADERS_TIMEOUT_SECS: int(10, 1, 3600),
+  HTTP_REQUEST_TIMEOUT_SECS: int(300, 1, 24 * 3600),
+  HTTP_BODY_IDLE_TIMEOUT_SECS: int(30, 1, 3600),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECS: int(72, 1, 3600),
   TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 1),
   REALTIME_QUEUE_LIMIT: int(256, 1, 100_000),
@@ -159,6 +163,8 @@ export interface Config {
   redisPrefix: string;
   cors: { origins: string[] | '*'; methods: string[]; headers: string[] | '*'; credentials: boolean; maxAge: number };
   bodyLimit: number;
+  /** How long a client may take to send headers, a whole request, a pause in a body; idle keep-alive. */
+  httpTimeouts: { headersMs: number; requestMs: number; bodyIdleMs: number; keepAliveMs: number };
   /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   eventRetentionSecs: number;
@@ -287,6 +293,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAge: e.CORS_MAX_AGE,
     },
     bodyLimit: e.BODY_LIMIT_BYTES,
+    httpTimeouts: {
+      headersMs: e.HTTP_HEADERS_TIMEOUT_SECS * 1000,
+      requestMs: Math.max(e.HTTP_REQUEST_TIMEOUT_SECS, e.HTTP_HEADERS_TIMEOUT_SECS) * 1000,
+      bodyIdleMs: e.HTTP_BODY_IDLE_TIMEOUT_SECS * 1000,
+      keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECS * 1000,
+    },
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
     realtime: { queueLimit: e.REALTIME_QUEUE_LIMIT, heartbeatSecs: e.REALTIME_HEARTBEAT_SECS, authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS },
