@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * A Parley (and MTChat) webhook receiver with no dependencies: verifies the signatures and the timestamp,
- * drops duplicates by X-Webhook-Id, and prints one JSON line per request. See docs/webhooks.md.
+ * drops duplicates by the envelope's `id` (inside the signed body: X-Webhook-Id is not signed, so a replay could
+ * change it), and prints one JSON line per request. See docs/webhooks.md.
  *
  *   WEBHOOK_SECRET=... PORT=3000 node receiver.mjs
  *
@@ -69,7 +70,12 @@ const server = createServer((req, res) => {
       res.writeHead(400).end('bad JSON');
       return;
     }
-    const id = req.headers['x-webhook-id'];
+    // The id to deduplicate on is the signed one, in the body; the X-Webhook-Id header is a copy anyone can change.
+    const id = envelope.id;
+    if (typeof id !== 'string' || id === '') {
+      res.writeHead(400).end('no envelope id');
+      return;
+    }
     const duplicate = !firstTime(id);
     // Handle the event here (only when !duplicate); answer 2xx quickly, or Parley retries.
     console.log(JSON.stringify({ received: id, event: req.headers['x-webhook-event'], type: envelope.type, duplicate, payload: envelope.payload }));

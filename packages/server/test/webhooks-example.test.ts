@@ -1,7 +1,7 @@
 /**
  * The example receiver (examples/webhook-receiver/receiver.mjs) run as a child process against a real server:
- * it accepts Parley's signed deliveries, recognises a redelivery by X-Webhook-Id, and rejects forged, stale or
- * replayed-with-another-timestamp requests.
+ * it accepts Parley's signed deliveries, recognises a redelivery by the signed envelope id (not the unsigned
+ * X-Webhook-Id header), and rejects forged, stale or replayed-with-another-timestamp requests.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -75,4 +75,21 @@ it('rejects a forged body, a stale timestamp and a timestamp that the second sig
   const later = String(Number(now) + 1);
   expect((await post({ ...valid, 'x-webhook-timestamp': later })).status).toBe(401);
   expect(lines.filter((l) => l.rejected).length).toBeGreaterThanOrEqual(4);
+});
+
+it('recognises a captured delivery replayed with a new X-Webhook-Id as a duplicate (issue #16 item 10)', async () => {
+  const eventId = crypto.randomUUID();
+  const body = JSON.stringify({ id: eventId, type: 'message_new', timestamp: new Date().toISOString(), payload: { marker: eventId } });
+  const now = String(Math.floor(Date.now() / 1000));
+  const signedHeaders = { 'content-type': 'application/json', 'x-webhook-signature': hmac(body), 'x-webhook-timestamp': now, 'x-webhook-timestamp-signature': hmac(`${now}.${body}`) };
+  const deliver = (webhookId: string) => fetch(`${url}/webhooks`, { method: 'POST', headers: { ...signedHeaders, 'x-webhook-id': webhookId }, body });
+  expect((await deliver(eventId)).status).toBe(204);
+  // The replay: same signed bytes within the timestamp window, only the unsigned header changed.
+  expect((await deliver(crypto.randomUUID())).status).toBe(204);
+  const seen = await eventually('both requests logged', () => {
+    const mine = lines.filter((l) => l.payload?.marker === eventId);
+    return mine.length === 2 ? mine : undefined;
+  });
+  expect(seen.map((l: { duplicate: boolean }) => l.duplicate)).toEqual([false, true]);
+  expect(seen.map((l: { received: string }) => l.received)).toEqual([eventId, eventId]);
 });
