@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: 'Unsupported media type' },
   NOT_READY: { status: 503, retryable: true, message: 'Service not ready' },
+  UPLOAD_QUOTA_EXCEEDED: { status: 429, retryable: false, message: 'Too many bytes in unattached uploads' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

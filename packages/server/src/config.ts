@@ -119,6 +119,7 @@ const EnvSchema = z.object({
   FILES_PUBLIC_URL: url(/^https?:$/),
   FILES_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
   FILES_SWEEP_INTERVAL_MS: int(60_000, 50, 24 * 3600_000),
+  UPLOAD_QUOTA_BYTES: int(1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
   THUMBNAIL_CONCURRENCY: int(1, 1, 64),
   THUMBNAIL_QUEUE_LIMIT: int(200, 1, 1_000_000),
   THUMBNAIL_MAX_DECODE_BYTES: int(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
@@ -188,6 +189,8 @@ export interface FilesConfig {
   publicUrl?: string;
   signingKey?: string;
   sweepIntervalMs: number;
+  /** Bytes one user's unattached uploads may reserve. */
+  uploadQuotaBytes: number;
   /** Thumbnails made at once, waiting at most, and the decoded size (bytes) past which an image gets none. */
   thumbnailConcurrency: number;
   thumbnailQueueLimit: number;
@@ -341,6 +344,7 @@ function filesConfig(e: z.output<typeof EnvSchema>): FilesConfig {
     publicUrl: e.FILES_PUBLIC_URL?.replace(/\/+$/, ''),
     signingKey: e.FILES_SIGNING_KEY,
     sweepIntervalMs: e.FILES_SWEEP_INTERVAL_MS,
+    uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES,
     thumbnailConcurrency: e.THUMBNAIL_CONCURRENCY,
     thumbnailQueueLimit: e.THUMBNAIL_QUEUE_LIMIT,
     thumbnailMaxDecodeBytes: e.THUMBNAIL_MAX_DECODE_BYTES,

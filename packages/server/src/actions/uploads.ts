@@ -5,7 +5,7 @@
  * inside the send's transaction, attaches sealed uploads to the message, each at most once. See docs/files.md.
  */
 import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, LIMITS, type PresignBody, type SendMessageBody } from '@parley/protocol';
 import type { UploadsTable } from '../adapters/db/schema.js';
 import { uploadKeys } from '../adapters/files/port.js';
@@ -42,6 +42,7 @@ export async function presignUpload(svc: Services, actor: Actor, body: PresignBo
   const keys = uploadKeys(body.dialog_id, id, safeExtension(filename, body.content_type));
   await inTransaction(svc, async (tx) => {
     await accessAsMember(tx.trx, actor, body.dialog_id, { hidden: dialogNotFound(), notMember: joinFirst() });
+    await checkUploadQuota(tx, actor.userId, body.size, settings.uploadQuotaBytes);
     await tx.trx
       .insertInto('uploads')
       .values({
@@ -74,6 +75,26 @@ export async function presignUpload(svc: Services, actor: Actor, body: PresignBo
     baseUrl,
   });
   return { upload_url: uploadUrl, s3_key: keys.key, expires_in: settings.uploadExpirySecs };
+}
+
+/**
+ * A user's unattached uploads (presigned, not yet claimed by a message, not expired) may reserve at most
+ * UPLOAD_QUOTA_BYTES. Presigns of one user are serialized by a transaction-scoped advisory lock, so a burst
+ * cannot pass the check together.
+ */
+async function checkUploadQuota(tx: ActionTx, userId: string, size: number, quota: number): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`parley:upload-quota:${userId}`}))`.execute(tx.trx);
+  const row = await tx.trx
+    .selectFrom('uploads')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('size'), sql<number>`0`).as('pending'))
+    .where('user_id', '=', userId)
+    .where('state', '<>', 'claimed')
+    .where('claim_until', '>', tx.now)
+    .executeTakeFirst();
+  const pending = Number(row?.pending ?? 0);
+  if (pending + size > quota) {
+    throw new AppError('UPLOAD_QUOTA_EXCEEDED', `Unattached uploads would take ${pending + size} bytes, over the ${quota}-byte quota: attach or let some expire first`);
+  }
 }
 
 export interface SealedAttachment {
