@@ -59,3 +59,14 @@ export const ParticipantProfileInput = z.object({
 
 export const ParticipantInput = ParticipantProfileInput.extend({ user_id: externalId('user_id') });
 export type ParticipantInput = z.output<typeof ParticipantInput>;
+
+/**
+ * A dialog's link to its business object, which UIs render as a link: an absolute http(s) URL or a path on the
+ * host's own site (`/orders/42`). Anything else (`javascript:`, `data:`, a protocol-relative `//host`) is refused.
+ */
+export function isSafeObjectUrl(value: string): boolean {
+  if (value.startsWith('/')) return !value.startsWith('//') && !value.startsWith('/\\');
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}

@@ -1,6 +1,6 @@
 /** @module management: request and response schemas of the Management API (host backend, admin token). */
 import { z } from 'zod';
-import { byteText, externalId, ParticipantInput, ScopeInput, Uuid } from './common.js';
+import { byteText, externalId, isSafeObjectUrl, ParticipantInput, ScopeInput, Uuid } from './common.js';
 import { LIMITS, utf8Length } from './limits.js';
 import { AccessScope, Dialog, Participant } from './models.js';
 
@@ -8,7 +8,11 @@ export const CreateDialogBody = z.object({
   object_id: externalId('object_id'),
   object_type: externalId('object_type', LIMITS.objectTypeChars),
   title: byteText('title', LIMITS.titleBytes).nullish(),
-  object_url: z.string().max(LIMITS.objectUrlChars).nullish(),
+  object_url: z
+    .string()
+    .max(LIMITS.objectUrlChars)
+    .refine(isSafeObjectUrl, { message: 'object_url must be an http(s) URL or a path starting with /' })
+    .nullish(),
   participants: z
     .array(ParticipantInput)
     .max(LIMITS.participantsPerRequest)

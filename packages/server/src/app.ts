@@ -71,6 +71,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     signingKeys: signingKeys(),
     hostSecrets: config.auth.hostSecrets,
     userIdClaim: config.auth.userIdClaim,
+    scopeClaim: config.auth.scopeClaim,
     jwksUrl: config.auth.jwksUrl,
     issuer: config.auth.issuer,
     audience: config.auth.audience,

@@ -60,6 +60,7 @@ const EnvSchema = z.object({
   JWT_SECRET: text,
   JWT_SECRETS: z.string().optional(),
   JWT_USER_ID_CLAIM: text.default('sub'),
+  JWT_SCOPE_CLAIM: text.default('parley_scope'),
   PARLEY_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters long',
   }),
@@ -145,6 +146,8 @@ export interface Config {
     mode: 'token' | 'legacy';
     hostSecrets: string[];
     userIdClaim: string;
+    /** The host-JWT claim holding a scope ({scope_level0..2}); when present it overrides X-Scope-Config. */
+    scopeClaim: string;
     signingKey?: string;
     signingKeyRotationSecs: number;
     tokenMaxTtlSecs: number;
@@ -273,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       mode: jwtEnabled === false ? 'legacy' : 'token',
       hostSecrets,
       userIdClaim: e.JWT_USER_ID_CLAIM,
+      scopeClaim: e.JWT_SCOPE_CLAIM,
       signingKey: e.PARLEY_SIGNING_KEY,
       signingKeyRotationSecs: e.SIGNING_KEY_ROTATION_SECS,
       tokenMaxTtlSecs: e.TOKEN_MAX_TTL_SECS,

@@ -54,6 +54,8 @@ export async function buildViews(db: Kysely<Database>, rows: readonly ViewRow[],
     const members = byDialog.get(dialog.id) ?? [];
     const isMember = me !== undefined;
     const view: DialogView = { ...dialogWire(dialog) };
+    // The host's meta is for participants; a potential participant sees what deciding to join needs.
+    if (!isMember) delete view.meta;
     if (shape.count && (isMember || shape.countForPotential)) view.participants_count = members.length;
     view.i_am_participant = isMember;
     view.can_join = !isMember;

@@ -1,4 +1,4 @@
-/** @module queries/participants: the participant list (contacts hidden from potential participants). */
+/** @module queries/participants: the participant list (potential participants see names only: docs/security.md). */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { AppError } from '../errors.js';
@@ -14,7 +14,7 @@ export async function listParticipants(db: Kysely<Database>, actor: Actor, dialo
   const rows = await db.selectFrom('dialog_participants').selectAll().where('dialog_id', '=', dialogId).orderBy('joined_at').orderBy('user_id').execute();
   const online = await isOnline(rows.map((r) => r.user_id));
   return rows.map((r) => ({
-    ...participantWire(r, access.dialog.message_seq, { hideContacts: !access.member }),
+    ...participantWire(r, access.dialog.message_seq, { outsider: !access.member }),
     is_online: online.has(r.user_id),
   }));
 }

@@ -22,21 +22,27 @@ export function unreadCount(messageSeq: unknown, readSeq: unknown): number {
   return Math.max(0, Number(messageSeq) - Number(readSeq));
 }
 
-export function participantWire(p: ParticipantRow, messageSeq: unknown, opts: { hideContacts?: boolean } = {}): Participant {
+/**
+ * A participant as the Chat and Management APIs show it. `outsider` (a potential participant looking before
+ * joining) sees who is there and nothing of their contacts, read position or personal flags: those keys keep
+ * MTChat's shape with neutral values (null, 0, false).
+ */
+export function participantWire(p: ParticipantRow, messageSeq: unknown, opts: { outsider?: boolean } = {}): Participant {
+  const outsider = opts.outsider === true;
   return {
     dialog_id: p.dialog_id,
     user_id: p.user_id,
     joined_at: timestamp(p.joined_at),
     joined_as: p.joined_as,
-    notifications_enabled: p.notifications_enabled,
-    last_read_message_id: p.last_read_message_id,
-    unread_count: unreadCount(messageSeq, p.read_seq),
+    notifications_enabled: outsider ? false : p.notifications_enabled,
+    last_read_message_id: outsider ? null : p.last_read_message_id,
+    unread_count: outsider ? 0 : unreadCount(messageSeq, p.read_seq),
     display_name: p.display_name,
     company: p.company,
-    email: opts.hideContacts ? null : p.email,
-    phone: opts.hideContacts ? null : p.phone,
-    is_archived: p.is_archived,
-    is_pinned: p.is_pinned,
+    email: outsider ? null : p.email,
+    phone: outsider ? null : p.phone,
+    is_archived: outsider ? false : p.is_archived,
+    is_pinned: outsider ? false : p.is_pinned,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * @module security/sanitize: message HTML through an allow-list (sanitize-html), following MTChat's policy:
- * a few formatting tags, http(s) or relative links only, and rel="noopener noreferrer" on every link.
+ * a few formatting tags, http(s) or relative links only, rel="noopener noreferrer" on every link, and only the
+ * class names the editor uses (`mention`, `language-*`).
  */
 import sanitizeHtml from 'sanitize-html';
 import { LIMITS, utf8Length } from '@parley/protocol';
@@ -17,6 +18,8 @@ const POLICY: sanitizeHtml.IOptions = {
     code: ['class'],
     pre: ['class'],
   },
+  // Class names are allow-listed too: any other class could restyle the host page the message is shown in.
+  allowedClasses: { span: ['mention'], code: ['language-*'], pre: ['language-*'] },
   allowedSchemes: ['http', 'https'],
   allowedSchemesByTag: {},
   allowedSchemesAppliedToAttributes: ['href'],

@@ -7,6 +7,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, 
 import { z } from 'zod';
 import { LIMITS, ScopeInput, TokenProfile, type Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
+import { valueProblem } from './input-text.js';
 import type { SigningKey } from './secrets.js';
 
 const ISSUER = 'parley';
@@ -44,6 +45,8 @@ export interface TokenOptions {
   signingKeys: SigningKey[];
   hostSecrets: string[];
   userIdClaim: string;
+  /** The host-JWT claim that may carry a scope (JWT_SCOPE_CLAIM). */
+  scopeClaim: string;
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
@@ -76,6 +79,17 @@ export function createTokenService(opts: TokenOptions): TokenService {
     throw new AppError('UNAUTHORIZED', 'Invalid token');
   }
 
+  /** A host JWT's scope claim, when it has one; a malformed scope makes the token invalid (never silently ignored). */
+  function claimScope(payload: JWTPayload): Scope | undefined {
+    const v = payload[opts.scopeClaim];
+    if (v === undefined) return undefined;
+    const parsed = ScopeInput.safeParse(v);
+    if (!parsed.success || valueProblem(parsed.data)) throw new AppError('UNAUTHORIZED', 'Invalid token');
+    return parsed.data;
+  }
+
+  const hostIdentity = (payload: JWTPayload): Identity => ({ userId: claimUser(payload), scope: claimScope(payload), expiresAt: payload.exp });
+
   async function verifyOwn(token: string, key: Uint8Array): Promise<Identity> {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
     const claims = OwnClaims.safeParse(payload);
@@ -87,14 +101,14 @@ export function createTokenService(opts: TokenOptions): TokenService {
   async function verifyHost(token: string, alg: string | undefined): Promise<Identity> {
     if ((alg === 'RS256' || alg === 'ES256') && jwks) {
       const { payload } = await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'], ...hostChecks });
-      return { userId: claimUser(payload), expiresAt: payload.exp };
+      return hostIdentity(payload);
     }
     if (alg === 'HS256' && host.length > 0) {
       let last: unknown;
       for (const key of host) {
         try {
           const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], ...hostChecks });
-          return { userId: claimUser(payload), expiresAt: payload.exp };
+          return hostIdentity(payload);
         } catch (err) {
           last = err;
           // A good signature with bad claims will not get better with another secret.
