@@ -18,6 +18,7 @@ import { registerErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
+import { chatSearchRoutes, managementSearchRoutes } from './http/search.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
@@ -117,11 +118,13 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       await chat.register(chatDialogRoutes(services, realtime.isOnline));
       await chat.register(chatMessageRoutes(services));
       await chat.register(fileRoutes(services));
+      await chat.register(chatSearchRoutes(services));
     },
     { prefix: '/api/v1' },
   );
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(managementSearchRoutes(services), { prefix: '/api/v1/management' });
   const background = startBackground(services);
   // Attachments: the disk store's own signed routes, and the sweep of expired uploads and deleted files (docs/files.md).
   if (services.files.disk) await app.register(diskFileRoutes(services.files.disk));

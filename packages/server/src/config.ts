@@ -115,6 +115,8 @@ const EnvSchema = z.object({
   FILES_PUBLIC_URL: url(/^https?:$/),
   FILES_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
   FILES_SWEEP_INTERVAL_MS: int(60_000, 50, 24 * 3600_000),
+  // Message search (docs/search.md): the PostgreSQL text search configuration; `simple` matches word for word.
+  SEARCH_LANGUAGE: text.default('simple').refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
 });
 
 export interface Config {
@@ -166,6 +168,8 @@ export interface Config {
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
   files: FilesConfig;
+  /** language: the text search configuration of the message index (checked against the database at start-up). */
+  search: { language: string };
 }
 
 export interface FilesConfig {
@@ -292,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
     files: filesConfig(e),
+    search: { language: e.SEARCH_LANGUAGE },
   };
 }
 

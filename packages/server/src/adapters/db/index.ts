@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../../config.js';
 import { migrate } from './migrations.js';
 import { PglitePool } from './pglite-pool.js';
+import { applySearchLanguage } from './search-language.js';
 import type { Database } from './schema.js';
 
 export type { Database } from './schema.js';
@@ -59,6 +60,7 @@ export async function openDatabase(config: Config): Promise<Db> {
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) });
   await migrate(kysely);
+  await applySearchLanguage(kysely, config.search.language);
   return {
     kysely,
     kind,
