@@ -1,15 +1,22 @@
 /**
- * @module queries/search: full-text message search (docs/search.md). The Chat API searches the dialogs the user
+ * @module queries/search: full-text message search (docs/search.md). The Chat API searches the dialogs a user
  * takes part in (the participating-list rule of queries/dialogs.ts); the Management API searches every dialog.
- * Matches come from the GIN-indexed search_tsv column (migration 0005); pages are keyset-paged on the order's
- * own key, so paging never skips or repeats a hit.
+ * Pages are keyset-paged on the order's own key, so paging never skips or repeats a hit.
+ *
+ * Two plans, because PostgreSQL cannot tell from its statistics how many messages a prefix matches:
+ * - newest first walks the newest WINDOW messages (sent_at index) and keeps the matches: a full page there is the
+ *   answer, found in a bounded time however common the words are;
+ * - otherwise (few matches, or relevance order, which must rank every match) the matches come from the GIN index
+ *   alone, materialized first, and only then meet the dialogs and filters: left to itself, the planner trusts a
+ *   guess of 2% for a prefix and reads every message of every dialog of the user instead. Its weak case: a common
+ *   word for a user whose newest WINDOW messages hold too few matches (see docs/search.md).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { LIMITS, type SearchMessagesQuery, type SearchPage } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import { AppError } from '../errors.js';
-import { tsquerySql } from '../search/terms.js';
+import { decodeCursor, encodeCursor } from '../search/cursor.js';
 import { HEADLINE_OPTIONS, snippetHtml } from '../search/snippet.js';
+import { tsquerySql } from '../search/terms.js';
 import type { Actor } from '../security/identity.js';
 import { attachmentsByMessage, withAttachments, type FileLinks } from './attachments.js';
 import { participatingDialogIds } from './dialogs.js';
@@ -18,30 +25,8 @@ import { messageWire, type MessageRow } from './serialize.js';
 /** Who searches: a Chat API user (their dialogs) or the host's back office (all dialogs). */
 export type SearchReach = { actor: Actor } | { all: true };
 
-interface Cursor {
-  /** newest: the sent_at of the last hit in microseconds since the epoch; relevance: its rank as text. */
-  k: string;
-  i: string;
-}
-
-const badCursor = () => new AppError('INVALID_INPUT', 'cursor is not valid for this search');
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(value: string, order: 'newest' | 'relevance'): Cursor {
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-  const { k, i } = (c ?? {}) as Record<string, unknown>;
-  const key = order === 'newest' ? /^-?\d{1,20}$/ : /^-?\d+(\.\d+)?(e-?\d+)?$/;
-  if (typeof k !== 'string' || typeof i !== 'string' || !key.test(k) || !/^[0-9a-f-]{36}$/i.test(i)) throw badCursor();
-  return { k, i };
-}
+/** How many of the newest messages the newest-first plan looks through before it asks the index. */
+export const WINDOW = 10_000;
 
 /** A date-only bound means midnight UTC. */
 const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
@@ -65,39 +50,56 @@ export async function searchMessages(
   if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
   if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
   if (q.object_type !== undefined) where.push(sql`d.object_type = ${q.object_type}`);
-  if (q.before !== undefined) where.push(sql`m.sent_at < ${instant(q.before)}::timestamptz`);
   if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
   if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
+  // The upper bounds of newest-first (before, cursor) also bound its window.
+  const upper: RawBuilder<unknown>[] = [];
+  if (q.before !== undefined) upper.push(sql`m.sent_at < ${instant(q.before)}::timestamptz`);
   if (cursor && q.order === 'newest') {
-    where.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
+    upper.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
   }
   if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
+  const conditions = sql.join([...where, ...upper], sql` AND `);
   const order = q.order === 'newest' ? sql`m.sent_at DESC, m.id DESC` : sql`${rank} DESC, m.id DESC`;
 
-  // The page is chosen first; the rank and the headline (the costly part) are computed for its rows only.
-  const result = await sql<Row>`
-    SELECT page.*, ts_rank(page.search_tsv, ${query}) AS rank, ts_rank(page.search_tsv, ${query})::text AS rank_text,
-      ts_headline(${language}::regconfig, parley_snippet_source(page.content, page.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
-    FROM (
-      SELECT m.*, d.title, d.object_id, d.object_type, (extract(epoch FROM m.sent_at) * 1000000)::bigint::text AS sent_us
-      FROM messages m JOIN dialogs d ON d.id = m.dialog_id
-      WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY ${order}
-      LIMIT ${limit + 1}
-    ) page
-    ORDER BY ${q.order === 'newest' ? sql`page.sent_at DESC, page.id DESC` : sql`rank DESC, page.id DESC`}`.execute(db);
+  /** The page's rows with rank and headline, computed for those rows only (the costly part). */
+  const page = async (from: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
+    (
+      await sql<Row>`
+      SELECT page.*, ts_rank(page.search_tsv, ${query}) AS rank, ts_rank(page.search_tsv, ${query})::text AS rank_text,
+        ts_headline(${language}::regconfig, parley_snippet_source(page.content, page.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
+      FROM (
+        SELECT m.*, d.title, d.object_id, d.object_type, (extract(epoch FROM m.sent_at) * 1000000)::bigint::text AS sent_us
+        FROM ${from} JOIN dialogs d ON d.id = m.dialog_id
+        WHERE ${filter}
+        ORDER BY ${order}
+        LIMIT ${limit + 1}
+      ) page
+      ORDER BY ${q.order === 'newest' ? sql`page.sent_at DESC, page.id DESC` : sql`rank DESC, page.id DESC`}`.execute(db)
+    ).rows;
 
-  const rows = result.rows.slice(0, limit);
-  const last = rows.at(-1);
-  const more = result.rows.length > limit && last !== undefined;
-  const attachments = await attachmentsByMessage(db, links, rows.map((r) => r.id));
+  let rows: Row[] = [];
+  if (q.order === 'newest') {
+    const window = sql`(SELECT * FROM messages m ${upper.length ? sql`WHERE ${sql.join(upper, sql` AND `)}` : sql``}
+      ORDER BY m.sent_at DESC, m.id DESC LIMIT ${WINDOW}) m`;
+    rows = await page(window, sql.join(where, sql` AND `));
+  }
+  if (rows.length <= limit) {
+    const matches = sql`(WITH hits AS MATERIALIZED (SELECT id FROM messages WHERE search_tsv @@ ${query})
+      SELECT m.* FROM hits JOIN messages m ON m.id = hits.id) m`;
+    rows = await page(matches, conditions);
+  }
+
+  const hits = rows.slice(0, limit);
+  const last = hits.at(-1);
+  const attachments = await attachmentsByMessage(db, links, hits.map((r) => r.id));
   return {
-    hits: rows.map((r) => ({
+    hits: hits.map((r) => ({
       message: withAttachments(messageWire(r), attachments.get(r.id)),
       dialog: { id: r.dialog_id, title: r.title, object_id: r.object_id, object_type: r.object_type },
       snippet: snippetHtml(r.headline),
       rank: Number(r.rank),
     })),
-    next_cursor: more ? encodeCursor({ k: q.order === 'newest' ? last.sent_us : last.rank_text, i: last.id }) : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ k: q.order === 'newest' ? last.sent_us : last.rank_text, i: last.id }) : null,
   };
 }
