@@ -117,6 +117,27 @@ describe('Management API search', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('describes both search routes, their parameters and their answer, from the validating schemas', async () => {
+    const doc = (await server.anon().get('/api/v1/openapi.json')).body;
+    for (const [path, scheme] of [
+      ['/api/v1/messages/search', 'bearer'],
+      [MANAGEMENT, 'adminToken'],
+    ] as const) {
+      const op = doc.paths[path]?.get;
+      expect(op, path).toBeDefined();
+      expect(op.security).toEqual([{ [scheme]: [] }]);
+      const params = Object.fromEntries(op.parameters.map((p: any) => [p.name, p]));
+      expect(Object.keys(params).sort()).toEqual(['after', 'before', 'cursor', 'dialog_id', 'has', 'limit', 'object_type', 'order', 'q', 'sender_id']);
+      expect(params.q.required).toBe(true);
+      expect(params.order.schema.enum).toEqual(['relevance', 'newest']);
+      const answer = op.responses['200'].content['application/json'].schema.properties.data;
+      expect(Object.keys(answer.properties)).toEqual(['hits', 'next_cursor']);
+      expect(Object.keys(answer.properties.hits.items.properties)).toEqual(['message', 'dialog', 'snippet', 'rank']);
+    }
+  });
+});
+
 describe('snippets', () => {
   const SNIPPET_POLICY = { allowedTags: ['mark'], allowedAttributes: {} };
   const hostile = (w: string) => [

@@ -42,52 +42,60 @@ export async function searchMessages(
 ): Promise<SearchPage> {
   const limit = q.limit ?? LIMITS.searchPageDefault;
   const query = tsquerySql(language, q.q);
-  const rank = sql<number>`ts_rank(m.search_tsv, ${query})`;
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.order);
 
-  const where: RawBuilder<unknown>[] = [sql`m.search_tsv @@ ${query}`];
-  if ('actor' in reach) where.push(sql`m.dialog_id IN (${participatingDialogIds(db, reach.actor)})`);
-  if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
-  if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
-  if (q.object_type !== undefined) where.push(sql`d.object_type = ${q.object_type}`);
-  if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
-  if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
+  /** Everything but the text match, over a source `m` with id, dialog_id, sender_id, sent_at (and rank). */
+  const filters = (rank: RawBuilder<number>) => {
+    const where: RawBuilder<unknown>[] = [];
+    if ('actor' in reach) where.push(sql`m.dialog_id IN (${participatingDialogIds(db, reach.actor)})`);
+    if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
+    if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
+    if (q.object_type !== undefined) where.push(sql`d.object_type = ${q.object_type}`);
+    if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
+    if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
+    if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
+    return [...where, ...upper];
+  };
   // The upper bounds of newest-first (before, cursor) also bound its window.
   const upper: RawBuilder<unknown>[] = [];
   if (q.before !== undefined) upper.push(sql`m.sent_at < ${instant(q.before)}::timestamptz`);
   if (cursor && q.order === 'newest') {
     upper.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
   }
-  if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
-  const conditions = sql.join([...where, ...upper], sql` AND `);
-  const order = q.order === 'newest' ? sql`m.sent_at DESC, m.id DESC` : sql`${rank} DESC, m.id DESC`;
+  const and = (list: RawBuilder<unknown>[]) => (list.length ? sql.join(list, sql` AND `) : sql`true`);
 
-  /** The page's rows with rank and headline, computed for those rows only (the costly part). */
-  const page = async (from: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
+  /** Picks the page's ids from `source`, then reads those rows whole, with rank and headline (the costly part). */
+  const page = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>, rank: RawBuilder<number>) =>
     (
       await sql<Row>`
-      SELECT page.*, ts_rank(page.search_tsv, ${query}) AS rank, ts_rank(page.search_tsv, ${query})::text AS rank_text,
-        ts_headline(${language}::regconfig, parley_snippet_source(page.content, page.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
+      SELECT msg.*, d.title, d.object_id, d.object_type, (extract(epoch FROM msg.sent_at) * 1000000)::bigint::text AS sent_us,
+        ts_rank(msg.search_tsv, ${query}) AS rank, ts_rank(msg.search_tsv, ${query})::text AS rank_text,
+        ts_headline(${language}::regconfig, parley_snippet_source(msg.content, msg.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
       FROM (
-        SELECT m.*, d.title, d.object_id, d.object_type, (extract(epoch FROM m.sent_at) * 1000000)::bigint::text AS sent_us
-        FROM ${from} JOIN dialogs d ON d.id = m.dialog_id
+        SELECT m.id, ${q.order === 'newest' ? sql`m.sent_at` : sql`${rank}`} AS sort_key
+        FROM ${source} JOIN dialogs d ON d.id = m.dialog_id
         WHERE ${filter}
-        ORDER BY ${order}
+        ORDER BY ${q.order === 'newest' ? sql`m.sent_at DESC` : sql`${rank} DESC`}, m.id DESC
         LIMIT ${limit + 1}
       ) page
-      ORDER BY ${q.order === 'newest' ? sql`page.sent_at DESC, page.id DESC` : sql`rank DESC, page.id DESC`}`.execute(db)
+      JOIN messages msg ON msg.id = page.id JOIN dialogs d ON d.id = msg.dialog_id
+      ORDER BY page.sort_key DESC, page.id DESC`.execute(db)
     ).rows;
 
   let rows: Row[] = [];
   if (q.order === 'newest') {
-    const window = sql`(SELECT * FROM messages m ${upper.length ? sql`WHERE ${sql.join(upper, sql` AND `)}` : sql``}
+    const window = sql`(SELECT m.id, m.dialog_id, m.sender_id, m.sent_at, m.search_tsv FROM messages m WHERE ${and(upper)}
       ORDER BY m.sent_at DESC, m.id DESC LIMIT ${WINDOW}) m`;
-    rows = await page(window, sql.join(where, sql` AND `));
+    const rank = sql<number>`ts_rank(m.search_tsv, ${query})`;
+    rows = await page(window, and([sql`m.search_tsv @@ ${query}`, ...filters(rank)]), rank);
   }
   if (rows.length <= limit) {
-    const matches = sql`(WITH hits AS MATERIALIZED (SELECT id FROM messages WHERE search_tsv @@ ${query})
-      SELECT m.* FROM hits JOIN messages m ON m.id = hits.id) m`;
-    rows = await page(matches, conditions);
+    // The matches alone, from the GIN index; relevance ranks each once, here.
+    const ranked = q.order === 'relevance' ? sql`, ts_rank(search_tsv, ${query}) AS rank` : sql``;
+    const matches = sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at${ranked} FROM messages WHERE search_tsv @@ ${query})
+      SELECT * FROM hits) m`;
+    const rank = sql<number>`m.rank`;
+    rows = await page(matches, and(filters(rank)), rank);
   }
 
   const hits = rows.slice(0, limit);

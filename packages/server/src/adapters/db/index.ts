@@ -59,8 +59,14 @@ export async function openDatabase(config: Config): Promise<Db> {
     kind = 'pglite';
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) });
-  await migrate(kysely);
-  await applySearchLanguage(kysely, config.search.language);
+  try {
+    await migrate(kysely);
+    await applySearchLanguage(kysely, config.search.language);
+  } catch (err) {
+    await kysely.destroy().catch(() => undefined);
+    await end().catch(() => undefined);
+    throw err;
+  }
   return {
     kysely,
     kind,
