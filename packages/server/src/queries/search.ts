@@ -44,24 +44,24 @@ export async function searchMessages(
   const query = tsquerySql(language, q.q);
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.order);
 
-  /** Everything but the text match, over a source `m` with id, dialog_id, sender_id, sent_at (and rank). */
-  const filters = (rank: RawBuilder<number>) => {
-    const where: RawBuilder<unknown>[] = [];
-    if ('actor' in reach) where.push(sql`m.dialog_id IN (${participatingDialogIds(db, reach.actor)})`);
-    if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
-    if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
-    if (q.object_type !== undefined) where.push(sql`d.object_type = ${q.object_type}`);
-    if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
-    if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
-    if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
-    return [...where, ...upper];
-  };
   // The upper bounds of newest-first (before, cursor) also bound its window.
   const upper: RawBuilder<unknown>[] = [];
   if (q.before !== undefined) upper.push(sql`m.sent_at < ${instant(q.before)}::timestamptz`);
   if (cursor && q.order === 'newest') {
     upper.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
   }
+  /** Everything but the text match, over a source `m` with id, dialog_id, sender_id, sent_at (and rank). */
+  const filters = (rank: RawBuilder<number>) => {
+    const where: RawBuilder<unknown>[] = [];
+    if ('actor' in reach) where.push(sql`m.dialog_id IN (${participatingDialogIds(db, reach.actor)})`);
+    if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
+    if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
+    if (q.object_type !== undefined) where.push(sql`EXISTS (SELECT 1 FROM dialogs od WHERE od.id = m.dialog_id AND od.object_type = ${q.object_type})`);
+    if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
+    if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
+    if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
+    return [...where, ...upper];
+  };
   const and = (list: RawBuilder<unknown>[]) => (list.length ? sql.join(list, sql` AND `) : sql`true`);
 
   /** Picks the page's ids from `source`, then reads those rows whole, with rank and headline (the costly part). */
@@ -73,7 +73,7 @@ export async function searchMessages(
         ts_headline(${language}::regconfig, parley_snippet_source(msg.content, msg.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
       FROM (
         SELECT m.id, ${q.order === 'newest' ? sql`m.sent_at` : sql`${rank}`} AS sort_key
-        FROM ${source} JOIN dialogs d ON d.id = m.dialog_id
+        FROM ${source}
         WHERE ${filter}
         ORDER BY ${q.order === 'newest' ? sql`m.sent_at DESC` : sql`${rank} DESC`}, m.id DESC
         LIMIT ${limit + 1}
