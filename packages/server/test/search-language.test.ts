@@ -24,7 +24,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ SEARCH_LANGUAGE: 'English' })).toThrow(/SEARCH_LANGUAGE/);
   });
 
-  it('a configuration the database does not have stops start-up, naming the setting and the known ones', async () => {
+  // The first start of a test worker builds its PGlite template: slow on a busy machine.
+  it('a configuration the database does not have stops start-up, naming the setting and the known ones', { timeout: 120_000 }, async () => {
     const env = testEnv({ SEARCH_LANGUAGE: 'klingon' });
     try {
       await expect(startServer(env)).rejects.toThrow(/SEARCH_LANGUAGE: 'klingon'.*english/s);
@@ -36,7 +37,7 @@ describe('configuration', () => {
 });
 
 describe('languages', () => {
-  it('english stems words; switching back to simple re-indexes the stored messages word for word', async () => {
+  it('english stems words; switching back to simple re-indexes the stored messages word for word', { timeout: 120_000 }, async () => {
     server = await startServer({ SEARCH_LANGUAGE: 'english' });
     const [a, b] = [unique('a'), unique('b')];
     const d = await createDialog(server, { participants: [person(a), person(b)] });

@@ -7,7 +7,8 @@ import type { Api } from './support/api.js';
 import { chatUser, MESSAGE_KEYS, send, unique } from './support/chat.js';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { text, upload } from './support/files.js';
-import { allPages, found, search, searchPath, seeded, word } from './support/search.js';
+import { allPages, found, search, searchPath, word } from './support/search.js';
+import { seededRandom, testSeed } from './support/seeded.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -159,9 +160,7 @@ describe('filters', () => {
 
 describe('paging', () => {
   it('pages in both orders cover every hit once, in the order of a single page', async () => {
-    const seed = Number(process.env.SEARCH_TEST_SEED ?? Date.now() % 100_000);
-    console.log(`search paging seed: ${seed} (set SEARCH_TEST_SEED to repeat)`);
-    const rand = seeded(seed);
+    const rand = seededRandom(testSeed('search paging'));
     const w = word();
     const sent: string[] = [];
     for (let i = 0; i < 23; i++) {

@@ -1,4 +1,4 @@
-/** Helpers for the message search tests: words no other test uses, a seeded generator, and search calls over HTTP. */
+/** Helpers for the message search tests: words no other test uses, and search calls over HTTP. */
 import { expect } from 'vitest';
 import type { Api } from './api.js';
 
@@ -7,18 +7,6 @@ export function word(): string {
   let w = 'zq';
   for (let i = 0; i < 9; i++) w += String.fromCharCode(97 + Math.floor(Math.random() * 26));
   return w;
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its printed seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type Params = Record<string, string | number | undefined>;
