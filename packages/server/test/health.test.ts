@@ -17,12 +17,28 @@ describe('health', () => {
     expect(res.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
-  it('is ready while the database answers, and 503 once it is gone', async () => {
-    expect((await server.anon().get('/health/ready')).body).toEqual({ status: 'ready' });
+  it('probes the database at most once per second, however often it is asked', async () => {
+    const before = server.built.readiness.probes;
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => server.anon().get('/health/ready')));
+    for (const res of answers) expect(res.status).toBe(200);
+    const elapsedSecs = (Date.now() - started) / 1000;
+    // 50 concurrent calls share one probe (plus one per second that passed while they ran).
+    expect(server.built.readiness.probes - before).toBeLessThanOrEqual(1 + Math.ceil(elapsedSecs));
+  });
+
+  it('is ready while the database answers, and 503 at once when it is gone', async () => {
+    const ready = await server.anon().get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    expect(Object.values(ready.body.checks)).toContain('up');
     await server.built.services.db.close();
+    // Within the second the cached probe is good for: the database is known to be gone, so no probe is needed.
     const res = await server.anon().get('/health/ready');
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'not_ready' });
+    expect(res.body.status).toBe('not_ready');
+    expect(Object.entries(res.body.checks).find(([name]) => name.startsWith('database'))?.[1]).toBe('down');
+    expect((await server.anon().get('/health')).status).toBe(200);
   });
 });
 
