@@ -8,7 +8,7 @@ import type { Message } from '../src/index.js';
 import { Api } from '../../server/test/support/api.js';
 import { closeClients, dialogWith, nodeClient, uid, until, type TestClient } from './support/clients.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from './support/proxy.js';
+import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
 
 const TOTAL = 1000;

@@ -16,6 +16,7 @@ export interface DependencyStatus {
   state: 'up' | 'down';
   /** Failures since start-up. */
   failures: number;
+  outages: number;
   since: string;
 }
 
@@ -30,6 +31,8 @@ export class Dependency {
   failures = 0;
   /** Failures in a row (drives the backoff of a loop). */
   streak = 0;
+  /** Times it went down: what the log shows (one line down, one line up, per outage). */
+  outages = 0;
   private since = new Date();
 
   constructor(
@@ -57,6 +60,7 @@ export class Dependency {
       return;
     }
     this.state = 'down';
+    this.outages += 1;
     this.since = new Date();
     const level = this.kind === 'loop' ? 'warn' : 'error';
     this.log[level]({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: unavailable; retrying`);
@@ -86,7 +90,7 @@ export class Dependency {
   }
 
   status(): DependencyStatus {
-    return { name: this.name, kind: this.kind, state: this.state, failures: this.failures, since: this.since.toISOString() };
+    return { name: this.name, kind: this.kind, state: this.state, failures: this.failures, outages: this.outages, since: this.since.toISOString() };
   }
 }
 
