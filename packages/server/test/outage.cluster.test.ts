@@ -44,6 +44,9 @@ function via(url: string, proxy: Proxy): string {
   return u.toString();
 }
 
+/** The server's database, reached directly rather than through the proxy. */
+const direct = () => ({ DATABASE_URL, DATABASE_SCHEMA: server.schema, DATA_DIR: server.dataDir });
+
 const dependency = (name: string): Dependency => {
   const d = server.built.services.health.get(name);
   if (!d) throw new Error(`no dependency named ${name}: ${server.built.services.health.list().map((x) => x.name).join(', ')}`);
@@ -179,7 +182,7 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     expect(senders.refused.length).toBeGreaterThan(0);
     for (const r of senders.refused) expectUnavailable(r);
     // Nothing acknowledged lost, nothing stored twice, nothing stored that was not acknowledged.
-    const stored = await storedCounts(DATABASE_URL, server.schema!, d.id);
+    const stored = await storedCounts(direct(), d.id);
     expect([...stored].filter(([, n]) => n !== 1)).toEqual([]);
     expect(new Set(stored.keys())).toEqual(new Set(senders.acked.keys()));
 
@@ -296,7 +299,7 @@ describe('S3 down', () => {
     expect(store.state).toBe('up');
     const again = await api.post(`/api/v1/dialogs/${d.id}/messages`, body);
     expect(again.body.data.id).toBe(sent.body.data.id);
-    const stored = await storedCounts(DATABASE_URL, server.schema!, d.id);
+    const stored = await storedCounts(direct(), d.id);
     expect(stored.get(body.client_message_id)).toBe(1);
   }, 60_000);
 });

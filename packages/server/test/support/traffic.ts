@@ -3,7 +3,8 @@
  * retrying the same id after a 503 until it is accepted (as the SDK's send queue does). What was acknowledged,
  * what was refused with 503 and anything else (which a test expects to be empty) are kept for checking.
  */
-import pg from 'pg';
+import { openDatabase } from '../../src/adapters/db/index.js';
+import { loadConfig } from '../../src/app.js';
 import type { Api, Res } from './api.js';
 
 export class Senders {
@@ -12,7 +13,7 @@ export class Senders {
   /** Every 503 answer (each was retried with the same client_message_id). */
   readonly refused: Res[] = [];
   /** Any other answer, or a request that failed at the socket: there should be none. */
-  readonly unexpected: { status: number; text: string }[] = [];
+  readonly unexpected: { cmid: string; status: number; text: string }[] = [];
   private stopped = false;
   private loops: Promise<void>[] = [];
 
@@ -41,7 +42,7 @@ export class Senders {
         try {
           res = await this.api.post(`/api/v1/dialogs/${this.dialogId}/messages`, { content: cmid, client_message_id: cmid });
         } catch (err) {
-          this.unexpected.push({ status: 0, text: String(err) });
+          this.unexpected.push({ cmid, status: 0, text: String(err) });
           return;
         }
         if (res.status === 200) {
@@ -49,7 +50,7 @@ export class Senders {
           break;
         }
         if (res.status !== 503) {
-          this.unexpected.push({ status: res.status, text: res.text });
+          this.unexpected.push({ cmid, status: res.status, text: res.text });
           return;
         }
         this.refused.push(res);
@@ -60,17 +61,22 @@ export class Senders {
   }
 }
 
-/** How many times each client_message_id is stored among the dialog's user messages (read from the database itself). */
-export async function storedCounts(databaseUrl: string, schema: string, dialogId: string): Promise<Map<string, number>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+/**
+ * How many times each client_message_id is stored among the dialog's user messages, read from the database itself
+ * (`env` is the server's; for the embedded database, the server must be stopped first).
+ */
+export async function storedCounts(env: Record<string, string | undefined>, dialogId: string): Promise<Map<string, number>> {
+  const db = await openDatabase(loadConfig(env));
   try {
-    const { rows } = await client.query<{ cmid: string | null; n: string }>(
-      `SELECT client_message_id AS cmid, count(*) AS n FROM "${schema}".messages WHERE dialog_id = $1 AND message_type = 'user' GROUP BY 1`,
-      [dialogId],
-    );
-    return new Map(rows.map((r) => [r.cmid ?? '', Number(r.n)]));
+    const rows = await db.kysely
+      .selectFrom('messages')
+      .select(['client_message_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('dialog_id', '=', dialogId)
+      .where('message_type', '=', 'user')
+      .groupBy('client_message_id')
+      .execute();
+    return new Map(rows.map((r) => [r.client_message_id ?? '', Number(r.n)]));
   } finally {
-    await client.end();
+    await db.close();
   }
 }
