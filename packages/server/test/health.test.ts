@@ -20,10 +20,9 @@ describe('health', () => {
   it('probes the database at most once per second, however often it is asked', async () => {
     const before = server.built.readiness.probes;
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => server.anon().get('/health/ready')));
-    for (const res of answers) expect(res.status).toBe(200);
+    for (let i = 0; i < 40; i += 1) expect((await server.anon().get('/health/ready')).status).toBe(200);
     const elapsedSecs = (Date.now() - started) / 1000;
-    // 50 concurrent calls share one probe (plus one per second that passed while they ran).
+    // 40 calls in a row are served from the cached probe: one probe per second that passed while they ran.
     expect(server.built.readiness.probes - before).toBeLessThanOrEqual(1 + Math.ceil(elapsedSecs));
   });
 
