@@ -1,5 +1,5 @@
 /**
- * Parley as a process (src/main.ts in a child, on the backend of the project): killed with SIGKILL under write
+ * Parley as a process (dist/main.js in a child, on the backend of the project): killed with SIGKILL under write
  * load it loses nothing it acknowledged, twice in a row on the same data; stopped with SIGTERM it finishes the
  * requests in flight up to SHUTDOWN_DRAIN_SECS, closes realtime with 1001 (clients resume elsewhere), hands its
  * leased webhook delivery back, and exits 0 (issue #18, docs/operations.md).

@@ -246,7 +246,9 @@ describe('Redis down', () => {
     const bob = unique('bob');
     const d = await createDialog(server, { participants: [person(alice), person(bob)] });
     const aliceApi = await chatUser(server, alice);
-    const ws = await WsClient.connect(server.url, { token: tokenOf(await chatUser(server, bob)) });
+    const bobToken = tokenOf(await chatUser(server, bob));
+    const ws = await WsClient.connect(server.url, { token: bobToken });
+    const sse = await SseClient.connect(server.url, bobToken);
     const before = new Map(redis.map((x) => [x.name, x.outages]));
     redisProxy.cut();
     try {
@@ -254,6 +256,7 @@ describe('Redis down', () => {
       const sent = await aliceApi.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'during the redis outage' });
       expect(sent.status, sent.text).toBe(200);
       await ws.waitFor((m) => m.type === 'message.new' && m.id === sent.body.data.id, 'the message sent during the outage');
+      await sse.waitFor((m) => m.type === 'message.new' && m.id === sent.body.data.id, 'the message sent during the outage (SSE)');
       const participants = await aliceApi.get(`/api/v1/dialogs/${d.id}/participants`);
       expect(participants.status, participants.text).toBe(200);
       expect((await server.anon().get('/health/ready')).status).toBe(200);
@@ -264,8 +267,11 @@ describe('Redis down', () => {
     const after = await aliceApi.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after the redis outage' });
     expect(after.status).toBe(200);
     await ws.waitFor((m) => m.type === 'message.new' && m.id === after.body.data.id, 'the message sent after the outage');
+    await sse.waitFor((m) => m.type === 'message.new' && m.id === after.body.data.id, 'the message sent after the outage (SSE)');
     expect(ws.ended).toBe(false);
+    expect(sse.ended).toBe(false);
     ws.socket.close();
+    sse.close();
   }, 90_000);
 });
 

@@ -1,7 +1,7 @@
 /**
- * Parley as an operator runs it: `src/main.ts` in a child process (through tsx), on a test DATA_DIR or schema, so
- * a test can send it signals (SIGTERM for a graceful shutdown, SIGKILL for a crash) and start it again on the
- * same data. Its JSON log is collected; the address comes from Fastify's "Server listening" line.
+ * Parley as an operator runs it: `node packages/server/dist/main.js` in a child process (`npm test` builds it
+ * first), on a test DATA_DIR or schema, so a test can send it signals (SIGTERM for a graceful shutdown, SIGKILL
+ * for a crash) and start it again on the same data. Its JSON log is collected; the address comes from Fastify's "Server listening" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { Api } from './api.js';
 import { seedEmbedded, testEnv } from './server.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface ChildServer {
   url: string;
@@ -34,7 +34,7 @@ export function childEnv(overrides: Record<string, string | undefined> = {}): Re
 
 export async function startChild(env: Record<string, string | undefined>): Promise<ChildServer> {
   await seedEmbedded(env);
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
