@@ -147,6 +147,8 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     senders.start(4);
     const database = dependency(server.built.services.db.kind === 'postgres' ? 'database (PostgreSQL pool)' : '');
     const outagesBefore = database.outages;
+    const answeredIn: number[] = [];
+    const recoveredIn: number[] = [];
 
     for (const round of [1, 2]) {
       const ackedBefore = senders.acked.size;
@@ -165,12 +167,16 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       const ready = await server.anon().get('/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('not_ready');
+      const asked = Date.now();
       expectUnavailable(await bounded(aliceApi, '/api/v1/dialogs'));
       expectUnavailable(await bounded(aliceApi, `/api/v1/dialogs/${d.id}/messages`));
+      answeredIn.push(Date.now() - asked);
       const left = OUTAGE_MS - (Date.now() - cutAt);
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       pgProxy.restore();
+      const restored = Date.now();
       await eventually(`ready after cut ${round}`, async () => (await server.anon().get('/health/ready')).status === 200, 30_000);
+      recoveredIn.push(Date.now() - restored);
       if (round === 2) carolWs = await WsClient.connect(server.url, { token: carolToken, lastEventId: Math.max(0, ...carolBefore.map((m) => m.event_id ?? 0)) });
       const ackedAfter = senders.acked.size;
       await eventually(`traffic after cut ${round}`, () => senders.acked.size >= ackedAfter + 10, 30_000);
@@ -201,6 +207,10 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     const hooked = () => new Set(receiver.delivered().map((r) => r.json?.payload?.message?.id).filter(Boolean));
     await eventually('webhooks delivered', () => [...senders.acked.values()].every((id) => hooked().has(id)), 30_000);
 
+    console.log(
+      `chaos: ${senders.acked.size} sends acknowledged, ${senders.refused.length} answered 503 and retried; ` +
+        `two 503 requests answered in ${answeredIn.join(' / ')} ms; ready again ${recoveredIn.join(' / ')} ms after each restore`,
+    );
     // Logged once per outage: the database went down exactly twice, however many requests failed.
     expect(database.outages - outagesBefore).toBe(2);
     expect(database.failures).toBeGreaterThan(2);

@@ -31,7 +31,6 @@ export function startPollLoop(health: Dependency, intervalMs: number, round: () 
       const outcome = await health.guard(round);
       const busy = outcome.ok && outcome.value;
       current = undefined;
-      // After a failure a wake-up does not cut the backoff short (commits keep coming while the store is away).
       schedule(!outcome.ok ? health.delayMs(intervalMs) : busy || wakeRequested ? 0 : intervalMs);
     })();
   };
@@ -40,7 +39,8 @@ export function startPollLoop(health: Dependency, intervalMs: number, round: () 
     wake() {
       if (stopped) return;
       if (current) wakeRequested = true;
-      else schedule(0);
+      // While failing, the backoff timer decides (commits keep waking it when only the store is away).
+      else if (health.streak === 0) schedule(0);
     },
     async stop() {
       stopped = true;
