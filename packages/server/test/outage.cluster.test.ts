@@ -147,6 +147,8 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     senders.start(4);
     const database = dependency(server.built.services.db.kind === 'postgres' ? 'database (PostgreSQL pool)' : '');
     const outagesBefore = database.outages;
+    let lateCursor = 0;
+    let lateWs: WsClient | undefined;
     const answeredIn: number[] = [];
     const recoveredIn: number[] = [];
 
@@ -171,12 +173,23 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       expectUnavailable(await bounded(aliceApi, '/api/v1/dialogs'));
       expectUnavailable(await bounded(aliceApi, `/api/v1/dialogs/${d.id}/messages`));
       answeredIn.push(Date.now() - asked);
+      if (round === 1) {
+        // A client resuming during the outage cannot be replayed to: it is dropped to come back with its cursor,
+        // not told to resync (it could not refetch either).
+        lateCursor = Math.max(0, ...ws.events().map((m) => m.event_id as number));
+        const late = await WsClient.connect(server.url, { token: bobToken, lastEventId: lateCursor });
+        const outcome = await Promise.race([late.closed, late.waitFor((m) => m.type === 'resync_required', 'resync or close').then(() => 'resync')]);
+        expect(outcome).not.toBe('resync');
+        expect(outcome).not.toBe(4008);
+        late.socket.close();
+      }
       const left = OUTAGE_MS - (Date.now() - cutAt);
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       pgProxy.restore();
       const restored = Date.now();
       await eventually(`ready after cut ${round}`, async () => (await server.anon().get('/health/ready')).status === 200, 30_000);
       recoveredIn.push(Date.now() - restored);
+      if (round === 1) lateWs = await WsClient.connect(server.url, { token: bobToken, lastEventId: lateCursor });
       if (round === 2) carolWs = await WsClient.connect(server.url, { token: carolToken, lastEventId: Math.max(0, ...carolBefore.map((m) => m.event_id ?? 0)) });
       const ackedAfter = senders.acked.size;
       await eventually(`traffic after cut ${round}`, () => senders.acked.size >= ackedAfter + 10, 30_000);
@@ -200,6 +213,11 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     expectExactlyOnce(sse.received, d.id, senders.acked, 'sse');
     expectExactlyOnce([...carolBefore, ...carolWs.received.filter((m) => m.type !== 'connected')], d.id, senders.acked, 'resumed websocket');
     expect(carolWs.received.some((m) => m.type === 'resync_required')).toBe(false);
+    // The client dropped during the outage came back with its cursor and got exactly what followed it.
+    const afterCursor = new Map([...senders.acked].filter(([, id]) => userMessages(ws, d.id).some((m) => m.id === id && m.event_id > lateCursor)));
+    await eventually('late client caught up', () => userMessages(lateWs!, d.id).length >= afterCursor.size);
+    expectExactlyOnce(lateWs!.received, d.id, afterCursor, 'client resumed after being dropped');
+    expect(lateWs!.received.some((m) => m.type === 'resync_required')).toBe(false);
     expect(ws.ended, 'the websocket stayed open').toBe(false);
     expect(sse.ended, 'the event stream stayed open').toBe(false);
 
@@ -217,6 +235,7 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     ws.socket.close();
     sse.close();
     carolWs.socket.close();
+    lateWs!.socket.close();
   }, 180_000);
 
   it('every long-lived connection and loop meets the outage and comes back', async () => {
