@@ -62,8 +62,8 @@ export class Dependency {
     this.state = 'down';
     this.outages += 1;
     this.since = new Date();
-    const level = this.kind === 'loop' ? 'warn' : 'error';
-    this.log[level]({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: unavailable; retrying`);
+    if (this.kind === 'loop') this.log.warn({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: failing; backing off and retrying`);
+    else this.log.error({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: unavailable; retrying`);
   }
 
   /** Closed on purpose (shutdown): down, without an outage in the log. */
