@@ -4,6 +4,7 @@
  * every cut (an unhandled 'error' would fail this file), answer fast 503s with Retry-After while PostgreSQL is
  * away, report readiness truthfully, and recover by itself: nothing acknowledged lost, nothing stored twice,
  * every event delivered once to the clients that stayed connected, and a gap-free resume across the outage.
+ * The last case runs the real process (dist/main.js) through the cut: it must stay up and log the outage once.
  * PostgreSQL only (the proxy sits in front of a real server).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,12 +13,13 @@ import { join } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dependency } from '../src/health/dependency.js';
-import type { Api, Res } from './support/api.js';
+import { Api, type Res } from './support/api.js';
 import { chatUser, unique } from './support/chat.js';
 import { png, presign, put } from './support/files.js';
 import { createDialog, person } from './support/fixtures.js';
 import { SseClient, tokenOf, WsClient, type Msg } from './support/realtime.js';
-import { startServer, type TestServer } from './support/server.js';
+import { dropSchema, startServer, type TestServer } from './support/server.js';
+import { childEnv, startChild } from './support/child-server.js';
 import { startProxy, type Proxy } from './support/tcp-proxy.js';
 import { Senders, storedCounts } from './support/traffic.js';
 import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
@@ -337,4 +339,39 @@ describe('S3 down', () => {
     const stored = await storedCounts(direct(), d.id);
     expect(stored.get(body.client_message_id)).toBe(1);
   }, 60_000);
+});
+
+describe('the process, as an operator runs it', () => {
+  it('survives the cut (the original crash), logs the outage once each way, and serves again', async () => {
+    const env = childEnv({ DATABASE_URL: via(DATABASE_URL, pgProxy), DATABASE_ACQUIRE_TIMEOUT_SECS: String(ACQUIRE_SECS), REDIS_URL: undefined });
+    const child = await startChild(env);
+    try {
+      const d = await createDialog(child, { participants: [person('p-alice'), person('p-bob')] });
+      const minted = await child.admin.post('/api/v1/management/tokens', { user_id: 'p-alice' });
+      const api = new Api(child.url, { authorization: `Bearer ${minted.body.data.token}` });
+      // Cut mid-traffic, so connections are checked out when they drop: the case that used to end the process.
+      const senders = new Senders(api, d.id, 'p');
+      senders.start(8);
+      await eventually('traffic', () => senders.acked.size >= 40, 30_000);
+      pgProxy.cut();
+      for (let i = 0; i < 20; i += 1) expectUnavailable(await bounded(api, '/api/v1/dialogs'));
+      expect((await child.admin.get('/health/ready')).status).toBe(503);
+      pgProxy.restore();
+      await eventually('ready again', async () => (await child.admin.get('/health/ready')).status === 200, 30_000);
+      await senders.stop();
+      expect(senders.unexpected).toEqual([]);
+      expect((await api.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after' })).status).toBe(200);
+      expect(child.process.exitCode).toBeNull();
+      const lines = (msg: string) => child.logs.filter((l) => l.msg === msg).length;
+      expect(lines('database (PostgreSQL pool): unavailable; retrying')).toBe(1);
+      expect(lines('database (PostgreSQL pool): recovered')).toBe(1);
+      // Nothing else at error level: no stack per request, no "unhandled error".
+      expect(child.logs.filter((l) => Number(l.level) >= 50).map((l) => l.msg)).toEqual(['database (PostgreSQL pool): unavailable; retrying']);
+    } finally {
+      pgProxy.restore();
+      child.process.kill('SIGTERM');
+      await child.exited;
+      await dropSchema(DATABASE_URL, env.DATABASE_SCHEMA);
+    }
+  }, 90_000);
 });
