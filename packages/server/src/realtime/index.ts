@@ -32,7 +32,8 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
   } else {
     store = createMemoryPresence();
   }
-  const presence = new Presence(store, svc.bus, svc.log);
+  const presenceHealth = redis ? svc.health.register('redis presence', 'redis') : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
+  const presence = new Presence(store, svc.bus, presenceHealth);
   const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'));
   await hub.start();
   const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit);
