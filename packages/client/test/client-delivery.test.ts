@@ -9,7 +9,7 @@ import { Api } from '../../server/test/support/api.js';
 import { seededRandom, testSeed } from '../../server/test/support/seeded.js';
 import { closeClients, dialogWith, nodeClient, uid, until, type TestClient } from './support/clients.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from './support/proxy.js';
+import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
 
 const TOTAL = 1000;

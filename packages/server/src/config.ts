@@ -83,6 +83,7 @@ const EnvSchema = z.object({
   CORS_ALLOW_CREDENTIALS: bool(false),
   CORS_MAX_AGE: int(3600),
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024),
+  SHUTDOWN_DRAIN_SECS: int(10, 0, 3600),
   TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 1),
   REALTIME_QUEUE_LIMIT: int(256, 1, 100_000),
@@ -158,6 +159,8 @@ export interface Config {
   redisPrefix: string;
   cors: { origins: string[] | '*'; methods: string[]; headers: string[] | '*'; credentials: boolean; maxAge: number };
   bodyLimit: number;
+  /** On SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
+  shutdownDrainMs: number;
   /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   eventRetentionSecs: number;
@@ -284,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAge: e.CORS_MAX_AGE,
     },
     bodyLimit: e.BODY_LIMIT_BYTES,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_SECS * 1000,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
     realtime: { queueLimit: e.REALTIME_QUEUE_LIMIT, heartbeatSecs: e.REALTIME_HEARTBEAT_SECS, authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS },

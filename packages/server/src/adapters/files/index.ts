@@ -1,9 +1,11 @@
 /** @module files: picks the file store from configuration: S3 when S3_* is set, else the disk store under DATA_DIR. */
 import type { Config, FilesConfig } from '../../config.js';
+import type { Dependencies } from '../../health/dependency.js';
 import { loadOrCreate, randomSecret } from '../../security/secrets.js';
 import { DiskStore } from './disk.js';
 import type { FileStore } from './port.js';
 import { S3Store } from './s3.js';
+import { watchAvailability } from './availability.js';
 
 export type { FileStore } from './port.js';
 
@@ -14,9 +16,9 @@ export interface FileService {
   settings: FilesConfig;
 }
 
-export function createFileService(config: Config, now: () => Date): FileService {
+export function createFileService(config: Config, now: () => Date, health: Dependencies): FileService {
   const settings = config.files;
-  if (settings.s3) return { store: new S3Store(settings.s3), settings };
+  if (settings.s3) return { store: watchAvailability(new S3Store(settings.s3), health.register('object store (S3)', 'object-store')), settings };
   const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
   const disk = new DiskStore(config.dataDir, secret, now);
   return { store: disk, disk, settings };
