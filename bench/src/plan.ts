@@ -7,6 +7,7 @@ import type { Machine } from './machine.js';
 import type { ConnectionsPlan } from './scenarios/connections.js';
 import type { DialogListPlan } from './scenarios/dialog-list.js';
 import type { FanoutPlan } from './scenarios/fanout.js';
+import type { SearchPlan } from './scenarios/search.js';
 import type { ThroughputPlan } from './scenarios/throughput.js';
 import type { SeedSpec } from './seed.js';
 
@@ -16,6 +17,7 @@ export interface Plan {
   connections: ConnectionsPlan;
   seed: SeedSpec;
   list: DialogListPlan;
+  search: SearchPlan;
 }
 
 export const FULL: Plan = {
@@ -24,6 +26,7 @@ export const FULL: Plan = {
   connections: { idle: 10_000, storm: 5_000, dialogSize: 10, concurrency: 200, deadlineSecs: 40 },
   seed: { dialogs: 20_000, messages: 1_000_000, listerDialogs: 5_000 },
   list: { warmup: 20, requests: 300 },
+  search: { warmup: 10, requests: 200 },
 };
 
 /** A smoke run of every code path in about a minute (`npm run bench -- --quick`). */
@@ -33,6 +36,7 @@ export const QUICK: Plan = {
   connections: { idle: 300, storm: 100, dialogSize: 10, concurrency: 50, deadlineSecs: 30 },
   seed: { dialogs: 2_000, messages: 20_000, listerDialogs: 500 },
   list: { warmup: 5, requests: 50 },
+  search: { warmup: 3, requests: 20 },
 };
 
 function portRange(): number {

@@ -4,7 +4,7 @@
  * then runs each scenario against every target in turn, and writes bench/results/<date>.md.
  *
  * Options: --quick (tiny sizes, a smoke run), --out=<file>, --targets=raw,peer,parley-pg,parley-pglite,
- * --scenarios=list,throughput,fanout,connections, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
+ * --scenarios=list,search,throughput,fanout,connections, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,7 @@ import type { ScenarioResult } from './result.js';
 import { connections } from './scenarios/connections.js';
 import { dialogList } from './scenarios/dialog-list.js';
 import { fanout } from './scenarios/fanout.js';
+import { search } from './scenarios/search.js';
 import { throughput } from './scenarios/throughput.js';
 import { baselineSeedSql, parleySeedSql, seedPostgres, seededCounts } from './seed.js';
 import { removeLogs, REPO, startBaseline, startParley, tail, type Kind, type ServerProc } from './servers.js';
@@ -35,7 +36,7 @@ const args = new Map(
 const quick = args.has('quick');
 const only = (name: string, all: string[]) => (args.get(name) ?? all.join(',')).split(',').filter((x) => all.includes(x));
 const KINDS = only('targets', ['raw', 'peer', 'parley-pg', 'parley-pglite']) as Kind[];
-const SCENARIOS = only('scenarios', ['list', 'throughput', 'fanout', 'connections']);
+const SCENARIOS = only('scenarios', ['list', 'search', 'throughput', 'fanout', 'connections']);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -77,6 +78,20 @@ async function cleanup(): Promise<void> {
 }
 process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+
+/** The size of Parley's GIN search index on PostgreSQL (after the seed). */
+async function searchIndexBytes(): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  try {
+    await client.connect();
+    const r = await client.query(`SELECT pg_relation_size(to_regclass($1)) AS bytes`, [`${schemas.parley}.messages_search_idx`]);
+    return Number(r.rows[0]?.bytes ?? NaN);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 /** Seeds the PGlite data directory in a child process (the server that owns it is stopped). */
 async function seedEmbedded(dir: string): Promise<{ secs: number; version: string }> {
@@ -173,6 +188,15 @@ try {
       title: 'Dialog list',
       what: `The first page of the dialog list of a user in ${counts.listerDialogs.toLocaleString('en-US')} dialogs, in a database of ${counts.messages.toLocaleString('en-US')} messages; ${plan.list.requests} requests one after another after ${plan.list.warmup} to warm up. Parley: \`GET /api/v1/dialogs\` (a page of 50 with participants, last message, unread count); baselines: one SQL statement for the same page.`,
       results: await each(targets, 'dialog list', (t) => dialogList(t, plan.list, log)),
+    });
+  }
+  const searchable = targets.filter((t) => t.search);
+  if (SCENARIOS.includes('search') && searchable.length > 0) {
+    const indexBytes = servers.has('parley-pg') ? await searchIndexBytes() : undefined;
+    sections.push({
+      title: 'Message search',
+      what: `Full-text search (\`GET /api/v1/messages/search\`, first page of 20) by a user in ${counts.listerDialogs.toLocaleString('en-US')} dialogs, in a database of ${counts.messages.toLocaleString('en-US')} messages: a rare word (in 1 message of 20,000), a common word (1 in 10) and a phrase (1 in 100; its words reversed in another 1 in 100), newest first and by relevance; ${plan.search.requests} requests one after another per query after ${plan.search.warmup} to warm up. Parley only (the baselines have no search). The index size is PostgreSQL's.`,
+      results: await each(searchable, 'search', (t) => search(t, plan.search, log, t.kind === 'parley-pg' ? indexBytes : undefined)),
     });
   }
   if (SCENARIOS.includes('throughput')) {

@@ -2,7 +2,9 @@
  * @module seed: the dialog-list data set, written with bulk SQL (INSERT ... SELECT generate_series) straight into
  * each target's own tables: D dialogs, M messages spread evenly over them, three members per dialog, and one
  * user, `lister`, in every (D / L)-th dialog (L dialogs), with a few unread messages in each. Foreign-key
- * triggers are off while seeding (session_replication_role), then the tables are analyzed.
+ * triggers are off while seeding (session_replication_role), then the tables are analyzed. Message texts vary
+ * enough for the search scenario (SEARCH_TERMS): a topic word in every message (one of ten), a two-word phrase in
+ * 1% (and the same words reversed in another 1%), and a rare word in 1 of 20,000, spread by hash over all dialogs.
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -14,6 +16,19 @@ export interface SeedSpec {
 }
 
 export const LISTER = 'lister';
+
+/** What the search scenario looks for in the seeded texts. */
+export const SEARCH_TERMS = { rare: 'zanzibar', common: 'invoice', phrase: '"delivery delayed"' } as const;
+
+const TOPICS = ['invoice', 'shipment', 'contract', 'payment', 'warehouse', 'customs', 'pallet', 'tender', 'quote', 'container'];
+
+/** The text of seeded message number g (an SQL expression over g, the same for every target). */
+function seedContent(g: string): string {
+  const pick = (salt: string, n: number) => `abs(hashtext('${salt}' || ${g})) % ${n}`;
+  return `'Seeded message ' || ${g} || ': ' || (ARRAY[${TOPICS.map((t) => `'${t}'`).join(', ')}])[${pick('t', TOPICS.length)} + 1]
+      || CASE ${pick('p', 100)} WHEN 7 THEN ' delivery delayed' WHEN 8 THEN ' delayed delivery' ELSE ' lorem ipsum' END
+      || CASE WHEN ${pick('r', 20000)} = 5 THEN ' ${SEARCH_TERMS.rare}' ELSE '' END || ' dolor sit amet, consectetur adipiscing elit.'`;
+}
 
 function shape(s: SeedSpec) {
   const D = s.dialogs;
@@ -37,7 +52,7 @@ export function baselineSeedSql(s: SeedSpec): string[] {
        UNION ALL SELECT g, 'seed-b' || (g % 997), ${M} FROM generate_series(1, ${D}) g`,
     `INSERT INTO messages (id, dialog_id, sender_id, content, sent_at)
        SELECT g + 1, g % ${D} + 1, 'seed-a' || ((g % ${D} + 1) % 1000),
-              'Seeded message ' || g || ': lorem ipsum dolor sit amet, consectetur adipiscing elit.',
+              ${seedContent('g')},
               now() - make_interval(secs => ${M} - g)
        FROM generate_series(0, ${M - 1}) g`,
     `SELECT setval('dialogs_id_seq', ${D}), setval('messages_id_seq', ${M})`,
@@ -63,7 +78,7 @@ export function parleySeedSql(s: SeedSpec): string[] {
               ${msg(`(${K} - 1)::bigint * ${D} + g`)}, 'Seed B' FROM generate_series(1, ${D}) g`,
     `INSERT INTO messages (id, dialog_id, sender_id, content, sent_at, message_type, seq)
        SELECT ${msg('g + 1')}, ${dlg(`g % ${D} + 1`)}, 'seed-a' || ((g % ${D} + 1) % 1000),
-              'Seeded message ' || g || ': lorem ipsum dolor sit amet, consectetur adipiscing elit.',
+              ${seedContent('g')},
               now() - make_interval(secs => ${M} - g), 'user', g / ${D} + 1
        FROM generate_series(0, ${M - 1}) g`,
   ];

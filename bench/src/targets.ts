@@ -45,6 +45,8 @@ export interface Target {
   send(user: string, dialogId: string, content: string): Promise<void>;
   /** Fetches the first page of the user's dialog list; resolves with its length. */
   listDialogs(user: string): Promise<number>;
+  /** Message search, where the target has it (Parley only); resolves with the number of hits on the first page. */
+  search?(user: string, q: string, order: 'newest' | 'relevance'): Promise<number>;
   dispose(): Promise<void>;
 }
 
@@ -204,6 +206,12 @@ export class ParleyTarget implements Target {
   async listDialogs(user: string): Promise<number> {
     const body = await this.http.json('GET', `${this.server.url}/api/v1/dialogs`, this.auth(user));
     return body.data.length;
+  }
+
+  async search(user: string, q: string, order: 'newest' | 'relevance'): Promise<number> {
+    const query = new URLSearchParams({ q, order, limit: '20' });
+    const body = await this.http.json('GET', `${this.server.url}/api/v1/messages/search?${query}`, this.auth(user));
+    return body.data.hits.length;
   }
 
   async dispose(): Promise<void> {

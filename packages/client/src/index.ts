@@ -40,5 +40,8 @@ export type {
   ListMessagesParams,
   Message,
   MessagePage,
+  SearchHit,
+  SearchMessagesParams,
+  SearchPage,
   SendMessageInput,
 } from './api/types.js';

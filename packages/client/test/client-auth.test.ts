@@ -8,7 +8,7 @@ import { startServer, type TestServer } from '../../server/test/support/server.j
 import type { AuthExpired, ClientEvents, ErrorEvent } from '../src/index.js';
 import { closeClients, dialogWith, nodeClient, uid, until } from './support/clients.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from './support/proxy.js';
+import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 
 let server: TestServer;
 let host: HostBackend;

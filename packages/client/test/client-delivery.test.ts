@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Message } from '../src/index.js';
 import { Api } from '../../server/test/support/api.js';
+import { seededRandom, testSeed } from '../../server/test/support/seeded.js';
 import { closeClients, dialogWith, nodeClient, uid, until, type TestClient } from './support/clients.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from './support/proxy.js';
+import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
 
 const TOTAL = 1000;
@@ -29,6 +30,8 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The chaos below (cut lengths, pauses, who notices the network) is drawn from a printed seed.
+const random = seededRandom(testSeed('client delivery chaos'));
 
 it(`${TOTAL} messages across repeated disconnects and a restart: each delivered exactly once to every member`, { timeout: 300_000 }, async () => {
   const users = ['u1', 'u2', 'u3', 'u4'].map((u) => uid(u));
@@ -75,7 +78,7 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
   let restarted = false;
   let cuts = 0;
   while (settled < TOTAL) {
-    await sleep(250 + Math.floor(Math.random() * 350));
+    await sleep(250 + Math.floor(random() * 350));
     if (!restarted && settled >= TOTAL / 2) {
       restarted = true;
       await srv.stop();
@@ -84,11 +87,11 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
     } else {
       proxy.cut();
       cuts += 1;
-      await sleep(50 + Math.floor(Math.random() * 250));
+      await sleep(50 + Math.floor(random() * 250));
       proxy.restore();
     }
     // Half the time the device notices the network is back; otherwise the backoff brings it back.
-    if (Math.random() < 0.5) for (const c of clients.values()) c.network.resume();
+    if (random() < 0.5) for (const c of clients.values()) c.network.resume();
   }
   const stored = await all;
   expect(restarted).toBe(true);

@@ -34,6 +34,8 @@ export const ERROR_CATALOG = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: 'Unsupported media type' },
   NOT_READY: { status: 503, retryable: true, message: 'Service not ready' },
+  DATABASE_UNAVAILABLE: { status: 503, retryable: true, message: 'The database is unavailable; retry shortly' },
+  STORAGE_UNAVAILABLE: { status: 503, retryable: true, message: 'The file store is unavailable; retry shortly' },
   UPLOAD_QUOTA_EXCEEDED: { status: 429, retryable: false, message: 'Too many bytes in unattached uploads' },
 } as const satisfies Record<string, ErrorSpec>;
 

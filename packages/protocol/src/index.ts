@@ -84,4 +84,5 @@ export {
   WebhookDeliveryPage,
   RedeliverBody,
 } from './webhooks.js';
+export { SearchMessagesQuery, SearchHitDialog, SearchHit, SearchPage } from './search.js';
 export { ALLOWED_CONTENT_TYPES, isAllowedContentType, PresignBody, PresignedUpload, AttachmentParams, AttachmentUrl } from './files.js';

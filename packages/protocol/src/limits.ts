@@ -23,6 +23,9 @@ export const LIMITS = {
   messagesPageMax: 200,
   attachmentsPerMessage: 10,
   attachmentMaxBytes: 104_857_600,
+  searchQueryChars: 200,
+  searchPageDefault: 20,
+  searchPageMax: 100,
 } as const;
 
 const encoder = new TextEncoder();

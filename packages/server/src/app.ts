@@ -16,8 +16,10 @@ import { chatMessageRoutes } from './http/chat-messages.js';
 import { actorGuard } from './http/auth.js';
 import { registerErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { registerDrain } from './http/drain.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
+import { chatSearchRoutes, managementSearchRoutes } from './http/search.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
@@ -33,10 +35,14 @@ import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
 import { createRealtime } from './realtime/index.js';
+import { Dependencies } from './health/dependency.js';
+import { Readiness } from './health/readiness.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
   services: Services;
+  /** What `/health/ready` answers from. */
+  readiness: Readiness;
   /** Set when this start generated the admin token (main.ts prints it once). */
   generatedAdminToken?: string;
   close(): Promise<void>;
@@ -56,6 +62,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     // Identity and scopes are read by hand; keep query values as strings.
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
+    // http/drain.ts answers requests that arrive while shutting down, in the error envelope.
+    return503OnClosing: false,
   });
   const dataDirWarning = prepareDataDir(config.dataDir);
   if (dataDirWarning) app.log.warn(dataDirWarning);
@@ -79,18 +87,28 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   // A long-running instance picks up (or makes) the next signing key when the newest one is due for rotation.
   const keyRotation = setInterval(() => tokens.setSigningKeys(signingKeys()), 3600_000);
   keyRotation.unref();
-  const limiter = createRateLimiter(config);
-  const db: Db = await openDatabase(config);
-  const bus: Bus = await createBus(config, app.log);
+  // Every long-lived connection and loop registers here; outages are logged on change (docs/operations.md).
+  const health = new Dependencies(app.log);
+  const database = health.register(config.database.url ? 'database (PostgreSQL pool)' : 'database (embedded PGlite)', 'database');
+  const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined);
+  const db: Db = await openDatabase(config, {
+    onConnectionError: (err) => database.failed(err),
+    onConnect: () => database.ok(),
+    onClose: () => database.closed(),
+  });
+  const bus: Bus = await createBus(config, health);
   const now = () => new Date();
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now, (err) => app.log.warn({ err }, 'thumbnail failed')), now };
+  const files = createFileService(config, now, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, now, health };
+  const readiness = new Readiness(() => db.probe(), database, health);
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerRouting(app);
-  registerErrorHandler(app);
+  registerErrorHandler(app, database);
   registerBodyIdleTimeout(app, config);
+  const drain = registerDrain(app);
   await registerSecurity(app, config, limiter);
 
   await app.register(cors, corsOptions(config));
@@ -107,7 +125,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     transform: jsonSchemaTransform,
   });
 
-  await app.register(healthRoutes(services));
+  await app.register(healthRoutes(readiness));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);
@@ -119,28 +137,34 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       await chat.register(chatDialogRoutes(services, realtime.isOnline));
       await chat.register(chatMessageRoutes(services));
       await chat.register(fileRoutes(services));
+      await chat.register(chatSearchRoutes(services));
     },
     { prefix: '/api/v1' },
   );
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(managementSearchRoutes(services), { prefix: '/api/v1/management' });
   const background = startBackground(services);
   // Attachments: the disk store's own signed routes, and the sweep of expired uploads and deleted files (docs/files.md).
   if (services.files.disk) await app.register(diskFileRoutes(services.files.disk));
   const fileSweeper = startFileSweeper(services);
+  app.log.info({ connections: health.list().map((d) => `${d.name} [${d.kind}]`) }, 'long-lived connections and loops (each reports its outages)');
 
   return {
     app,
     services,
+    readiness,
     generatedAdminToken,
     async close() {
+      // Graceful shutdown (docs/operations.md): turn new requests away, hand leased background work back, let
+      // in-flight requests finish up to SHUTDOWN_DRAIN_SECS, close realtime with 1001 (clients resume elsewhere).
+      drain.begin();
       clearInterval(keyRotation);
       await background.stop();
       await fileSweeper.stop();
       await services.files.thumbnails.close();
-      // In-flight requests get a grace period; sockets that never send a request (or streams that never end)
-      // do not get to hold the shutdown hostage.
-      const grace = setTimeout(() => app.server.closeAllConnections(), 3000);
+      // Sockets that never send a request (or streams that never end) do not get to hold the shutdown hostage.
+      const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownDrainMs);
       grace.unref();
       await app.close();
       clearTimeout(grace);

@@ -88,6 +88,7 @@ const EnvSchema = z.object({
   HTTP_REQUEST_TIMEOUT_SECS: int(300, 1, 24 * 3600),
   HTTP_BODY_IDLE_TIMEOUT_SECS: int(30, 1, 3600),
   HTTP_KEEP_ALIVE_TIMEOUT_SECS: int(72, 1, 3600),
+  SHUTDOWN_DRAIN_SECS: int(10, 0, 3600),
   TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 1),
   REALTIME_QUEUE_LIMIT: int(256, 1, 100_000),
@@ -124,6 +125,8 @@ const EnvSchema = z.object({
   THUMBNAIL_CONCURRENCY: int(1, 1, 64),
   THUMBNAIL_QUEUE_LIMIT: int(200, 1, 1_000_000),
   THUMBNAIL_MAX_DECODE_BYTES: int(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
+  // Message search (docs/search.md): the PostgreSQL text search configuration; `simple` matches word for word.
+  SEARCH_LANGUAGE: text.default('simple').refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
 });
 
 export interface Config {
@@ -169,6 +172,8 @@ export interface Config {
   bodyLimit: number;
   /** How long a client may take to send headers, a whole request, a pause in a body; idle keep-alive. */
   httpTimeouts: { headersMs: number; requestMs: number; bodyIdleMs: number; keepAliveMs: number };
+  /** On SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
+  shutdownDrainMs: number;
   /** Fastify's trustProxy: false (default), true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   eventRetentionSecs: number;
@@ -179,6 +184,8 @@ export interface Config {
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
   files: FilesConfig;
+  /** language: the text search configuration of the message index (checked against the database at start-up). */
+  search: { language: string };
 }
 
 export interface FilesConfig {
@@ -306,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       bodyIdleMs: e.HTTP_BODY_IDLE_TIMEOUT_SECS * 1000,
       keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECS * 1000,
     },
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_SECS * 1000,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
     realtime: { queueLimit: e.REALTIME_QUEUE_LIMIT, heartbeatSecs: e.REALTIME_HEARTBEAT_SECS, authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS },
@@ -318,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
     files: filesConfig(e),
+    search: { language: e.SEARCH_LANGUAGE },
   };
 }
 

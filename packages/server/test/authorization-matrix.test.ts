@@ -91,6 +91,12 @@ const MATRIX: Record<string, Row> = {
       author: 200,
     },
   },
+  'GET /api/v1/messages/search': {
+    // Search reaches only the dialogs the caller takes part in: everyone else gets an empty page, never an error.
+    call: (api, t) => api.get(`/api/v1/messages/search?q=author&dialog_id=${t.dialogId}`),
+    expect: { anonymous: UNAUTHORIZED, stranger: 200, otherTenant: 200, potential: 200, participant: 200, author: 200 },
+    sees: { check: (res, t) => (res.body?.data?.hits ?? []).some((h: { message: { id: string } }) => h.message.id === t.messageId), roles: ['participant', 'author'] },
+  },
   'GET /api/v1/dialogs': {
     call: (api) => api.get(D),
     expect: { anonymous: UNAUTHORIZED, stranger: 200, otherTenant: 200, potential: 200, participant: 200, author: 200 },

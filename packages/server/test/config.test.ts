@@ -2,14 +2,16 @@
  * Configuration from the environment (MTChat's variable names plus Parley's own), the start-up failure path of
  * the real entry point, and the promise that no secret or token ever reaches the server's output.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/app.js';
 import { Api } from './support/api.js';
 import { dropSchema, testEnv } from './support/server.js';
-import { listening, run, stop } from './support/process.js';
 
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const HOST_SECRET = 'config-test-host-secret-8c1f0e2a9b';
 
 function configError(env: Record<string, string>): string {
@@ -119,6 +121,38 @@ describe('loadConfig', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The real entry point, spawned as `node packages/server/dist/main.js`.
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string | undefined>): Proc {
+  const clean: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
+  const child = spawn(process.execPath, [MAIN], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Waits for the listening line and returns the server's base URL. */
+async function listening(proc: Proc): Promise<string> {
+  for (;;) {
+    const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output());
+    if (m) return m[1]!;
+    const done = await Promise.race([proc.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+    if (done) throw new Error(`server exited early:\n${proc.output()}`);
+  }
+}
+
+async function stop(proc: Proc): Promise<void> {
+  proc.child.kill('SIGTERM');
+  await proc.exited;
+}
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 const STACK = /\n\s+at |\.ts:\d|\.js:\d/;

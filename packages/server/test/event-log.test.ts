@@ -25,7 +25,7 @@ interface EventRow {
 }
 
 async function eventsAfter(id: number): Promise<EventRow[]> {
-  const rows = await server.built.services.db.kysely.selectFrom('events').selectAll().where('id', '>', id).orderBy('id').execute();
+  const rows = await server.built.services.db.kysely.selectFrom('events').selectAll().where(sql<boolean>`id > ${id}`).orderBy('id').execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) })) as unknown as EventRow[];
 }
 

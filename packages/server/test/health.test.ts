@@ -17,12 +17,27 @@ describe('health', () => {
     expect(res.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
-  it('is ready while the database answers, and 503 once it is gone', async () => {
-    expect((await server.anon().get('/health/ready')).body).toEqual({ status: 'ready' });
+  it('probes the database at most once per second, however often it is asked', async () => {
+    const before = server.built.readiness.probes;
+    const started = Date.now();
+    for (let i = 0; i < 40; i += 1) expect((await server.anon().get('/health/ready')).status).toBe(200);
+    const elapsedSecs = (Date.now() - started) / 1000;
+    // 40 calls in a row are served from the cached probe: one probe per second that passed while they ran.
+    expect(server.built.readiness.probes - before).toBeLessThanOrEqual(1 + Math.ceil(elapsedSecs));
+  });
+
+  it('is ready while the database answers, and 503 at once when it is gone', async () => {
+    const ready = await server.anon().get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    expect(Object.values(ready.body.checks)).toContain('up');
     await server.built.services.db.close();
+    // Within the second the cached probe is good for: the database is known to be gone, so no probe is needed.
     const res = await server.anon().get('/health/ready');
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'not_ready' });
+    expect(res.body.status).toBe('not_ready');
+    expect(Object.entries(res.body.checks).find(([name]) => name.startsWith('database'))?.[1]).toBe('down');
+    expect((await server.anon().get('/health')).status).toBe(200);
   });
 });
 

@@ -12,8 +12,8 @@ import { buildApp, loadConfig } from '../src/app.js';
 import { Api } from './support/api.js';
 import { createDialog, person } from './support/fixtures.js';
 import { upload } from './support/files.js';
-import { listening, run, stop } from './support/process.js';
-import { dropSchema, seedEmbedded, testEnv, type TestServer } from './support/server.js';
+import { childEnv, startChild } from './support/child-server.js';
+import { dropSchema, testEnv, type TestServer } from './support/server.js';
 
 /** Every path under `dir` that group or others may use. */
 function openToOthers(dir: string): string[] {
@@ -61,18 +61,15 @@ describe('DATA_DIR permissions', () => {
   });
 
   it('warns at start-up when an existing DATA_DIR is open to others', async () => {
-    const env = testEnv({ LOG_LEVEL: 'info' });
+    const env = childEnv();
     roots.push(env.DATA_DIR!);
-    await seedEmbedded(env);
     chmodSync(env.DATA_DIR!, 0o755);
-    const proc = run(env);
-    try {
-      await listening(proc);
-    } finally {
-      await stop(proc);
-      await dropSchema(env.DATABASE_URL, env.DATABASE_SCHEMA);
-    }
-    expect(proc.output()).toContain(`DATA_DIR ${env.DATA_DIR} is open to other users (mode 0755)`);
+    const child = await startChild(env);
+    child.process.kill('SIGTERM');
+    await child.exited;
+    await dropSchema(env.DATABASE_URL, env.DATABASE_SCHEMA);
+    const warnings = child.logs.filter((l) => l.level === 40).map((l) => String(l.msg));
+    expect(warnings).toContain(`DATA_DIR ${env.DATA_DIR} is open to other users (mode 0755); it holds the database, secrets and files: chmod 700 it`);
     // The database Parley itself manages inside it is closed to others all the same.
     if (!env.DATABASE_URL) expect(openToOthers(join(env.DATA_DIR!, 'pglite'))).toEqual([]);
   });

@@ -58,8 +58,6 @@ describe('message_new', () => {
     expect(Number(ts)).toBeGreaterThanOrEqual(started);
     expect(Number(ts)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     expect(got.headers['x-webhook-timestamp-signature']).toBe(`sha256=${hmac(`${ts}.${got.body}`)}`);
-    // A signature made with another secret, or over other bytes, differs.
-    expect(got.headers['x-webhook-signature']).not.toBe(`sha256=${hmac(`${got.body} `)}`);
   });
 
   it('puts reply_to between content and created_at when the message replies', async () => {

@@ -98,7 +98,7 @@ describe('a receiver that is down', () => {
     const a = await dialogWithSender();
     const b = await dialogWithSender();
     await receiver.stop();
-    const sent = [];
+    const sent: Array<{ id: string; dialog_id: string }> = [];
     for (let i = 0; i < 4; i += 1) {
       sent.push(await send(a.api, a.d.id, `a${i}`));
       sent.push(await send(b.api, b.d.id, `b${i}`));

@@ -6,7 +6,7 @@ import { LIMITS } from '@parley/protocol';
 import { newClientMessageId, type Outbox } from '../queue/outbox.js';
 import type { ChatStore } from '../state/chat-store.js';
 import type { Http } from './http.js';
-import type { ListMessagesParams, Message, MessagePage, SendMessageInput } from './types.js';
+import type { ListMessagesParams, Message, MessagePage, SearchHit, SearchMessagesParams, SearchPage, SendMessageInput } from './types.js';
 
 const seg = encodeURIComponent;
 
@@ -46,6 +46,33 @@ export class MessagesApi {
       if (!page.has_more_after || !last) return out;
       cursor = last.id;
     }
+  }
+
+  /**
+   * One page of full-text search over the dialogs the user takes part in (newest first unless `order: 'relevance'`).
+   * Each hit has the message, its dialog, and a `snippet` of escaped text with the matches in `<mark>`.
+   *
+   * @example
+   * const page = await client.messages.search({ q: 'invoice', dialog_id });
+   * const next = page.next_cursor && await client.messages.search({ q: 'invoice', dialog_id, cursor: page.next_cursor });
+   */
+  search(params: SearchMessagesParams, signal?: AbortSignal): Promise<SearchPage> {
+    return this.http.data<SearchPage>({ method: 'GET', path: '/api/v1/messages/search', query: { ...params }, signal });
+  }
+
+  /**
+   * Every hit of a search, page by page, as an async iterator (stop early with `break`).
+   *
+   * @example
+   * for await (const hit of client.messages.searchAll({ q: '"delivery delayed"' })) console.log(hit.snippet);
+   */
+  async *searchAll(params: Omit<SearchMessagesParams, 'cursor'>, signal?: AbortSignal): AsyncGenerator<SearchHit> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.search({ ...params, cursor }, signal);
+      yield* page.hits;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
   }
 
   get(dialogId: string, messageId: string, signal?: AbortSignal): Promise<Message> {

@@ -2,6 +2,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
+import type { Dependency } from '../health/dependency.js';
+import { isConnectionError } from '../health/connection-errors.js';
+
+/** Seconds a client is told to wait before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_SECS = 2;
 
 function validationMessage(err: FastifyError): string {
   if (hasZodFastifySchemaValidationErrors(err)) {
@@ -35,9 +40,22 @@ export function toAppError(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+/**
+ * The one place a lost database connection becomes an answer: 503 DATABASE_UNAVAILABLE with Retry-After, the
+ * outage recorded on the database dependency (logged when it starts, not per request).
+ */
+function databaseUnavailable(err: unknown, database: Dependency | undefined): AppError | undefined {
+  if (!isConnectionError(err)) return undefined;
+  database?.failed(err);
+  return new AppError('DATABASE_UNAVAILABLE', undefined, { headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECS) } });
+}
+
+export function registerErrorHandler(app: FastifyInstance, database?: Dependency): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const appError = toAppError(err);
+    const appError = toAppError(err) ?? databaseUnavailable(err, database);
+    if (appError?.code === 'DATABASE_UNAVAILABLE' || appError?.code === 'STORAGE_UNAVAILABLE') {
+      return reply.status(appError.status).headers(appError.headers).send(appError.toWire());
+    }
     if (appError) {
       if (appError.status >= 500) req.log.error({ err }, 'request failed');
       return reply.status(appError.status).headers(appError.headers).send(appError.toWire());

@@ -1,12 +1,15 @@
-/** @module http/health: liveness, readiness (the database answers) and the OpenAPI document. */
+/**
+ * @module http/health: liveness (`/health`: the process answers), readiness (`/health/ready`: the database
+ * answers, from a probe cached for a second; see health/readiness.ts) and the OpenAPI document.
+ */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Services } from '../context.js';
+import type { Readiness } from '../health/readiness.js';
 import { VERSION } from '../version.js';
 
-export const healthRoutes = (svc: Services): FastifyPluginAsync => async (app) => {
+export const healthRoutes = (readiness: Readiness): FastifyPluginAsync => async (app) => {
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', version: VERSION }));
   app.get('/health/ready', { schema: { hide: true } }, async (_req, reply) => {
-    const ok = await svc.db.ping();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready' });
+    const { ready, checks } = await readiness.check();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
 };

@@ -50,6 +50,7 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
   let timer: LongTimer | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const health = svc.health.register('auto-archive', 'loop');
 
   const plan = (after: Date) => {
     if (stopped) return;
@@ -60,7 +61,8 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
 
   const tick = async (at: Date) => {
     running = (async () => {
-      try {
+      // A failed tick is made up by the next one; the outage is logged once (health/dependency.ts).
+      await health.guard(async () => {
         if (!(await claimTick(svc.db.kysely, ARCHIVE_TICK, at))) return;
         const archived = await archiveInactiveDialogs(svc, new Date(at.getTime() - archiveAfterSecs * 1000));
         await svc.db.kysely
@@ -69,9 +71,7 @@ export function startAutoArchive(svc: Services): Scheduler | undefined {
           .where('name', '=', ARCHIVE_TICK)
           .execute();
         if (archived > 0) svc.log.info({ archived }, 'auto-archive');
-      } catch (err) {
-        if (!stopped) svc.log.error({ err }, 'auto-archive failed');
-      }
+      });
     })();
     await running;
     running = undefined;

@@ -5,6 +5,7 @@
  * or dialog row goes). Safe on several instances: deleting twice is harmless.
  */
 import type { Services } from '../context.js';
+import { AppError } from '../errors.js';
 
 const BATCH = 200;
 
@@ -45,6 +46,8 @@ async function deleteGarbage(svc: Services): Promise<number> {
       await svc.files.store.delete(key);
       done.push(key);
     } catch (err) {
+      // The store is away: end the round (the sweeper backs off; the outage is logged once).
+      if (err instanceof AppError && err.code === 'STORAGE_UNAVAILABLE') throw err;
       svc.log.warn({ err, key }, 'could not delete a stored file; will retry');
     }
   }
@@ -57,25 +60,23 @@ export function startFileSweeper(svc: Services): FileSweeper {
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  const health = svc.health.register('file sweeper', 'loop');
   const sweep = (): Promise<number> => {
     running ??= (async () => {
-      try {
+      const outcome = await health.guard(async () => {
         await expireUploads(svc);
         let total = 0;
         for (let n = await deleteGarbage(svc); n > 0 && !stopped; n = await deleteGarbage(svc)) total += n;
         return total;
-      } catch (err) {
-        if (!stopped) svc.log.error({ err }, 'file sweep failed');
-        return 0;
-      } finally {
-        running = undefined;
-      }
+      });
+      running = undefined;
+      return outcome.ok ? outcome.value : 0;
     })();
     return running;
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => void sweep().finally(schedule), svc.files.settings.sweepIntervalMs);
+    timer = setTimeout(() => void sweep().finally(schedule), health.delayMs(svc.files.settings.sweepIntervalMs, Math.max(svc.files.settings.sweepIntervalMs, 300_000)));
     timer.unref();
   };
   schedule();

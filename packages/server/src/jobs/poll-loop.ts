@@ -1,9 +1,10 @@
 /**
  * @module jobs/poll-loop: runs a unit of background work again and again: at once while it finds work, else
- * after the poll interval or when woken (after a local commit). Never throws: a failing round is logged and the
- * loop waits one interval. stop() waits for the round in progress.
+ * after the poll interval or when woken (after a local commit). Never throws: a failing round is recorded on the
+ * loop's dependency (logged once per outage) and the loop backs off, then carries on. stop() waits for the round
+ * in progress.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { Dependency } from '../health/dependency.js';
 
 export interface PollLoop {
   wake(): void;
@@ -11,7 +12,7 @@ export interface PollLoop {
 }
 
 /** `round` returns true when it did something (so the next round starts at once). */
-export function startPollLoop(name: string, intervalMs: number, log: FastifyBaseLogger, round: () => Promise<boolean>): PollLoop {
+export function startPollLoop(health: Dependency, intervalMs: number, round: () => Promise<boolean>): PollLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
@@ -27,14 +28,10 @@ export function startPollLoop(name: string, intervalMs: number, log: FastifyBase
     if (stopped || current) return;
     wakeRequested = false;
     current = (async () => {
-      let busy = false;
-      try {
-        busy = await round();
-      } catch (err) {
-        if (!stopped) log.error({ err, loop: name }, 'background round failed');
-      }
+      const outcome = await health.guard(round);
+      const busy = outcome.ok && outcome.value;
       current = undefined;
-      schedule(busy || wakeRequested ? 0 : intervalMs);
+      schedule(!outcome.ok ? health.delayMs(intervalMs) : busy || wakeRequested ? 0 : intervalMs);
     })();
   };
   schedule(0);
@@ -42,7 +39,8 @@ export function startPollLoop(name: string, intervalMs: number, log: FastifyBase
     wake() {
       if (stopped) return;
       if (current) wakeRequested = true;
-      else schedule(0);
+      // While failing, the backoff timer decides (commits keep waking it when only the store is away).
+      else if (health.streak === 0) schedule(0);
     },
     async stop() {
       stopped = true;

@@ -44,6 +44,14 @@ function memberScopeFilter(q: DialogQuery, actor: Actor): DialogQuery {
   return scope ? q.where((eb: any) => eb.or([hasNoScopeRows(), scopeRowMatches(scope)])) : q;
 }
 
+/**
+ * The ids of the dialogs the actor takes part in, by the rule of the participating list (scope filter included):
+ * what message search looks in.
+ */
+export function participatingDialogIds(db: Kysely<Database>, actor: Actor) {
+  return memberScopeFilter(withMe(db, actor.userId).where('p.user_id', 'is not', null), actor).clearSelect().select('d.id');
+}
+
 export async function listDialogs(
   db: Kysely<Database>,
   actor: Actor,

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
 import type { Bus, BusNotice } from '../events/bus.js';
+import type { Dependency } from '../health/dependency.js';
 import { Frame, type Connection } from './connection.js';
 import { coParticipants, head, readAfter, recipients, wireEvent } from './log.js';
 
@@ -27,6 +28,8 @@ export class Hub {
     private readonly db: Kysely<Database>,
     private readonly bus: Bus,
     private readonly log: FastifyBaseLogger,
+    /** Reports reading failures once per outage; the cursor only moves past delivered events, so reading resumes there. */
+    private readonly health: Pick<Dependency, 'ok' | 'failed'>,
     private readonly pollMs = 2000,
   ) {}
 
@@ -73,7 +76,8 @@ export class Hub {
       return;
     }
     this.pumping = this.pump()
-      .catch((err: unknown) => this.log.error({ err }, 'realtime hub: reading the event log failed; retrying on the next wake-up'))
+      .then(() => this.health.ok())
+      .catch((err: unknown) => this.health.failed(err)) // retried on the next wake-up (the poll, or a commit)
       .finally(() => {
         this.pumping = null;
         if (this.again && !this.stopped) {

@@ -27,16 +27,17 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
   let redis: Redis | undefined;
   let store: PresenceStore;
   if (svc.config.redisUrl) {
-    redis = connectRedis(svc.config.redisUrl, (err) => svc.log.warn({ err }, 'redis presence connection error'));
+    redis = connectRedis(svc.config.redisUrl, svc.health.register('redis presence', 'redis'));
     store = createRedisPresence(redis, redisNamespace(svc.config));
   } else {
     store = createMemoryPresence();
   }
-  const presence = new Presence(store, svc.bus, svc.log);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log);
+  const presenceHealth = redis ? svc.health.register('redis presence', 'redis') : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
+  const presence = new Presence(store, svc.bus, presenceHealth);
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'));
   await hub.start();
   const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit);
-  const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.log, svc.now);
+  const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.health.register('event retention', 'loop'), svc.now);
   return {
     routes: realtimeRoutes({ svc, sessions }),
     isOnline: presence.isOnline,

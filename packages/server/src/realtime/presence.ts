@@ -4,7 +4,6 @@
  * each instance's hub tells that user's co-participants (`presence.update`). The participants list reads
  * `is_online` from here.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import type { PresenceStore } from '../adapters/presence/store.js';
 import type { Bus } from '../events/bus.js';
 import type { IsOnline } from '../queries/participants.js';
@@ -16,7 +15,8 @@ export class Presence {
   constructor(
     private readonly store: PresenceStore,
     private readonly bus: Bus,
-    private readonly log: FastifyBaseLogger,
+    /** Hears about store failures (the Redis presence dependency: logged once per outage). */
+    private readonly health: { failed(err: unknown): void },
   ) {}
 
   readonly isOnline: IsOnline = (userIds) => this.store.online(userIds);
@@ -47,7 +47,7 @@ export class Presence {
 
   private serial(connectionId: string, op: () => Promise<void>): Promise<void> {
     const next = (this.chains.get(connectionId) ?? Promise.resolve()).then(op).catch((err: unknown) => {
-      this.log.warn({ err }, 'presence store failed');
+      this.health.failed(err);
     });
     this.chains.set(connectionId, next);
     return next;

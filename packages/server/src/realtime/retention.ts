@@ -4,8 +4,8 @@
  * every instance at once: it deletes a prefix of the log and only ever raises the horizon.
  */
 import { sql, type Kysely } from 'kysely';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
+import type { Dependency } from '../health/dependency.js';
 
 /** Deletes every event up to the newest one older than the cutoff; returns the new horizon (0 if none). */
 export async function pruneEvents(db: Kysely<Database>, cutoff: Date): Promise<number> {
@@ -20,14 +20,12 @@ export async function pruneEvents(db: Kysely<Database>, cutoff: Date): Promise<n
 }
 
 /** Runs the pruning every half retention period (at most every 10 minutes, at least every half second). */
-export function startRetention(db: Kysely<Database>, retentionSecs: number, log: FastifyBaseLogger, now: () => Date): () => Promise<void> {
+export function startRetention(db: Kysely<Database>, retentionSecs: number, health: Dependency, now: () => Date): () => Promise<void> {
   const every = Math.min(600_000, Math.max(500, (retentionSecs * 1000) / 2));
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = pruneEvents(db, new Date(now().getTime() - retentionSecs * 1000))
-      .catch((err: unknown) => log.warn({ err }, 'event retention: pruning failed'))
-      .finally(() => (running = null));
+    running = health.guard(() => pruneEvents(db, new Date(now().getTime() - retentionSecs * 1000))).finally(() => (running = null));
   }, every);
   timer.unref();
   return async () => {

@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
+import { isConnectionError } from '../health/connection-errors.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
 import { head, prunedThrough, visibleAfter, wireEvent } from './log.js';
@@ -73,7 +74,10 @@ export class Sessions {
         at = events[events.length - 1]!.id;
         await conn.drained();
       }
-    } catch {
+    } catch (err) {
+      // The database is away: drop the connection (the caller closes the socket) and let the client come back
+      // with the same cursor, rather than sending it to refetch state it cannot fetch either (docs/operations.md).
+      if (isConnectionError(err)) throw err;
       // The log could not be read: the client must not believe it is up to date.
       conn.resetCursor();
       conn.replay(Frame.control(RESYNC));

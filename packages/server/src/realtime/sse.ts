@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { Connection, Frame, type ConnectionLimits, type Transport } from './connection.js';
 import { TokenLifetime } from './expiry.js';
 import { handshake, type Handshake } from './handshake.js';
+import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
 
 /** How long a browser waits before reconnecting, in milliseconds. */
@@ -70,7 +71,8 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
       try {
         await ctx.sessions.open(conn, hs.cursor);
       } catch (err) {
-        req.log.warn({ err }, 'event stream session failed');
+        // An outage is logged once by the database dependency; the browser reconnects with Last-Event-ID.
+        if (!isConnectionError(err)) req.log.warn({ err }, 'event stream session failed');
         res.destroy();
       }
     },

@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import { Connection, type ConnectionLimits, type Transport } from './connection.js';
 import { AUTH_EXPIRED_CLOSE_CODE, TokenLifetime } from './expiry.js';
 import { handshake, type Handshake } from './handshake.js';
+import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
 
 /** The resync close code: the client must refetch its state (4000-4999 are for applications). */
@@ -84,7 +85,8 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
         ctx.sessions.close(conn);
       });
       ctx.sessions.open(conn, hs.cursor).catch((err: unknown) => {
-        req.log.warn({ err }, 'websocket session failed');
+        // An outage is logged once by the database dependency; the client reconnects with its cursor.
+        if (!isConnectionError(err)) req.log.warn({ err }, 'websocket session failed');
         socket.terminate();
       });
     },

@@ -93,7 +93,7 @@ export async function presign(api: Api, dialogId: string, f: { filename: string;
 
 /** PUT to an upload URL as a browser's XHR does: the body, with its Content-Type. */
 export async function put(url: string, bytes: Buffer | string, contentType: string): Promise<Res> {
-  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: bytes });
+  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes) });
   const text = await res.text();
   return { status: res.status, body: text, text, headers: res.headers };
 }

@@ -24,17 +24,26 @@ export function redisNamespace(config: Config): string {
   return `${config.redisPrefix}:rt:${createHash('sha256').update(where).digest('hex').slice(0, 12)}:`;
 }
 
-export function connectRedis(url: string, onError: (err: Error) => void): Redis {
+/** Who hears about a Redis connection going and coming back (a health/dependency.ts Dependency). */
+export interface ConnectionWatch {
+  failed(err: unknown): void;
+  ok(): void;
+}
+
+/** A client that reconnects by itself; its errors go to `watch` (an unheard 'error' would end the process). */
+export function connectRedis(url: string, watch: ConnectionWatch): Redis {
   const client = new Redis(url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
-  client.on('error', onError);
+  client.on('error', (err) => watch.failed(err));
+  client.on('ready', () => watch.ok());
   return client;
 }
 
-export async function createRedisBus(url: string, namespace: string, onError: (err: Error) => void): Promise<Bus> {
+export async function createRedisBus(url: string, namespace: string, watch: { publish: ConnectionWatch; subscribe: ConnectionWatch }): Promise<Bus> {
   const instance = randomUUID();
   const channel = `${namespace}bus`;
-  const pub = connectRedis(url, onError);
-  const sub = connectRedis(url, onError);
+  const pub = connectRedis(url, watch.publish);
+  // ioredis subscribes again after a reconnect; announcements lost meanwhile are made up by the hub's poll.
+  const sub = connectRedis(url, watch.subscribe);
   const announced = new Set<(id: number) => void>();
   const noticed = new Set<(notice: BusNotice) => void>();
   sub.on('message', (ch: string, raw: string) => {
@@ -51,7 +60,7 @@ export async function createRedisBus(url: string, namespace: string, onError: (e
   });
   await sub.subscribe(channel);
   const publish = (msg: Omit<Wire, 'o'>) => {
-    pub.publish(channel, JSON.stringify({ o: instance, ...msg })).catch(onError);
+    pub.publish(channel, JSON.stringify({ o: instance, ...msg })).catch((err: unknown) => watch.publish.failed(err));
   };
   return {
     announce(id) {

@@ -7,6 +7,7 @@ import type { Config } from '../../config.js';
 import { migrate } from './migrations.js';
 import { PglitePool } from './pglite-pool.js';
 import { restrictTree } from '../../security/data-dir.js';
+import { applySearchLanguage } from './search-language.js';
 import type { Database } from './schema.js';
 
 export type { Database } from './schema.js';
@@ -15,13 +16,27 @@ export interface Db {
   kysely: Kysely<Database>;
   kind: 'postgres' | 'pglite';
   ping(): Promise<boolean>;
+  /** One round trip; throws what the database (or the network) said. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the pool reports about its connections (health/dependency.ts records it). */
+export interface DbEvents {
+  /** A connection (in use or idle) failed or was dropped by the server. */
+  onConnectionError(err: Error): void;
+  /** A new connection was established. */
+  onConnect(): void;
+  /** close() was called. */
+  onClose(): void;
+}
+
+const IGNORE: DbEvents = { onConnectionError: () => {}, onConnect: () => {}, onClose: () => {} };
 
 // int8 columns (counters, event ids) come back as strings from pg; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openDatabase(config: Config): Promise<Db> {
+export async function openDatabase(config: Config, events: DbEvents = IGNORE): Promise<Db> {
   const c = config.database;
   let pool: unknown;
   let end: () => Promise<void>;
@@ -36,9 +51,15 @@ export async function openDatabase(config: Config): Promise<Db> {
       maxLifetimeSeconds: c.maxLifetimeSecs,
       options: c.schema ? `-c search_path=${c.schema}` : undefined,
     });
-    p.on('error', () => {
-      // An idle client lost its connection; the pool replaces it. Readiness reports the outage.
+    // Every client the pool hands out gets an error listener for its whole life: a connection dropped while a
+    // client is checked out emits 'error' on that client, and an unheard 'error' would end the process. The
+    // query in progress fails on its own (the request answers 503); the pool discards the broken client.
+    p.on('connect', (client) => {
+      client.on('error', (err) => events.onConnectionError(err));
+      events.onConnect();
     });
+    // pg-pool re-emits an idle client's error here (already reported by the listener above); the pool replaces it.
+    p.on('error', () => {});
     if (c.schema) {
       const client = await p.connect();
       try {
@@ -60,7 +81,14 @@ export async function openDatabase(config: Config): Promise<Db> {
     kind = 'pglite';
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) });
-  await migrate(kysely);
+  try {
+    await migrate(kysely);
+    await applySearchLanguage(kysely, config.search.language);
+  } catch (err) {
+    await kysely.destroy().catch(() => undefined);
+    await end().catch(() => undefined);
+    throw err;
+  }
   return {
     kysely,
     kind,
@@ -72,7 +100,11 @@ export async function openDatabase(config: Config): Promise<Db> {
         return false;
       }
     },
+    async probe() {
+      await sql`SELECT 1`.execute(kysely);
+    },
     async close() {
+      events.onClose();
       await kysely.destroy().catch(() => undefined);
       await end().catch(() => undefined);
     },

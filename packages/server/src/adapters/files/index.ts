@@ -1,10 +1,12 @@
 /** @module files: picks the file store from configuration: S3 when S3_* is set, else the disk store under DATA_DIR. */
 import type { Config, FilesConfig } from '../../config.js';
+import type { Dependencies } from '../../health/dependency.js';
 import { loadOrCreate, randomSecret } from '../../security/secrets.js';
 import { DiskStore } from './disk.js';
 import type { FileStore } from './port.js';
 import { S3Store } from './s3.js';
 import { createThumbnailQueue, type ThumbnailQueue } from './thumbnail-queue.js';
+import { watchAvailability } from './availability.js';
 
 export type { FileStore } from './port.js';
 
@@ -17,10 +19,10 @@ export interface FileService {
   thumbnails: ThumbnailQueue;
 }
 
-export function createFileService(config: Config, now: () => Date, onError: (err: unknown) => void): FileService {
+export function createFileService(config: Config, now: () => Date, health: Dependencies, onThumbnailError: (err: unknown) => void): FileService {
   const settings = config.files;
-  const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onError);
-  if (settings.s3) return { store: new S3Store(settings.s3), settings, thumbnails };
+  const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onThumbnailError);
+  if (settings.s3) return { store: watchAvailability(new S3Store(settings.s3), health.register('object store (S3)', 'object-store')), settings, thumbnails };
   const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
   const disk = new DiskStore(config.dataDir, secret, now);
   return { store: disk, disk, settings, thumbnails };

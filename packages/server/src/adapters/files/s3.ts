@@ -28,6 +28,8 @@ function client(s: S3Settings, endpoint: string): S3Client {
     // Checksums only where S3 requires them: a presigned PUT must not carry a checksum of an empty body.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A store that stops answering fails the call (503) instead of holding the request forever.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
   });
 }
 

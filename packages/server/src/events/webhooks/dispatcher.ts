@@ -134,7 +134,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
               AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
   }
 
-  const loop: PollLoop = startPollLoop('webhooks', svc.config.jobs.pollIntervalMs, svc.log, async () => {
+  const loop: PollLoop = startPollLoop(svc.health.register('webhook dispatcher', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
     if (stopping) return false;
     await prune();
     const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
