@@ -34,6 +34,8 @@ export const ERROR_CATALOG = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: 'Unsupported media type' },
   NOT_READY: { status: 503, retryable: true, message: 'Service not ready' },
+  CONFLICT: { status: 409, retryable: false, message: 'Conflict with the current state' },
+  NOT_IMPLEMENTED: { status: 501, retryable: false, message: 'Not implemented' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

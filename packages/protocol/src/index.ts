@@ -85,3 +85,36 @@ export {
   RedeliverBody,
 } from './webhooks.js';
 export { ALLOWED_CONTENT_TYPES, isAllowedContentType, PresignBody, PresignedUpload, AttachmentParams, AttachmentUrl } from './files.js';
+export {
+  AGENT_USER_PREFIX,
+  isAgentUserId,
+  agentUserId,
+  AgentTrigger,
+  CreateAgentBody,
+  PatchAgentBody,
+  AgentIdParams,
+  Agent,
+  TokenChatKitOptions,
+  HttpAgentOptions,
+  OpenAiAgentOptions,
+  ThreadItem,
+  ThreadItemUpdate,
+  WidgetRoot,
+  WidgetNode,
+  OutputText,
+} from './agents.js';
+export type { ThreadItemType } from './agents.js';
+export {
+  AgentEvent,
+  AgentRunStartedEvent,
+  AgentItemAddedEvent,
+  AgentItemUpdatedEvent,
+  AgentItemDoneEvent,
+  AgentItemReplacedEvent,
+  AgentItemRemovedEvent,
+  AgentErrorEvent,
+  AgentRunFinishedEvent,
+  AgentItemPartialFrame,
+} from './agent-events.js';
+export type { AgentEventType } from './agent-events.js';
+export { applyItemUpdate } from './state/apply-item-update.js';

@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { agentRoutes } from './http/agents.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(healthRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);
   await app.register(realtime.routes);
   await app.register(

@@ -115,6 +115,12 @@ const EnvSchema = z.object({
   FILES_PUBLIC_URL: url(/^https?:$/),
   FILES_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
   FILES_SWEEP_INTERVAL_MS: int(60_000, 50, 24 * 3600_000),
+  // AI agents (docs/agents.md).
+  AGENT_CONCURRENCY: int(8, 1, 1024),
+  AGENT_TIMEOUT_SECS: int(120, 1, 3600),
+  AGENT_HISTORY_ITEMS: int(30, 1, 1000),
+  AGENT_LEASE_SECS: int(15, 1, 3600),
+  CHATKIT_DEFAULT_AGENT: text,
 });
 
 export interface Config {
@@ -166,6 +172,18 @@ export interface Config {
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
   files: FilesConfig;
+  agents: AgentsConfig;
+}
+
+export interface AgentsConfig {
+  /** Agent runs in flight per instance. */
+  concurrency: number;
+  timeoutMs: number;
+  /** How many recent dialog messages an agent is given. */
+  historyItems: number;
+  /** A run's lease, renewed while it runs: after a crash another instance takes the run over within this. */
+  leaseMs: number;
+  chatkitDefaultAgent?: string;
 }
 
 export interface FilesConfig {
@@ -292,6 +310,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
     files: filesConfig(e),
+    agents: {
+      concurrency: e.AGENT_CONCURRENCY,
+      timeoutMs: e.AGENT_TIMEOUT_SECS * 1000,
+      historyItems: e.AGENT_HISTORY_ITEMS,
+      leaseMs: e.AGENT_LEASE_SECS * 1000,
+      chatkitDefaultAgent: e.CHATKIT_DEFAULT_AGENT,
+    },
   };
 }
 

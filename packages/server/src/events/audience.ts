@@ -21,6 +21,15 @@ export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[]
     case 'participant.joined':
     case 'dialog.created':
     case 'dialog.scopes_changed':
+    // An agent's streamed reply goes to the dialog's members, like the message it becomes.
+    case 'agent.run.started':
+    case 'agent.item.added':
+    case 'agent.item.updated':
+    case 'agent.item.done':
+    case 'agent.item.replaced':
+    case 'agent.item.removed':
+    case 'agent.error':
+    case 'agent.run.finished':
       return { members: true, users: [] };
     case 'participant.left':
       // The remaining members, and the one who left (so every device of theirs learns it).

@@ -22,6 +22,7 @@ import { AppError } from '../errors.js';
 import { getDialogDetails, searchDialog } from '../queries/management.js';
 import { timestamp } from '../wire.js';
 import { adminGuard } from './auth.js';
+import { refuseAgentIdentity } from '../agents/registry.js';
 
 const tags = ['management'];
 const security = [{ adminToken: [] }];
@@ -69,6 +70,7 @@ export const managementRoutes = (svc: Services): FastifyPluginAsync => async (ba
     const ttl = req.body.ttl_seconds ?? max;
     if (ttl > max) throw new AppError('INVALID_INPUT', `ttl_seconds must be at most ${max}`);
     const { user_id: userId, scope, profile, origins } = req.body;
+    refuseAgentIdentity(userId);
     const minted = await svc.tokens.mint({ userId, scope, profile, origins, ttlSeconds: ttl });
     return { data: { token: minted.token, expires_at: timestamp(minted.expiresAt) } };
   });

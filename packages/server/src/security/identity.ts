@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
+import { refuseAgentIdentity } from '../agents/registry.js';
 import { parseScopeHeader } from './scope-header.js';
 import type { TokenProfile, TokenService } from './tokens.js';
 
@@ -69,5 +70,6 @@ export async function resolveActor(req: FastifyRequest, tokens: TokenService, mo
   if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');
   if (claimed === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
   if (claimed.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
+  refuseAgentIdentity(claimed);
   return { userId: claimed, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
 }

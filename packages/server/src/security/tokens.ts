@@ -3,6 +3,7 @@
  * (HS256 secrets, or RS256/ES256 from a JWKS). The token's own `alg` never picks the key: the key id and a fixed
  * algorithm allow-list per key family do, so there is no `none` and no HS/RS confusion.
  */
+import { refuseAgentIdentity } from '../agents/registry.js';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { LIMITS, ScopeInput, TokenProfile, type Scope } from '@parley/protocol';
@@ -135,7 +136,9 @@ export function createTokenService(opts: TokenOptions): TokenService {
       }
       try {
         const mine = header.kid === undefined ? undefined : own.find((k) => k.kid === header.kid);
-        return mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
+        const identity = mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
+        refuseAgentIdentity(identity.userId);
+        return identity;
       } catch (err) {
         throw invalid(err);
       }
