@@ -126,3 +126,18 @@ export const ThreadItemUpdate = z.discriminatedUnion('type', [
   z.object({ type: z.literal('generated_image.updated'), image: z.object({ id: z.string(), url: z.string() }), progress: z.number().optional() }),
 ]);
 export type ThreadItemUpdate = z.infer<typeof ThreadItemUpdate>;
+
+/** What an agent may stream (the HTTP agent protocol's SSE frames): ChatKit's ThreadStreamEvent, minus thread events. */
+export const AgentStreamEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('thread.item.added'), item: ThreadItem }),
+  z.object({ type: z.literal('thread.item.updated'), item_id: z.string(), update: ThreadItemUpdate }),
+  z.object({ type: z.literal('thread.item.done'), item: ThreadItem }),
+  z.object({ type: z.literal('thread.item.replaced'), item: ThreadItem }),
+  z.object({ type: z.literal('thread.item.removed'), item_id: z.string() }),
+  z.object({ type: z.literal('progress_update'), text: z.string(), icon: z.string().optional() }),
+  z.object({ type: z.literal('client_effect'), name: z.string(), data: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'danger']), message: z.string(), title: z.string().optional() }),
+  z.object({ type: z.literal('error'), code: z.string().default('custom'), message: z.string().optional(), allow_retry: z.boolean().default(false) }),
+  z.object({ type: z.literal('stream_options'), stream_options: z.object({ allow_cancel: z.boolean() }) }),
+]);
+export type AgentStreamEvent = z.infer<typeof AgentStreamEvent>;

@@ -102,6 +102,7 @@ export {
   WidgetRoot,
   WidgetNode,
   OutputText,
+  AgentStreamEvent,
 } from './agents.js';
 export type { ThreadItemType } from './agents.js';
 export {

@@ -20,6 +20,8 @@ import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { agentRoutes } from './http/agents.js';
+import { startAgentWorker } from './agents/runner.js';
+import { agentRunRoutes } from './http/agent-runs.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -112,6 +114,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);
   await app.register(realtime.routes);
+  // Agent runs (docs/agents.md).
+  const agentWorker = startAgentWorker(services);
   await app.register(
     async (chat) => {
       chat.addHook('preHandler', actorGuard(services));
@@ -119,6 +123,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       await chat.register(chatDialogRoutes(services, realtime.isOnline));
       await chat.register(chatMessageRoutes(services));
       await chat.register(fileRoutes(services));
+      await chat.register(agentRunRoutes(services, agentWorker));
     },
     { prefix: '/api/v1' },
   );
@@ -136,6 +141,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
     async close() {
       clearInterval(keyRotation);
       await background.stop();
+      await agentWorker.stop();
       await fileSweeper.stop();
       // In-flight requests get a grace period; sockets that never send a request (or streams that never end)
       // do not get to hold the shutdown hostage.

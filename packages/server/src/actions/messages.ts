@@ -8,6 +8,7 @@ import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
 import { sanitizeContent } from '../security/sanitize.js';
 import { newId, timestamp } from '../wire.js';
+import { enqueueAgentRuns } from '../agents/triggers.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 import { claimAttachments, sealAttachments } from './uploads.js';
 
@@ -84,12 +85,14 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       reply_to_id: m.reply_to_id,
       ...(body.client_message_id === undefined ? {} : { client_message_id: body.client_message_id }),
     });
+    // Agent members answer in the background: their runs commit with the message (agents/triggers.ts).
+    await enqueueAgentRuns(tx, row);
     return withAttachments(m, await Promise.all(attachments.map((a) => attachmentWire(links, a))));
   });
 }
 
 /** A new message brings the dialog back for everyone who had archived it (MTChat's auto-unarchive). */
-async function unarchiveAll(tx: ActionTx, dialogId: string) {
+export async function unarchiveAll(tx: ActionTx, dialogId: string) {
   const unarchived = await tx.trx
     .updateTable('dialog_participants')
     .set({ is_archived: false })

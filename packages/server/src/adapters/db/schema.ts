@@ -195,9 +195,8 @@ export interface AgentRunsTable {
   input: ColumnType<Record<string, unknown>, string, string>;
   status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   cancel_requested: boolean;
-  /** The pending item while it streams, and the event id it stands at (for connections that open mid-stream). */
+  /** The pending items while they stream (for connections that open mid-stream). */
   partial: ColumnType<Record<string, unknown> | null, string | null, string | null>;
-  partial_event_id: Int8 | null;
   error: string | null;
   created_at: Timestamp;
   started_at: Timestamp | null;

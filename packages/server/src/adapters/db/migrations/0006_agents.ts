@@ -21,7 +21,6 @@ CREATE TABLE agent_runs (
   status varchar(16) NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
   cancel_requested boolean NOT NULL DEFAULT false,
   partial jsonb,
-  partial_event_id bigint,
   error text,
   created_at timestamptz NOT NULL,
   started_at timestamptz,
