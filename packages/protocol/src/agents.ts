@@ -82,8 +82,14 @@ export const TokenChatKitOptions = z.object({ agent_id: agentId, object_type: ex
 
 const itemBase = { id: z.string(), thread_id: z.string(), created_at: z.string() };
 export const OutputText = z.looseObject({ type: z.literal('output_text'), text: z.string(), annotations: z.array(z.unknown()).default([]) });
+/** The widget components ChatKit renders (chatkit-python's strict list, plus chatkit-js's Table). */
+export const WIDGET_COMPONENTS = [
+  'Text', 'Title', 'Caption', 'Markdown', 'Badge', 'Box', 'Row', 'Col', 'Form', 'Divider', 'Spacer', 'Icon', 'Image', 'Button',
+  'ListViewItem', 'Select', 'DatePicker', 'Checkbox', 'Input', 'Textarea', 'Label', 'RadioGroup', 'Chart', 'Transition',
+  'Table', 'Table.Row', 'Table.Cell', 'Card', 'ListView', 'Basic',
+] as const;
 export const WidgetNode: z.ZodType<{ type: string; [k: string]: unknown }> = z.lazy(() =>
-  z.looseObject({ type: z.string().min(1), id: z.string().optional(), children: z.array(WidgetNode).optional() }),
+  z.looseObject({ type: z.enum(WIDGET_COMPONENTS), id: z.string().optional(), children: z.array(WidgetNode).optional() }),
 );
 /** The roots a widget item may have (chatkit-protocol §4.1). */
 export const WidgetRoot = z.looseObject({ type: z.enum(['Card', 'ListView', 'Basic']), children: z.array(WidgetNode).default([]) });

@@ -46,9 +46,12 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 
 const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'req.query.token'];
 
-export async function buildApp(config: Config, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer } },
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     // fastify also takes a hop count here, which its types omit.
     trustProxy: config.trustProxy as boolean | string,
