@@ -48,12 +48,16 @@ export function itemRows(db: Db, dialogId: string) {
     .where('m.message_type', '=', 'user');
 }
 
-/** The last `limit` items up to and including message `upTo` (or the newest), oldest first. */
-export async function recentItems(db: Db, dialogId: string, limit: number, upTo?: string): Promise<ThreadItem[]> {
+/** The last `limit` items up to and including message `upTo` (or the newest), oldest first, with who sent each. */
+export async function recentHistory(db: Db, dialogId: string, limit: number, upTo?: string): Promise<{ items: ThreadItem[]; senders: Map<string, string> }> {
   let q = itemRows(db, dialogId);
   if (upTo) q = q.where(sql<boolean>`m.id <= ${upTo}`);
-  const rows = await q.orderBy('m.id', 'desc').limit(limit).execute();
-  return rows.reverse().map(messageItem);
+  const rows = (await q.orderBy('m.id', 'desc').limit(limit).execute()).reverse();
+  return { items: rows.map(messageItem), senders: new Map(rows.map((r) => [r.id, r.sender_id ?? ''])) };
+}
+
+export async function recentItems(db: Db, dialogId: string, limit: number, upTo?: string): Promise<ThreadItem[]> {
+  return (await recentHistory(db, dialogId, limit, upTo)).items;
 }
 
 /** Display names of the dialog's participants, by user id. */

@@ -12,7 +12,7 @@ import { retryDelayMs } from '../jobs/backoff.js';
 import { startPollLoop, type PollLoop } from '../jobs/poll-loop.js';
 import { failJob, LeaseLost, type ClaimedJob } from '../jobs/queue.js';
 import { randomUUID } from 'node:crypto';
-import { participantNames, recentItems } from './history.js';
+import { participantNames, recentHistory, recentItems } from './history.js';
 import { kindOf } from './kinds/index.js';
 import { AgentFailure, type AgentRequest } from './kinds/types.js';
 import { loadAgent } from './registry.js';
@@ -206,13 +206,13 @@ export function startAgentWorker(svc: Services): AgentWorker {
       sender_id?: string;
     };
     const db = svc.db.kysely;
-    const [items, names] = await Promise.all([
-      recentItems(db, run.dialog_id, svc.config.agents.historyItems, run.trigger_message_id ?? undefined),
+    const [{ items, senders }, names] = await Promise.all([
+      recentHistory(db, run.dialog_id, svc.config.agents.historyItems, run.trigger_message_id ?? undefined),
       participantNames(db, run.dialog_id),
     ]);
     const userId = input.user_id;
     const user = userId ? { id: userId, display_name: names.get(userId) ?? userId } : null;
-    const base = { agent, thread: dialog, user, items, signal, log, names };
+    const base = { agent, thread: dialog, user, items, senders, signal, log, names };
     if (run.kind === 'action') {
       const sender = input.sender_id ? (await recentItems(db, run.dialog_id, 1, input.sender_id)).find((i) => i.id === input.sender_id) : undefined;
       return { ...base, type: 'action', input: null, action: input.action, sender };

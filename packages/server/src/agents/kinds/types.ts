@@ -18,6 +18,8 @@ export interface AgentRequest {
   /** Aborted on timeout, cancel or shutdown: stop producing. */
   signal: AbortSignal;
   log: FastifyBaseLogger;
+  /** Who sent each history item (user id, `agent:<id>` for agents). */
+  senders: Map<string, string>;
   /** Multi-party: display names of the dialog's participants by user id. */
   names: Map<string, string>;
 }
