@@ -8,6 +8,7 @@ import type {
   AgentItemUpdatedEvent,
   AgentRunFinishedEvent,
   AgentRunStartedEvent,
+  ItemFeedbackEvent,
   DialogArchivedEvent,
   DialogCreatedEvent,
   DialogDeletedEvent,
@@ -79,6 +80,8 @@ export interface ClientEvents {
   'agent.item.removed': Out<typeof AgentItemRemovedEvent>;
   'agent.error': Out<typeof AgentErrorEvent>;
   'agent.run.finished': Out<typeof AgentRunFinishedEvent>;
+  /** Feedback this user gave on a ChatKit item (their own devices only). */
+  'item.feedback': Out<typeof ItemFeedbackEvent>;
   'presence.update': PresenceUpdate;
   /** Every `message.…` event. */
   'message.*': Extract<DialogEvent, { type: `message.${string}` }>;

@@ -43,6 +43,16 @@ export const AgentRunFinishedEvent = z.object({
   status: z.enum(['completed', 'failed', 'cancelled']),
 });
 
+/** ChatKit feedback on items (items.feedback), for the giver's devices and the `item.feedback` webhook. */
+export const ItemFeedbackEvent = z.object({
+  type: z.literal('item.feedback'),
+  event_id: z.number().int().optional(),
+  dialog_id: z.uuid(),
+  user_id: z.string(),
+  item_ids: z.array(z.string()),
+  kind: z.enum(['positive', 'negative']),
+});
+
 export const AGENT_EVENTS = [
   AgentRunStartedEvent,
   AgentItemAddedEvent,
@@ -52,6 +62,7 @@ export const AGENT_EVENTS = [
   AgentItemRemovedEvent,
   AgentErrorEvent,
   AgentRunFinishedEvent,
+  ItemFeedbackEvent,
 ] as const;
 
 export const AgentEvent = z.discriminatedUnion('type', [...AGENT_EVENTS]);

@@ -116,6 +116,9 @@ export {
   AgentErrorEvent,
   AgentRunFinishedEvent,
   AgentItemPartialFrame,
+  ItemFeedbackEvent,
 } from './agent-events.js';
 export type { AgentEventType } from './agent-events.js';
 export { applyItemUpdate } from './state/apply-item-update.js';
+export { ChatKitRequest, CHATKIT_STREAMING, UserMessageInput, UserMessageContent, ChatKitThread, ThreadPage, ItemPage, ThreadStatus } from './chatkit.js';
+export type { ChatKitRequestType } from './chatkit.js';

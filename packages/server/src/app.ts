@@ -22,6 +22,7 @@ import { webhookRoutes } from './http/webhooks.js';
 import { agentRoutes } from './http/agents.js';
 import { startAgentWorker } from './agents/runner.js';
 import { agentRunRoutes } from './http/agent-runs.js';
+import { chatKitRoutes } from './http/chatkit.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -130,6 +131,12 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
     },
     { prefix: '/api/v1' },
   );
+  // ChatKit's endpoint: the Chat API's tokens and limits (docs/chatkit.md).
+  await app.register(async (chatkit) => {
+    chatkit.addHook('preHandler', actorGuard(services));
+    chatkit.addHook('preHandler', userLimits(limiter));
+    await chatkit.register(chatKitRoutes(services, agentWorker));
+  });
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
   const background = startBackground(services);

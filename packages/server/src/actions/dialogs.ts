@@ -18,9 +18,10 @@ async function insertScopes(tx: ActionTx, dialogId: string, scopes: readonly Sco
     .execute();
 }
 
-export async function createDialog(svc: Services, body: CreateDialogBody) {
+/** `opts.id`: a dialog id chosen in advance (a ChatKit thread is its own object). */
+export async function createDialog(svc: Services, body: CreateDialogBody, opts: { id?: string } = {}) {
   return inTransaction(svc, async (tx) => {
-    const id = newId();
+    const id = opts.id ?? newId();
     const dialog = await tx.trx
       .insertInto('dialogs')
       .values({

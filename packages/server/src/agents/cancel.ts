@@ -24,3 +24,16 @@ export async function cancelRuns(svc: Services, worker: AgentWorker, actor: Acto
   for (const r of rows) worker.cancelLocal(r.id);
   return rows.map((r) => r.id);
 }
+
+/** Cancels runs a ChatKit stream started, when its client goes away (ChatKit's cancel). */
+export async function cancelRunIds(svc: Services, worker: AgentWorker, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const rows = await svc.db.kysely
+    .updateTable('agent_runs')
+    .set({ cancel_requested: true })
+    .where('id', 'in', [...runIds])
+    .where(sql<boolean>`status IN ('queued', 'running')`)
+    .returning('id')
+    .execute();
+  for (const r of rows) worker.cancelLocal(r.id);
+}

@@ -25,7 +25,8 @@ export function messageItem(r: ItemRow): ThreadItem {
   const created_at = timestamp(r.sent_at);
   if (r.item) {
     const stored = (typeof r.item === 'string' ? JSON.parse(r.item) : r.item) as Record<string, unknown>;
-    return { ...stored, id: r.id, thread_id: r.dialog_id, created_at } as ThreadItem;
+    // The time the item was first streamed, when it has one (what ChatKit clients saw), else the message's.
+    return { ...stored, id: r.id, thread_id: r.dialog_id, created_at: typeof stored.created_at === 'string' ? stored.created_at : created_at } as ThreadItem;
   }
   return {
     id: r.id,

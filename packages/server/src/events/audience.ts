@@ -41,6 +41,9 @@ export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[]
     case 'dialog.notifications':
       // Per-user flags: only the users whose flag changed.
       return { members: false, users: event.user_id ? [event.user_id] : [...extraUsers] };
+    case 'item.feedback':
+      // Feedback is the giver's own: their devices, and the webhook.
+      return { members: false, users: [event.user_id] };
     case 'dialog.deleted':
       return { members: false, users: [...extraUsers] };
   }

@@ -6,7 +6,7 @@
 import { refuseAgentIdentity } from '../agents/registry.js';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { LIMITS, ScopeInput, TokenProfile, type Scope } from '@parley/protocol';
+import { LIMITS, ScopeInput, TokenChatKitOptions, TokenProfile, type Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import type { SigningKey } from './secrets.js';
 
@@ -22,6 +22,8 @@ export interface Identity {
   profile?: TokenProfile;
   /** Browser origins the token may be used from (the ChatKit domain allow-list). */
   origins?: string[];
+  /** The agent (and object type) that ChatKit's threads.create puts in each new thread. */
+  chatkit?: ChatKitClaim;
   /** Epoch seconds. */
   expiresAt?: number;
 }
@@ -31,8 +33,11 @@ export interface MintInput {
   scope?: Scope;
   profile?: TokenProfile;
   origins?: string[];
+  chatkit?: ChatKitClaim;
   ttlSeconds: number;
 }
+
+export type ChatKitClaim = z.output<typeof TokenChatKitOptions>;
 
 export interface TokenService {
   mint(input: MintInput): Promise<{ token: string; expiresAt: Date }>;
@@ -55,6 +60,7 @@ const OwnClaims = z.object({
   scope: ScopeInput.optional(),
   profile: TokenProfile.optional(),
   origins: z.array(z.string()).max(50).optional(),
+  chatkit: TokenChatKitOptions.optional(),
 });
 
 export function createTokenService(opts: TokenOptions): TokenService {
@@ -81,8 +87,8 @@ export function createTokenService(opts: TokenOptions): TokenService {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
     const claims = OwnClaims.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHORIZED', 'Invalid token');
-    const { sub, scope, profile, origins } = claims.data;
-    return { userId: sub, scope, profile, origins, expiresAt: payload.exp };
+    const { sub, scope, profile, origins, chatkit } = claims.data;
+    return { userId: sub, scope, profile, origins, chatkit, expiresAt: payload.exp };
   }
 
   async function verifyHost(token: string, alg: string | undefined): Promise<Identity> {
@@ -108,7 +114,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
   }
 
   return {
-    async mint({ userId, scope, profile, origins, ttlSeconds }) {
+    async mint({ userId, scope, profile, origins, chatkit, ttlSeconds }) {
       const current = own[0];
       if (!current) throw new Error('no signing key');
       const now = Math.floor(Date.now() / 1000);
@@ -117,6 +123,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
       if (scope) claims.scope = scope;
       if (profile) claims.profile = profile;
       if (origins) claims.origins = origins;
+      if (chatkit) claims.chatkit = chatkit;
       const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' })
         .setIssuer(ISSUER)

@@ -212,6 +212,14 @@ export interface AgentItemsTable {
   item: ColumnType<Record<string, unknown>, string, string>;
 }
 
+export interface ItemFeedbackTable {
+  dialog_id: string;
+  message_id: string;
+  user_id: string;
+  kind: 'positive' | 'negative';
+  created_at: Timestamp;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -228,4 +236,5 @@ export interface Database {
   agents: AgentsTable;
   agent_runs: AgentRunsTable;
   agent_items: AgentItemsTable;
+  item_feedback: ItemFeedbackTable;
 }

@@ -56,8 +56,9 @@ const approvalCard = () => ({
 export const demoAgent: AgentKind = async function* (req) {
   if (req.type === 'action') {
     if (req.action?.type !== 'demo.approve' || req.sender?.type !== 'widget') return;
-    const card = { type: 'Card', children: [{ type: 'Text', id: 'q', value: `Approved by ${req.user?.display_name ?? 'someone'}` }] };
-    yield { type: 'thread.item.replaced', item: { ...req.sender, widget: card } };
+    const text = `Approved by ${req.user?.display_name ?? 'someone'}`;
+    const card = { type: 'Card', children: [{ type: 'Text', id: 'q', value: text }] };
+    yield { type: 'thread.item.replaced', item: { ...req.sender, widget: card, copy_text: text } };
     yield* assistantMessage(req, 'Approved.');
     return;
   }

@@ -37,4 +37,13 @@ CREATE TABLE agent_items (
   item jsonb NOT NULL
 );
 CREATE INDEX agent_items_dialog_idx ON agent_items (dialog_id, message_id);
+
+CREATE TABLE item_feedback (
+  dialog_id uuid NOT NULL REFERENCES dialogs(id) ON DELETE CASCADE,
+  message_id uuid NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  user_id varchar(255) NOT NULL,
+  kind varchar(16) NOT NULL CHECK (kind IN ('positive', 'negative')),
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (message_id, user_id)
+);
 `;
