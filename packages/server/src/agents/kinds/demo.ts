@@ -45,19 +45,22 @@ async function* assistantMessage(req: AgentRequest, text: string, delayMs = 0): 
   yield { type: 'thread.item.done', item: item(req, id, { type: 'assistant_message', content: [done] }) };
 }
 
-const approvalCard = () => ({
-  type: 'Card',
+/** The demo's widget (exported for the conformance check against @openai/chatkit's widget types). */
+export const approvalCard = () => ({
+  type: 'Card' as const,
   children: [
-    { type: 'Text', id: 'q', value: 'Approve this order?' },
-    { type: 'Button', label: 'Approve', onClickAction: { type: 'demo.approve', payload: {} } },
+    { type: 'Text' as const, id: 'q', value: 'Approve this order?' },
+    { type: 'Button' as const, label: 'Approve', onClickAction: { type: 'demo.approve', payload: {} } },
   ],
 });
+
+export const approvedCard = (name: string) => ({ type: 'Card' as const, children: [{ type: 'Text' as const, id: 'q', value: `Approved by ${name}` }] });
 
 export const demoAgent: AgentKind = async function* (req) {
   if (req.type === 'action') {
     if (req.action?.type !== 'demo.approve' || req.sender?.type !== 'widget') return;
-    const text = `Approved by ${req.user?.display_name ?? 'someone'}`;
-    const card = { type: 'Card', children: [{ type: 'Text', id: 'q', value: text }] };
+    const card = approvedCard(req.user?.display_name ?? 'someone');
+    const text = card.children[0]!.value;
     yield { type: 'thread.item.replaced', item: { ...req.sender, widget: card, copy_text: text } };
     yield* assistantMessage(req, 'Approved.');
     return;
