@@ -8,6 +8,7 @@ import type {
   AgentItemUpdatedEvent,
   AgentRunFinishedEvent,
   AgentRunStartedEvent,
+  AgentItemPartialFrame,
   ItemFeedbackEvent,
   DialogArchivedEvent,
   DialogCreatedEvent,
@@ -80,6 +81,8 @@ export interface ClientEvents {
   'agent.item.removed': Out<typeof AgentItemRemovedEvent>;
   'agent.error': Out<typeof AgentErrorEvent>;
   'agent.run.finished': Out<typeof AgentRunFinishedEvent>;
+  /** A reply that was already streaming when the connection opened: its item so far. */
+  'agent.item.partial': Out<typeof AgentItemPartialFrame>;
   /** Feedback this user gave on a ChatKit item (their own devices only). */
   'item.feedback': Out<typeof ItemFeedbackEvent>;
   'presence.update': PresenceUpdate;
