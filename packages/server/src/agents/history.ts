@@ -8,6 +8,7 @@ import type { ThreadItem } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { timestamp } from '../wire.js';
 import { htmlToText } from './render.js';
+import { ordered } from '../chatkit/key-order.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,7 +27,7 @@ export function messageItem(r: ItemRow): ThreadItem {
   if (r.item) {
     const stored = (typeof r.item === 'string' ? JSON.parse(r.item) : r.item) as Record<string, unknown>;
     // The time the item was first streamed, when it has one (what ChatKit clients saw), else the message's.
-    return { ...stored, id: r.id, thread_id: r.dialog_id, created_at: typeof stored.created_at === 'string' ? stored.created_at : created_at } as ThreadItem;
+    return ordered({ ...stored, id: r.id, thread_id: r.dialog_id, created_at: typeof stored.created_at === 'string' ? stored.created_at : created_at }) as ThreadItem;
   }
   return {
     id: r.id,

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Services } from '../context.js';
+import { ordered } from './key-order.js';
 
 export type ChatKitEvent = Record<string, unknown> & { type: string };
 
@@ -66,7 +67,7 @@ export async function* followRuns(svc: Services, dialogId: string, cursor: numbe
           continue;
         }
         const ev = chatKitEvent(r.type, p);
-        if (ev) yield ev;
+        if (ev) yield ordered(ev);
       }
       if (rows.length === 500 || open.size === 0 || dirty) continue;
       await new Promise<void>((resolve) => {

@@ -22,6 +22,7 @@ import {
   type StreamPlan,
 } from '../chatkit/actions.js';
 import { followRuns, type ChatKitEvent } from '../chatkit/follow.js';
+import { ordered } from '../chatkit/key-order.js';
 import { accessThread, getThread, itemsPage, listThreads } from '../chatkit/threads.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
@@ -113,7 +114,7 @@ export const chatKitRoutes = (svc: Services, worker: AgentWorker): FastifyPlugin
       void cancelRunIds(svc, worker, p.runIds).catch((err: unknown) => svc.log.warn({ err }, 'chatkit: cancelling after a disconnect failed'));
     });
     try {
-      for (const ev of p.prelude) res.write(frame(ev));
+      for (const ev of p.prelude) res.write(frame(ordered(ev)));
       for await (const ev of followRuns(svc, p.dialogId, p.cursor, p.runIds, controller.signal)) res.write(frame(ev));
       finished = true;
       res.end();
