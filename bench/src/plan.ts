@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Machine } from './machine.js';
+import type { AgentsPlan } from './scenarios/agents.js';
 import type { ConnectionsPlan } from './scenarios/connections.js';
 import type { DialogListPlan } from './scenarios/dialog-list.js';
 import type { FanoutPlan } from './scenarios/fanout.js';
@@ -16,6 +17,7 @@ export interface Plan {
   connections: ConnectionsPlan;
   seed: SeedSpec;
   list: DialogListPlan;
+  agents: AgentsPlan;
 }
 
 export const FULL: Plan = {
@@ -24,6 +26,7 @@ export const FULL: Plan = {
   connections: { idle: 10_000, storm: 5_000, dialogSize: 10, concurrency: 200, deadlineSecs: 40 },
   seed: { dialogs: 20_000, messages: 1_000_000, listerDialogs: 5_000 },
   list: { warmup: 20, requests: 300 },
+  agents: { dialogs: 100, secs: 10 },
 };
 
 /** A smoke run of every code path in about a minute (`npm run bench -- --quick`). */
@@ -33,6 +36,7 @@ export const QUICK: Plan = {
   connections: { idle: 300, storm: 100, dialogSize: 10, concurrency: 50, deadlineSecs: 30 },
   seed: { dialogs: 2_000, messages: 20_000, listerDialogs: 500 },
   list: { warmup: 5, requests: 50 },
+  agents: { dialogs: 20, secs: 3 },
 };
 
 function portRange(): number {
