@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
-import { accessAsMember, dialogNotFound } from '../policies/dialogs.js';
+import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import type { AgentWorker } from './runner.js';
 
@@ -12,7 +12,7 @@ import type { AgentWorker } from './runner.js';
  */
 export async function cancelRuns(svc: Services, worker: AgentWorker, actor: Actor, dialogId: string, runId?: string): Promise<string[]> {
   const db = svc.db.kysely;
-  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound(), notMember: dialogNotFound() });
+  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
   let q = db
     .updateTable('agent_runs')
     .set({ cancel_requested: true })

@@ -108,7 +108,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
       if (!agent) return await fail('the agent was deleted');
       const dialog = await svc.db.kysely.selectFrom('dialogs').select(['id', 'title', 'object_type', 'object_id']).where('id', '=', run.dialog_id).executeTakeFirst();
       if (!dialog) throw new DialogGone();
-      await writer.start(run.trigger_message_id);
+      writer.start(run.trigger_message_id);
       await stream(job, run, writer, agent, dialog, log);
     } catch (err) {
       if (err instanceof DialogGone) {

@@ -24,6 +24,7 @@ export interface RunRef {
 }
 
 type Op =
+  | { kind: 'start'; replyTo: string | null }
   | { kind: 'emit'; event: NewDialogEvent }
   | { kind: 'store'; item: ThreadItem }
   | { kind: 'replace'; item: ThreadItem }
@@ -188,6 +189,14 @@ export class RunWriter {
 
   private async apply(tx: ActionTx, op: Op): Promise<void> {
     switch (op.kind) {
+      case 'start':
+        await tx.trx
+          .updateTable('agent_runs')
+          .set({ status: 'running', started_at: sql`coalesce(started_at, ${tx.now})` as never })
+          .where('id', '=', this.run.id)
+          .execute();
+        tx.emit({ type: 'agent.run.started', ...this.base(), agent_user_id: this.agentUser, ...(op.replyTo ? { reply_to_id: op.replyTo } : {}) });
+        return;
       case 'emit':
         tx.emit(op.event);
         return;
@@ -297,16 +306,12 @@ export class RunWriter {
     });
   }
 
-  /** Marks the run started (first attempt) and tells the dialog. */
-  async start(replyTo: string | null): Promise<void> {
-    await inTransaction(this.svc, async (tx) => {
-      await tx.trx
-        .updateTable('agent_runs')
-        .set({ status: 'running', started_at: sql`coalesce(started_at, ${tx.now})` as never })
-        .where('id', '=', this.run.id)
-        .execute();
-      tx.emit({ type: 'agent.run.started', ...this.base(), agent_user_id: this.agentUser, ...(replyTo ? { reply_to_id: replyTo } : {}) });
-    });
+  /**
+   * Marks the run started and tells the dialog. Queued like the agent's events: it commits at once, and the
+   * agent's first events join it when they come quickly (one transaction fewer per run).
+   */
+  start(replyTo: string | null): void {
+    this.queue({ kind: 'start', replyTo });
   }
 }
 
