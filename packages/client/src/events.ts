@@ -8,6 +8,7 @@ import type {
   AgentItemUpdatedEvent,
   AgentRunFinishedEvent,
   AgentRunStartedEvent,
+  AgentSignalEvent,
   AgentItemPartialFrame,
   ItemFeedbackEvent,
   DialogArchivedEvent,
@@ -80,6 +81,7 @@ export interface ClientEvents {
   'agent.item.replaced': Out<typeof AgentItemReplacedEvent>;
   'agent.item.removed': Out<typeof AgentItemRemovedEvent>;
   'agent.error': Out<typeof AgentErrorEvent>;
+  'agent.signal': Out<typeof AgentSignalEvent>;
   'agent.run.finished': Out<typeof AgentRunFinishedEvent>;
   /** A reply that was already streaming when the connection opened: its item so far. */
   'agent.item.partial': Out<typeof AgentItemPartialFrame>;

@@ -3,7 +3,8 @@
  * participant of the dialog (docs/agents.md). They carry ChatKit items (agents.ts) so that any client can show
  * a reply while it streams: `agent.run.started`, then per item `agent.item.added` → `agent.item.updated`* →
  * `agent.item.done` (the item is now a stored message; a `message.new` follows for MTChat clients) or
- * `agent.item.removed` (withdrawn), `agent.item.replaced` for a stored item changed later, `agent.error`, and
+ * `agent.item.removed` (withdrawn), `agent.item.replaced` for a stored item changed later, `agent.signal`
+ * (progress, client effects, notices: not stored), `agent.error`, and
  * finally `agent.run.finished`. Apply updates to a pending item with `applyItemUpdate`.
  */
 import { z } from 'zod';
@@ -37,6 +38,16 @@ export const AgentErrorEvent = z.object({
   message: z.string().optional(),
   allow_retry: z.boolean(),
 });
+/** A transient signal of the agent (ChatKit's progress_update, client_effect or notice), shown and not stored. */
+export const AgentSignalEvent = z.object({
+  type: z.literal('agent.signal'),
+  ...base,
+  event: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('progress_update'), text: z.string(), icon: z.string().optional() }),
+    z.object({ type: z.literal('client_effect'), name: z.string(), data: z.record(z.string(), z.unknown()) }),
+    z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'danger']), message: z.string(), title: z.string().optional() }),
+  ]),
+});
 export const AgentRunFinishedEvent = z.object({
   type: z.literal('agent.run.finished'),
   ...base,
@@ -61,6 +72,7 @@ export const AGENT_EVENTS = [
   AgentItemReplacedEvent,
   AgentItemRemovedEvent,
   AgentErrorEvent,
+  AgentSignalEvent,
   AgentRunFinishedEvent,
   ItemFeedbackEvent,
 ] as const;

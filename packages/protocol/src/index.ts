@@ -115,6 +115,7 @@ export {
   AgentItemRemovedEvent,
   AgentErrorEvent,
   AgentRunFinishedEvent,
+  AgentSignalEvent,
   AgentItemPartialFrame,
   ItemFeedbackEvent,
 } from './agent-events.js';

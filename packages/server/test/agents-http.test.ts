@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { agentDialog, registerAgent, runEvents, textOf } from './support/agents.js';
+import { chatKitUser, ck, userInput } from './support/chatkit.js';
 import { FakeAgent, sse, type Script } from './support/fake-agent.js';
 import { redisEnv, tokenOf, WsClient, type Msg } from './support/realtime.js';
 import { startServer, type TestServer } from './support/server.js';
@@ -34,6 +35,13 @@ const SCRIPTS: Record<string, Script> = {
   cut: (_c, res) => sse(res, [{ type: 'thread.item.done', item: assistant('a', 'complete part') }, pending('b'), delta('b', 'half')], 'cut'),
   unfinished: (_c, res) => sse(res, [pending('u'), delta('u', 'never done')]),
   hang: (_c, res) => sse(res, [pending('h'), delta('h', 'waiting')], 'hang'),
+  signals: (_c, res) =>
+    sse(res, [
+      { type: 'progress_update', text: 'Thinking', icon: 'atom' },
+      { type: 'client_effect', name: 'confetti', data: { n: 3 } },
+      { type: 'notice', level: 'info', message: 'Heads up' },
+      { type: 'thread.item.done', item: assistant('s', 'done') },
+    ]),
 };
 
 let server: TestServer;
@@ -86,6 +94,24 @@ describe('a well-behaved http agent', () => {
     expect(done.item.id).not.toBe('msg_1');
     expect(done.item.thread_id).toBe(dialog);
     expect(stored.map((m: Msg) => [m.id, m.content])).toEqual([[done.item.id, '<p>Hi there</p>']]);
+  });
+});
+
+describe('transient signals', () => {
+  it('relays progress_update, client_effect and notice to WebSocket clients and ChatKit streams, storing none', async () => {
+    const signals = [
+      { type: 'progress_update', text: 'Thinking', icon: 'atom' },
+      { type: 'client_effect', name: 'confetti', data: { n: 3 } },
+      { type: 'notice', level: 'info', message: 'Heads up' },
+    ];
+    const { end, events, stored } = await runOnce('signals');
+    expect(end.status).toBe('completed');
+    expect(events.filter((e) => e.type === 'agent.signal').map((e) => e.event)).toEqual(signals);
+    expect(stored.map((m: Msg) => m.content)).toEqual(['<p>done</p>']);
+    const api = await chatKitUser(server, unique('sam'), bot);
+    const res = await ck(api, 'threads.create', { input: userInput('signals') });
+    expect(res.events.slice(3).map((e) => e.type)).toEqual(['progress_update', 'client_effect', 'notice', 'thread.item.done']);
+    expect(res.events.slice(3, 6)).toEqual(signals);
   });
 });
 

@@ -132,8 +132,14 @@ export class RunWriter {
       case 'error':
         this.agentError = { code: ev.code, message: ev.message, allow_retry: ev.allow_retry };
         return 'stop';
+      case 'progress_update':
+      case 'client_effect':
+      case 'notice':
+        // Transient: relayed to the participants and ChatKit streams, never stored as an item.
+        this.queue({ kind: 'emit', event: { type: 'agent.signal', ...this.base(), event: ev } });
+        return 'continue';
       default:
-        // progress_update, client_effect, notice, stream_options: transient, not part of the dialog's history.
+        // stream_options: the ChatKit endpoint sends its own.
         return 'continue';
     }
   }

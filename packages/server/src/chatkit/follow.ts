@@ -22,6 +22,8 @@ export function chatKitEvent(type: string, p: Record<string, unknown>): ChatKitE
       return { type: 'thread.item.replaced', item: p.item };
     case 'agent.item.removed':
       return { type: 'thread.item.removed', item_id: p.item_id };
+    case 'agent.signal':
+      return p.event as ChatKitEvent;
     case 'agent.error':
       return { type: 'error', code: p.code, ...(p.message ? { message: p.message } : {}), allow_retry: p.allow_retry };
     default:

@@ -29,6 +29,7 @@ export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[]
     case 'agent.item.replaced':
     case 'agent.item.removed':
     case 'agent.error':
+    case 'agent.signal':
     case 'agent.run.finished':
       return { members: true, users: [] };
     case 'participant.left':
