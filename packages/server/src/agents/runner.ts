@@ -21,6 +21,9 @@ import { DialogGone, RunWriter } from './writer.js';
 
 const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
 
+/** The shortest gap between two claims woken by commits (a cap on claim queries, not a delay when idle). */
+const WAKE_GAP_MS = 20;
+
 type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease-lost';
 
 export interface AgentWorker {
@@ -84,8 +87,19 @@ export function startAgentWorker(svc: Services): AgentWorker {
     }
     return jobs.length > 0 && inflight.size < concurrency;
   });
-  // A commit anywhere may have queued a run (the bus announces every commit).
-  const unsubscribe = svc.bus.onAnnounce(() => loop.wake());
+  // A commit anywhere may have queued a run (the bus announces every commit). Under a stream of commits the
+  // claim query runs at most every WAKE_GAP_MS, not once per commit.
+  let lastWake = 0;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  const unsubscribe = svc.bus.onAnnounce(() => {
+    if (wakeTimer || stopping) return;
+    wakeTimer = setTimeout(() => {
+      wakeTimer = undefined;
+      lastWake = performance.now();
+      loop.wake();
+    }, Math.max(0, lastWake + WAKE_GAP_MS - performance.now()));
+    wakeTimer.unref();
+  });
 
   async function runJob(job: ClaimedJob): Promise<void> {
     const { run_id: runId } = job.payload as unknown as AgentRunJob;
@@ -229,6 +243,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
     async stop() {
       stopping = true;
       unsubscribe();
+      clearTimeout(wakeTimer);
       await loop.stop();
       for (const stop of running.values()) stop('shutdown');
       await Promise.all([...inflight]);
