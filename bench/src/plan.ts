@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Machine } from './machine.js';
+import type { AgentsPlan } from './scenarios/agents.js';
 import type { ConnectionsPlan } from './scenarios/connections.js';
 import type { DialogListPlan } from './scenarios/dialog-list.js';
 import type { FanoutPlan } from './scenarios/fanout.js';
@@ -18,6 +19,7 @@ export interface Plan {
   seed: SeedSpec;
   list: DialogListPlan;
   search: SearchPlan;
+  agents: AgentsPlan;
 }
 
 export const FULL: Plan = {
@@ -27,6 +29,7 @@ export const FULL: Plan = {
   seed: { dialogs: 20_000, messages: 1_000_000, listerDialogs: 5_000 },
   list: { warmup: 20, requests: 300 },
   search: { warmup: 10, requests: 200 },
+  agents: { dialogs: 100, secs: 10 },
 };
 
 /** A smoke run of every code path in about a minute (`npm run bench -- --quick`). */
@@ -37,6 +40,7 @@ export const QUICK: Plan = {
   seed: { dialogs: 2_000, messages: 20_000, listerDialogs: 500 },
   list: { warmup: 5, requests: 50 },
   search: { warmup: 3, requests: 20 },
+  agents: { dialogs: 20, secs: 3 },
 };
 
 function portRange(): number {

@@ -4,7 +4,7 @@
  * then runs each scenario against every target in turn, and writes bench/results/<date>.md.
  *
  * Options: --quick (tiny sizes, a smoke run), --out=<file>, --targets=raw,peer,parley-pg,parley-pglite,
- * --scenarios=list,search,throughput,fanout,connections, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
+ * --scenarios=list,search,throughput,fanout,connections,agents, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,7 @@ import { describeMachine } from './machine.js';
 import { makePlan } from './plan.js';
 import { LABELS, render, type Section } from './report.js';
 import type { ScenarioResult } from './result.js';
+import { agents } from './scenarios/agents.js';
 import { connections } from './scenarios/connections.js';
 import { dialogList } from './scenarios/dialog-list.js';
 import { fanout } from './scenarios/fanout.js';
@@ -36,7 +37,7 @@ const args = new Map(
 const quick = args.has('quick');
 const only = (name: string, all: string[]) => (args.get(name) ?? all.join(',')).split(',').filter((x) => all.includes(x));
 const KINDS = only('targets', ['raw', 'peer', 'parley-pg', 'parley-pglite']) as Kind[];
-const SCENARIOS = only('scenarios', ['list', 'search', 'throughput', 'fanout', 'connections']);
+const SCENARIOS = only('scenarios', ['list', 'search', 'throughput', 'fanout', 'connections', 'agents']);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -237,6 +238,15 @@ try {
       title: `Reconnect storm of ${cn.storm.toLocaleString('en-US')} clients that resume`,
       what: `The first ${cn.storm.toLocaleString('en-US')} of the idle clients are members of dialogs of ${cn.dialogSize}; each saw one message, then they drop, one more message is posted in each dialog while they are away, and all of them reconnect at once with their cursor (Parley: \`last_event_id\`; baselines: the last message id). "Missed message received" runs from a client's reconnect to the receipt of the message it missed.`,
       results: storm,
+    });
+  }
+  if (SCENARIOS.includes('agents')) {
+    const ag = plan.agents;
+    const parleys = targets.filter((t): t is ParleyTarget => t instanceof ParleyTarget);
+    sections.push({
+      title: 'AI agents',
+      what: `Parley only (the baselines have no agents). ${ag.dialogs} dialogs of two people; each sender posts 1 message/s for ${ag.secs} s, first in dialogs without an agent, then in ${ag.dialogs} dialogs that also hold the built-in demo agent, which answers every message (\"Echo: …\" in at least two deltas). First delta / done: from the intended send time to the sender's socket receiving the reply's first text delta / its finished item. Added delivery: the other person's delivery latency with agents minus without.`,
+      results: await each(parleys, 'agents', (t) => agents(t as ParleyTarget, ag, log)),
     });
   }
   for (const t of targets) await t.dispose();

@@ -214,6 +214,37 @@ export class ParleyTarget implements Target {
     return body.data.hits.length;
   }
 
+  /** The user's token (for scenarios that open their own connections). */
+  tokenOf(user: string): string {
+    const token = this.tokens.get(user);
+    if (!token) throw new Error(`no token for ${user}`);
+    return token;
+  }
+
+  /** Registers an agent (agents scenario); an existing one is kept. */
+  async registerAgent(body: Record<string, unknown>): Promise<void> {
+    const res = await this.http.request('POST', `${this.server.url}/api/v1/management/agents`, this.admin, body);
+    if (res.status !== 201 && res.status !== 409) throw new Error(`agent registration: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+  }
+
+  /** A dialog with these people and agents (agent ids without `agent:`). */
+  async createAgentDialog(title: string, members: readonly string[], agents: readonly string[]): Promise<string> {
+    const body = await this.http.json('POST', `${this.server.url}/api/v1/management/dialogs`, this.admin, {
+      object_id: title,
+      object_type: 'bench',
+      title,
+      participants: [...members.map((u) => ({ user_id: u, display_name: u })), ...agents.map((a) => ({ user_id: `agent:${a}` }))],
+      access_scopes: [],
+    });
+    return body.data.id;
+  }
+
+  /** Sends and returns the stored message's id. */
+  async sendForId(user: string, dialogId: string, text: string): Promise<string> {
+    const body = await this.http.json('POST', `${this.server.url}/api/v1/dialogs/${dialogId}/messages`, this.auth(user), { content: text });
+    return body.data.id;
+  }
+
   async dispose(): Promise<void> {
     this.http.dispose();
   }

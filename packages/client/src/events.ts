@@ -1,5 +1,16 @@
 /** @module events: the typed events a client emits (`client.on(name, fn)` returns an unsubscribe function). */
 import type {
+  AgentErrorEvent,
+  AgentItemAddedEvent,
+  AgentItemDoneEvent,
+  AgentItemRemovedEvent,
+  AgentItemReplacedEvent,
+  AgentItemUpdatedEvent,
+  AgentRunFinishedEvent,
+  AgentRunStartedEvent,
+  AgentSignalEvent,
+  AgentItemPartialFrame,
+  ItemFeedbackEvent,
   DialogArchivedEvent,
   DialogCreatedEvent,
   DialogDeletedEvent,
@@ -62,6 +73,20 @@ export interface ClientEvents {
   'dialog.created': Out<typeof DialogCreatedEvent>;
   'dialog.deleted': Out<typeof DialogDeletedEvent>;
   'dialog.scopes_changed': Out<typeof DialogScopesEvent>;
+  // An agent's streamed reply (docs/agents.md); the store keeps pending items in `agentItems`.
+  'agent.run.started': Out<typeof AgentRunStartedEvent>;
+  'agent.item.added': Out<typeof AgentItemAddedEvent>;
+  'agent.item.updated': Out<typeof AgentItemUpdatedEvent>;
+  'agent.item.done': Out<typeof AgentItemDoneEvent>;
+  'agent.item.replaced': Out<typeof AgentItemReplacedEvent>;
+  'agent.item.removed': Out<typeof AgentItemRemovedEvent>;
+  'agent.error': Out<typeof AgentErrorEvent>;
+  'agent.signal': Out<typeof AgentSignalEvent>;
+  'agent.run.finished': Out<typeof AgentRunFinishedEvent>;
+  /** A reply that was already streaming when the connection opened: its item so far. */
+  'agent.item.partial': Out<typeof AgentItemPartialFrame>;
+  /** Feedback this user gave on a ChatKit item (their own devices only). */
+  'item.feedback': Out<typeof ItemFeedbackEvent>;
   'presence.update': PresenceUpdate;
   /** Every `message.…` event. */
   'message.*': Extract<DialogEvent, { type: `message.${string}` }>;
@@ -69,6 +94,8 @@ export interface ClientEvents {
   'participant.*': Extract<DialogEvent, { type: `participant.${string}` }>;
   /** Every `dialog.…` event. */
   'dialog.*': Extract<DialogEvent, { type: `dialog.${string}` }>;
+  /** Every `agent.…` event. */
+  'agent.*': Extract<DialogEvent, { type: `agent.${string}` }>;
   /** Every dialog event, whatever its type (after it was applied to the state). */
   event: DialogEvent;
   'connection.state': ConnectionStateEvent;

@@ -24,7 +24,7 @@ export type { NetworkSignal } from './connection/network.js';
 export { StateStore } from './state/store.js';
 export type { StoreListener } from './state/store.js';
 export type { ChatStore } from './state/chat-store.js';
-export { selectMessages, selectUnread, selectTotalUnread } from './state/chat-state.js';
+export { selectMessages, selectUnread, selectTotalUnread, selectAgentItems } from './state/chat-state.js';
 export type { ClientState, PendingMessage, ConnectionStatus } from './state/chat-state.js';
 export type { DialogsApi } from './api/dialogs.js';
 export type { MessagesApi } from './api/messages.js';

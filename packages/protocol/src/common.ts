@@ -57,7 +57,15 @@ export const ParticipantProfileInput = z.object({
   phone: byteText('phone', LIMITS.phoneBytes).nullish(),
 });
 
-export const ParticipantInput = ParticipantProfileInput.extend({ user_id: externalId('user_id') });
+/** A participant the host adds. For an agent (`agent:<id>`) display_name is optional: the agent's own is used. */
+export const ParticipantInput = ParticipantProfileInput.extend({
+  user_id: externalId('user_id'),
+  display_name: ParticipantProfileInput.shape.display_name.optional(),
+}).superRefine((p, ctx) => {
+  if (p.display_name === undefined && !p.user_id.startsWith('agent:')) {
+    ctx.addIssue({ code: 'custom', path: ['display_name'], message: 'display_name is required' });
+  }
+});
 export type ParticipantInput = z.output<typeof ParticipantInput>;
 
 /**

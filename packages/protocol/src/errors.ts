@@ -37,6 +37,8 @@ export const ERROR_CATALOG = {
   DATABASE_UNAVAILABLE: { status: 503, retryable: true, message: 'The database is unavailable; retry shortly' },
   STORAGE_UNAVAILABLE: { status: 503, retryable: true, message: 'The file store is unavailable; retry shortly' },
   UPLOAD_QUOTA_EXCEEDED: { status: 429, retryable: false, message: 'Too many bytes in unattached uploads' },
+  CONFLICT: { status: 409, retryable: false, message: 'Conflict with the current state' },
+  NOT_IMPLEMENTED: { status: 501, retryable: false, message: 'Not implemented' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

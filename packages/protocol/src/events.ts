@@ -3,6 +3,7 @@
  * Every event carries `event_id`, the global position in Parley's event log (a resume cursor).
  */
 import { z } from 'zod';
+import { AGENT_EVENTS } from './agent-events.js';
 
 const base = { event_id: z.number().int().optional() };
 const Timestamp = z.string();
@@ -100,6 +101,8 @@ export const DialogEvent = z.discriminatedUnion('type', [
   DialogCreatedEvent,
   DialogDeletedEvent,
   DialogScopesEvent,
+  // An agent's streamed reply (agent-events.ts).
+  ...AGENT_EVENTS,
 ]);
 export type DialogEvent = z.infer<typeof DialogEvent>;
 export type DialogEventType = DialogEvent['type'];

@@ -86,3 +86,43 @@ export {
 } from './webhooks.js';
 export { SearchMessagesQuery, SearchHitDialog, SearchHit, SearchPage } from './search.js';
 export { ALLOWED_CONTENT_TYPES, isAllowedContentType, PresignBody, PresignedUpload, AttachmentParams, AttachmentUrl } from './files.js';
+export {
+  AGENT_USER_PREFIX,
+  isAgentUserId,
+  agentUserId,
+  AgentTrigger,
+  CreateAgentBody,
+  PatchAgentBody,
+  AgentIdParams,
+  Agent,
+  TokenChatKitOptions,
+  HttpAgentOptions,
+  OpenAiAgentOptions,
+  ThreadItem,
+  ThreadItemUpdate,
+  WidgetRoot,
+  WidgetNode,
+  OutputText,
+  AgentStreamEvent,
+} from './agents.js';
+export type { ThreadItemType } from './agents.js';
+export {
+  AgentEvent,
+  AgentRunStartedEvent,
+  AgentItemAddedEvent,
+  AgentItemUpdatedEvent,
+  AgentItemDoneEvent,
+  AgentItemReplacedEvent,
+  AgentItemRemovedEvent,
+  AgentErrorEvent,
+  AgentRunFinishedEvent,
+  AgentSignalEvent,
+  AgentItemPartialFrame,
+  ItemFeedbackEvent,
+} from './agent-events.js';
+export type { AgentEventType } from './agent-events.js';
+export { applyItemUpdate } from './state/apply-item-update.js';
+export { ChatKitRequest, CHATKIT_STREAMING, UserMessageInput, UserMessageContent, ChatKitThread, ThreadPage, ItemPage, ThreadStatus } from './chatkit.js';
+export type { ChatKitRequestType } from './chatkit.js';
+export { applyAgentEvent } from './state/apply-agent-event.js';
+export type { AgentItems, PendingAgentItem } from './state/apply-agent-event.js';

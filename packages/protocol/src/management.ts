@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { byteText, externalId, isSafeObjectUrl, ParticipantInput, ScopeInput, Uuid } from './common.js';
 import { LIMITS, utf8Length } from './limits.js';
 import { AccessScope, Dialog, Participant } from './models.js';
+import { TokenChatKitOptions } from './agents.js';
 
 export const CreateDialogBody = z.object({
   object_id: externalId('object_id'),
@@ -63,6 +64,8 @@ export const MintTokenBody = z.object({
   /** The pages the token may be used from (the ChatKit domain allow-list). */
   origins: z.array(Origin).min(1).max(50).optional(),
   ttl_seconds: z.number().int().min(1).optional(),
+  /** ChatKit: the agent that threads.create puts in each new thread (docs/chatkit.md). */
+  chatkit: TokenChatKitOptions.optional(),
 });
 
 export const DialogIdParams = z.object({ id: Uuid });

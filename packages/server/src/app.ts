@@ -21,6 +21,10 @@ import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { chatSearchRoutes, managementSearchRoutes } from './http/search.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { agentRoutes } from './http/agents.js';
+import { startAgentWorker } from './agents/runner.js';
+import { agentRunRoutes } from './http/agent-runs.js';
+import { chatKitRoutes } from './http/chatkit.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -52,9 +56,12 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 
 const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'req.query.token'];
 
-export async function buildApp(config: Config, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer } },
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     ...serverTimeouts(config),
     // fastify also takes a hop count here, which its types omit.
@@ -128,8 +135,11 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(healthRoutes(readiness));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);
   await app.register(realtime.routes);
+  // Agent runs (docs/agents.md).
+  const agentWorker = startAgentWorker(services);
   await app.register(
     async (chat) => {
       chat.addHook('preHandler', actorGuard(services));
@@ -138,9 +148,16 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       await chat.register(chatMessageRoutes(services));
       await chat.register(fileRoutes(services));
       await chat.register(chatSearchRoutes(services));
+      await chat.register(agentRunRoutes(services, agentWorker));
     },
     { prefix: '/api/v1' },
   );
+  // ChatKit's endpoint: the Chat API's tokens and limits (docs/chatkit.md).
+  await app.register(async (chatkit) => {
+    chatkit.addHook('preHandler', actorGuard(services));
+    chatkit.addHook('preHandler', userLimits(limiter));
+    await chatkit.register(chatKitRoutes(services, agentWorker));
+  });
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
   await app.register(managementSearchRoutes(services), { prefix: '/api/v1/management' });
@@ -161,6 +178,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
       drain.begin();
       clearInterval(keyRotation);
       await background.stop();
+      await agentWorker.stop();
       await fileSweeper.stop();
       await services.files.thumbnails.close();
       // Sockets that never send a request (or streams that never end) do not get to hold the shutdown hostage.

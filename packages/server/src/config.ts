@@ -127,6 +127,12 @@ const EnvSchema = z.object({
   THUMBNAIL_MAX_DECODE_BYTES: int(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
   // Message search (docs/search.md): the PostgreSQL text search configuration; `simple` matches word for word.
   SEARCH_LANGUAGE: text.default('simple').refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
+  // AI agents (docs/agents.md).
+  AGENT_CONCURRENCY: int(8, 1, 1024),
+  AGENT_TIMEOUT_SECS: int(120, 1, 3600),
+  AGENT_HISTORY_ITEMS: int(30, 1, 1000),
+  AGENT_LEASE_SECS: int(15, 1, 3600),
+  CHATKIT_DEFAULT_AGENT: text,
 });
 
 export interface Config {
@@ -186,6 +192,18 @@ export interface Config {
   files: FilesConfig;
   /** language: the text search configuration of the message index (checked against the database at start-up). */
   search: { language: string };
+  agents: AgentsConfig;
+}
+
+export interface AgentsConfig {
+  /** Agent runs in flight per instance. */
+  concurrency: number;
+  timeoutMs: number;
+  /** How many recent dialog messages an agent is given. */
+  historyItems: number;
+  /** A run's lease, renewed while it runs: after a crash another instance takes the run over within this. */
+  leaseMs: number;
+  chatkitDefaultAgent?: string;
 }
 
 export interface FilesConfig {
@@ -327,6 +345,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     files: filesConfig(e),
     search: { language: e.SEARCH_LANGUAGE },
+    agents: {
+      concurrency: e.AGENT_CONCURRENCY,
+      timeoutMs: e.AGENT_TIMEOUT_SECS * 1000,
+      historyItems: e.AGENT_HISTORY_ITEMS,
+      leaseMs: e.AGENT_LEASE_SECS * 1000,
+      chatkitDefaultAgent: e.CHATKIT_DEFAULT_AGENT,
+    },
   };
 }
 

@@ -132,6 +132,10 @@ const MATRIX: Record<string, Row> = {
     call: (api, t) => api.post(`${D}/${t.dialogId}/leave`),
     expect: { anonymous: UNAUTHORIZED, stranger: NOT_FOUND, otherTenant: NOT_FOUND, potential: NOT_PARTICIPANT, participant: 200, author: 200 },
   },
+  'POST /api/v1/dialogs/{id}/agent-runs/cancel': {
+    call: (api, t) => api.post(`${D}/${t.dialogId}/agent-runs/cancel`, {}),
+    expect: { anonymous: UNAUTHORIZED, stranger: NOT_FOUND, otherTenant: NOT_FOUND, potential: JOIN_FIRST, participant: 200, author: 200 },
+  },
   'POST /api/v1/dialogs/{id}/archive': flagRow('archive'),
   'POST /api/v1/dialogs/{id}/unarchive': flagRow('unarchive'),
   'POST /api/v1/dialogs/{id}/pin': flagRow('pin'),

@@ -3,7 +3,7 @@
  * presence) and the pure functions that change it. Realtime events go through the protocol reducer
  * (`applyEvent` from @parley/protocol), guarded so that an event already reflected in a snapshot is not counted twice.
  */
-import { applyEvent, type ChatState, type DialogEvent, type DialogState, type DialogView, type Message } from '@parley/protocol';
+import { applyAgentEvent, applyEvent, type AgentItems, type ChatState, type PendingAgentItem, type DialogEvent, type DialogState, type DialogView, type Message } from '@parley/protocol';
 import type { AttachmentRef } from '../api/types.js';
 
 /** A message the user sent that the server has not confirmed yet (optimistic; reconciled by client_message_id). */
@@ -33,6 +33,8 @@ export interface ClientState {
   pending: Record<string, PendingMessage[]>;
   /** Who is online, from presence events. */
   presence: Record<string, boolean>;
+  /** Agent replies streaming right now, per dialog and item (docs/agents.md); finished ones become messages. */
+  agentItems: AgentItems;
   connection: ConnectionStatus;
   /** True once the dialog list was loaded (after the first connect, or an explicit sync). */
   synced: boolean;
@@ -45,6 +47,7 @@ export function initialState(userId: string | null): ClientState {
     views: {},
     pending: {},
     presence: {},
+    agentItems: {},
     connection: 'idle',
     synced: false,
   };
@@ -81,6 +84,7 @@ export function withSnapshot(state: ClientState, views: DialogView[]): ClientSta
  * must not move the unread count or the last message again.
  */
 export function withEvent(state: ClientState, event: DialogEvent): ClientState {
+  if (event.type.startsWith('agent.')) return { ...state, agentItems: applyAgentEvent(state.agentItems, event) };
   const before = state.chat.dialogs[event.dialog_id];
   let chat = applyEvent(state.chat, event);
   if (event.type === 'message.new' && before && before.last_message_id !== null && event.id <= before.last_message_id) {
@@ -165,4 +169,9 @@ export function selectTotalUnread(state: ClientState): number {
   let total = 0;
   for (const d of Object.values(state.chat.dialogs)) total += d.unread_count;
   return total;
+}
+
+/** The agent replies streaming in a dialog right now, oldest first (each with its item so far). */
+export function selectAgentItems(state: ClientState, dialogId: string): PendingAgentItem[] {
+  return Object.values(state.agentItems[dialogId] ?? {}).sort((a, b) => (a.item.created_at < b.item.created_at ? -1 : 1));
 }

@@ -1,5 +1,5 @@
 /** @module state/chat-store: the client's StateStore with the few updates the API modules and the sync make. */
-import type { DialogEvent, DialogState, DialogView, Message } from '@parley/protocol';
+import { applyAgentEvent, type AgentItemPartialFrame, type DialogEvent, type DialogState, type DialogView, type Message } from '@parley/protocol';
 import { StateStore } from './store.js';
 import {
   initialState,
@@ -57,6 +57,11 @@ export class ChatStore extends StateStore<ClientState> {
   applyEvent(event: DialogEvent): void {
     if (event.type === 'message.deleted') this.deleted.add(event.id);
     this.next((s) => withEvent(s, event));
+  }
+
+  /** The snapshot of a pending agent item a fresh connection gets. */
+  applyAgentPartial(frame: AgentItemPartialFrame): void {
+    this.next((s) => ({ ...s, agentItems: applyAgentEvent(s.agentItems, frame) }));
   }
 
   /** A page of messages from the API joins the loaded messages of its dialog. */

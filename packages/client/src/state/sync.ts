@@ -5,7 +5,7 @@
  * the dialogs are reloaded and the loaded message lists are filled from the server: the missed messages are
  * emitted as `message.new` too, and nothing is emitted twice.
  */
-import { DialogEvent, needsFetch, type Message } from '@parley/protocol';
+import { AgentItemPartialFrame, DialogEvent, needsFetch, type Message } from '@parley/protocol';
 import type { DialogsApi } from '../api/dialogs.js';
 import type { MessagesApi } from '../api/messages.js';
 import type { Emitter } from '../emitter.js';
@@ -44,6 +44,14 @@ export class Sync {
       if (typeof frame.user_id !== 'string' || typeof frame.is_online !== 'boolean') return;
       this.store.setPresence(frame.user_id, frame.is_online);
       this.emitter.emit('presence.update', { user_id: frame.user_id, is_online: frame.is_online });
+      return;
+    }
+    if (frame.type === 'agent.item.partial') {
+      // A reply that was streaming when this connection opened: its item so far (docs/agents.md).
+      const partial = AgentItemPartialFrame.safeParse(frame);
+      if (!partial.success) return;
+      this.store.applyAgentPartial(partial.data);
+      this.emitter.emit('agent.item.partial', partial.data);
       return;
     }
     const parsed = DialogEvent.safeParse(frame);

@@ -100,6 +100,9 @@ export function applyEvent(state: ChatState, event: DialogEvent): ChatState {
     case 'dialog.created':
     case 'dialog.scopes_changed':
       return state;
+    default:
+      // An agent's streaming events (agent.*) concern pending items only: see applyAgentEvent.
+      return state;
   }
 }
 

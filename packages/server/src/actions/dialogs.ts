@@ -5,6 +5,7 @@ import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { dialogWire, scopeWire } from '../queries/serialize.js';
 import { newId } from '../wire.js';
+import { resolveParticipants } from '../agents/registry.js';
 import { insertSystemMessage } from './system-messages.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 
@@ -17,9 +18,10 @@ async function insertScopes(tx: ActionTx, dialogId: string, scopes: readonly Sco
     .execute();
 }
 
-export async function createDialog(svc: Services, body: CreateDialogBody) {
+/** `opts.id`: a dialog id chosen in advance (a ChatKit thread is its own object). */
+export async function createDialog(svc: Services, body: CreateDialogBody, opts: { id?: string } = {}) {
   return inTransaction(svc, async (tx) => {
-    const id = newId();
+    const id = opts.id ?? newId();
     const dialog = await tx.trx
       .insertInto('dialogs')
       .values({
@@ -38,11 +40,12 @@ export async function createDialog(svc: Services, body: CreateDialogBody) {
       .returningAll()
       .executeTakeFirstOrThrow();
     tx.emit({ type: 'dialog.created', dialog_id: id, object_id: dialog.object_id, object_type: dialog.object_type });
-    if (body.participants.length > 0) {
+    const participants = await resolveParticipants(tx.trx, body.participants);
+    if (participants.length > 0) {
       await tx.trx
         .insertInto('dialog_participants')
         .values(
-          body.participants.map((p) => ({
+          participants.map((p) => ({
             dialog_id: id,
             user_id: p.user_id,
             joined_at: tx.now,
@@ -59,10 +62,10 @@ export async function createDialog(svc: Services, body: CreateDialogBody) {
           })),
         )
         .execute();
-      for (const p of body.participants) tx.emit({ type: 'participant.joined', dialog_id: id, user_id: p.user_id, joined_as: 'participant' });
+      for (const p of participants) tx.emit({ type: 'participant.joined', dialog_id: id, user_id: p.user_id, joined_as: 'participant' });
       await insertSystemMessage(tx, id, {
         event: 'chat_created',
-        participants: body.participants.map((p) => (p.company ? { name: p.display_name, company: p.company } : { name: p.display_name })),
+        participants: participants.map((p) => (p.company ? { name: p.display_name, company: p.company } : { name: p.display_name })),
       });
     }
     await insertScopes(tx, id, body.access_scopes);

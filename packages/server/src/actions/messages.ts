@@ -8,6 +8,7 @@ import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
 import { storedMessageContent } from '../security/sanitize.js';
 import { newId, timestamp } from '../wire.js';
+import { enqueueAgentRuns, storeItem } from '../agents/triggers.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 import { claimAttachments, sealAttachments } from './uploads.js';
 
@@ -19,7 +20,15 @@ const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not fou
  * the stored message instead of a duplicate. Attachments are checked and sealed first (actions/uploads.ts), then
  * claimed in the same transaction as the message; `baseUrl` is where the request reached Parley (for file links).
  */
-export async function sendMessage(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody, baseUrl = '') {
+export async function sendMessage(
+  svc: Services,
+  actor: Actor,
+  dialogId: string,
+  body: SendMessageBody,
+  baseUrl = '',
+  /** ChatKit: the user_message item the message stands for, and the agents its input tags name. */
+  chatkit: { item?: Record<string, unknown>; mentioned?: readonly string[] } = {},
+) {
   const links: FileLinks = { files: svc.files, baseUrl };
   const sealed = body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : [];
   const content = storedMessageContent(body.content);
@@ -84,12 +93,15 @@ export async function sendMessage(svc: Services, actor: Actor, dialogId: string,
       reply_to_id: m.reply_to_id,
       ...(body.client_message_id === undefined ? {} : { client_message_id: body.client_message_id }),
     });
+    if (chatkit.item) await storeItem(tx, id, dialogId, chatkit.item);
+    // Agent members answer in the background: their runs commit with the message (agents/triggers.ts).
+    await enqueueAgentRuns(tx, row, chatkit.mentioned);
     return withAttachments(m, await Promise.all(attachments.map((a) => attachmentWire(links, a))));
   });
 }
 
 /** A new message brings the dialog back for everyone who had archived it (MTChat's auto-unarchive). */
-async function unarchiveAll(tx: ActionTx, dialogId: string) {
+export async function unarchiveAll(tx: ActionTx, dialogId: string) {
   const unarchived = await tx.trx
     .updateTable('dialog_participants')
     .set({ is_archived: false })

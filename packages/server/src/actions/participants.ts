@@ -5,12 +5,15 @@ import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessDialog, dialogNotFound, notParticipant } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
+import { resolveParticipants } from '../agents/registry.js';
 import { insertSystemMessage } from './system-messages.js';
 import { inTransaction } from './transaction.js';
 
 /** Management add: idempotent; an existing participant's profile is left as it is. */
-export async function addParticipant(svc: Services, dialogId: string, p: ParticipantInput): Promise<void> {
+export async function addParticipant(svc: Services, dialogId: string, input: ParticipantInput): Promise<void> {
   await inTransaction(svc, async (tx) => {
+    const [p] = await resolveParticipants(tx.trx, [input]);
+    if (!p) return;
     const dialog = await tx.trx.selectFrom('dialogs').select(['id', 'message_seq']).where('id', '=', dialogId).forUpdate().executeTakeFirst();
     if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
     const inserted = await tx.trx

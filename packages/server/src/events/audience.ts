@@ -21,6 +21,16 @@ export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[]
     case 'participant.joined':
     case 'dialog.created':
     case 'dialog.scopes_changed':
+    // An agent's streamed reply goes to the dialog's members, like the message it becomes.
+    case 'agent.run.started':
+    case 'agent.item.added':
+    case 'agent.item.updated':
+    case 'agent.item.done':
+    case 'agent.item.replaced':
+    case 'agent.item.removed':
+    case 'agent.error':
+    case 'agent.signal':
+    case 'agent.run.finished':
       return { members: true, users: [] };
     case 'participant.left':
       // The remaining members, and the one who left (so every device of theirs learns it).
@@ -32,6 +42,9 @@ export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[]
     case 'dialog.notifications':
       // Per-user flags: only the users whose flag changed.
       return { members: false, users: event.user_id ? [event.user_id] : [...extraUsers] };
+    case 'item.feedback':
+      // Feedback is the giver's own: their devices, and the webhook.
+      return { members: false, users: [event.user_id] };
     case 'dialog.deleted':
       return { members: false, users: [...extraUsers] };
   }

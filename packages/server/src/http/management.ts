@@ -22,6 +22,7 @@ import { AppError } from '../errors.js';
 import { getDialogDetails, searchDialog } from '../queries/management.js';
 import { timestamp } from '../wire.js';
 import { adminGuard } from './auth.js';
+import { loadAgent, refuseAgentIdentity } from '../agents/registry.js';
 
 const tags = ['management'];
 const security = [{ adminToken: [] }];
@@ -68,8 +69,10 @@ export const managementRoutes = (svc: Services): FastifyPluginAsync => async (ba
     const max = svc.config.auth.tokenMaxTtlSecs;
     const ttl = req.body.ttl_seconds ?? max;
     if (ttl > max) throw new AppError('INVALID_INPUT', `ttl_seconds must be at most ${max}`);
-    const { user_id: userId, scope, profile, origins } = req.body;
-    const minted = await svc.tokens.mint({ userId, scope, profile, origins, ttlSeconds: ttl });
+    const { user_id: userId, scope, profile, origins, chatkit } = req.body;
+    refuseAgentIdentity(userId);
+    if (chatkit && !(await loadAgent(svc.db.kysely, chatkit.agent_id))) throw new AppError('INVALID_INPUT', `Unknown agent: ${chatkit.agent_id}`);
+    const minted = await svc.tokens.mint({ userId, scope, profile, origins, chatkit, ttlSeconds: ttl });
     return { data: { token: minted.token, expires_at: timestamp(minted.expiresAt) } };
   });
 };

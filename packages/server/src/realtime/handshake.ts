@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
+import { refuseAgentIdentity } from '../agents/registry.js';
 import { bearerToken, checkTokenOrigin } from '../security/identity.js';
 
 export interface Handshake {
@@ -52,5 +53,6 @@ export async function handshake(svc: Services, req: FastifyRequest): Promise<Han
   if (userId === null) throw new AppError('BAD_REQUEST', 'Missing user_id query parameter');
   if (userId === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
   if (userId.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
+  refuseAgentIdentity(userId);
   return { userId, cursor };
 }

@@ -14,6 +14,7 @@ import { Presence } from './presence.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
 import { Sessions } from './session.js';
+import { pendingItems } from '../agents/snapshot.js';
 
 export interface Realtime {
   routes: FastifyPluginAsync;
@@ -36,7 +37,7 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
   const presence = new Presence(store, svc.bus, presenceHealth);
   const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'));
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit);
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, (userId) => pendingItems(svc.db.kysely, userId));
   const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.health.register('event retention', 'loop'), svc.now);
   return {
     routes: realtimeRoutes({ svc, sessions }),

@@ -22,6 +22,8 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly queueLimit: number,
+    /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
+    private readonly snapshot?: (userId: string) => Promise<Record<string, unknown>[]>,
   ) {}
 
   /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
@@ -31,6 +33,7 @@ export class Sessions {
     this.hub.add(conn);
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
+    else if (this.snapshot) for (const f of await this.snapshot(conn.userId).catch(() => [])) conn.push(Frame.control(f));
   }
 
   /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */

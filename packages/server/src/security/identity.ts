@@ -5,8 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
+import { refuseAgentIdentity } from '../agents/registry.js';
 import { parseScopeHeader } from './scope-header.js';
-import type { TokenProfile, TokenService } from './tokens.js';
+import type { ChatKitClaim, TokenProfile, TokenService } from './tokens.js';
 
 export interface Actor {
   userId: string;
@@ -16,6 +17,8 @@ export interface Actor {
   scopeFromToken: boolean;
   /** A host-asserted profile from the token; it wins over what the client sends on join. */
   profile?: TokenProfile;
+  /** ChatKit options of a minted token (the agent of new threads). */
+  chatkit?: ChatKitClaim;
 }
 
 /** A token bound to origins may only be used from pages of those origins (requests without Origin are not from a page). */
@@ -66,13 +69,14 @@ export async function resolveActor(req: FastifyRequest, tokens: TokenService, mo
       throw new AppError('FORBIDDEN', 'user_id does not match the token');
     }
     checkTokenOrigin(identity.origins, req.headers.origin);
-    const profile = identity.profile;
-    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true, profile };
-    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile };
+    const { profile, chatkit } = identity;
+    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true, profile, chatkit };
+    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile, chatkit };
   }
   if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', NO_TOKEN);
   if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');
   if (claimed === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
   if (claimed.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
+  refuseAgentIdentity(claimed);
   return { userId: claimed, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
 }

@@ -3,9 +3,10 @@
  * (HS256 secrets, or RS256/ES256 from a JWKS). The token's own `alg` never picks the key: the key id and a fixed
  * algorithm allow-list per key family do, so there is no `none` and no HS/RS confusion.
  */
+import { refuseAgentIdentity } from '../agents/registry.js';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { LIMITS, ScopeInput, TokenProfile, type Scope } from '@parley/protocol';
+import { LIMITS, ScopeInput, TokenChatKitOptions, TokenProfile, type Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { valueProblem } from './input-text.js';
 import type { SigningKey } from './secrets.js';
@@ -22,6 +23,8 @@ export interface Identity {
   profile?: TokenProfile;
   /** Browser origins the token may be used from (the ChatKit domain allow-list). */
   origins?: string[];
+  /** The agent (and object type) that ChatKit's threads.create puts in each new thread. */
+  chatkit?: ChatKitClaim;
   /** Epoch seconds. */
   expiresAt?: number;
 }
@@ -31,8 +34,11 @@ export interface MintInput {
   scope?: Scope;
   profile?: TokenProfile;
   origins?: string[];
+  chatkit?: ChatKitClaim;
   ttlSeconds: number;
 }
+
+export type ChatKitClaim = z.output<typeof TokenChatKitOptions>;
 
 export interface TokenService {
   mint(input: MintInput): Promise<{ token: string; expiresAt: Date }>;
@@ -57,6 +63,7 @@ const OwnClaims = z.object({
   scope: ScopeInput.optional(),
   profile: TokenProfile.optional(),
   origins: z.array(z.string()).max(50).optional(),
+  chatkit: TokenChatKitOptions.optional(),
 });
 
 export function createTokenService(opts: TokenOptions): TokenService {
@@ -94,8 +101,8 @@ export function createTokenService(opts: TokenOptions): TokenService {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
     const claims = OwnClaims.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHORIZED', 'Invalid token');
-    const { sub, scope, profile, origins } = claims.data;
-    return { userId: sub, scope, profile, origins, expiresAt: payload.exp };
+    const { sub, scope, profile, origins, chatkit } = claims.data;
+    return { userId: sub, scope, profile, origins, chatkit, expiresAt: payload.exp };
   }
 
   async function verifyHost(token: string, alg: string | undefined): Promise<Identity> {
@@ -121,7 +128,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
   }
 
   return {
-    async mint({ userId, scope, profile, origins, ttlSeconds }) {
+    async mint({ userId, scope, profile, origins, chatkit, ttlSeconds }) {
       const current = own[0];
       if (!current) throw new Error('no signing key');
       const now = Math.floor(Date.now() / 1000);
@@ -130,6 +137,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
       if (scope) claims.scope = scope;
       if (profile) claims.profile = profile;
       if (origins) claims.origins = origins;
+      if (chatkit) claims.chatkit = chatkit;
       const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' })
         .setIssuer(ISSUER)
@@ -149,7 +157,9 @@ export function createTokenService(opts: TokenOptions): TokenService {
       }
       try {
         const mine = header.kid === undefined ? undefined : own.find((k) => k.kid === header.kid);
-        return mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
+        const identity = mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
+        refuseAgentIdentity(identity.userId);
+        return identity;
       } catch (err) {
         throw invalid(err);
       }

@@ -74,11 +74,13 @@ export async function seedEmbedded(env: Record<string, string | undefined>): Pro
   cpSync(await pgliteTemplate(), target, { recursive: true });
 }
 
-export async function startServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
+/** `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
+export async function startServer(overrides: Record<string, string | undefined> = {}, opts: { logLines?: string[] } = {}): Promise<TestServer> {
   const env = testEnv(overrides);
   await seedEmbedded(env);
   const config = loadConfig(env);
-  const built = await buildApp(config, { logger: false });
+  const lines = opts.logLines;
+  const built = await buildApp(config, lines ? { logStream: { write: (line) => void lines.push(line) } } : { logger: false });
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const address = built.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

@@ -5,6 +5,7 @@ import { up as realtime } from './migrations/0002_realtime.js';
 import { up as jobs } from './migrations/0003_jobs.js';
 import { up as files } from './migrations/0004_files.js';
 import { up as search } from './migrations/0005_search.js';
+import { up as agents } from './migrations/0006_agents.js';
 
 interface Migration {
   id: string;
@@ -18,6 +19,7 @@ const MIGRATIONS: Migration[] = [
   { id: '0003_jobs', up: jobs },
   { id: '0004_files', up: files },
   { id: '0005_search', up: search },
+  { id: '0006_agents', up: agents },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction, holding an advisory lock so instances take turns. */

@@ -173,6 +173,53 @@ export interface FileGarbageTable {
   queued_at: Generated<Timestamp>;
 }
 
+export interface AgentsTable {
+  id: string;
+  display_name: string;
+  kind: 'http' | 'openai' | 'demo';
+  trigger: 'every_message' | 'mention';
+  /** The kind's non-secret options (url, base_url, model, instructions). */
+  options: ColumnType<Record<string, unknown>, string, string>;
+  /** The HTTP agent's signing secret or the OpenAI-compatible API key: never sent back, never logged. */
+  secret: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentRunsTable {
+  id: string;
+  dialog_id: string;
+  agent_id: string;
+  kind: 'respond' | 'action';
+  trigger_message_id: string | null;
+  input: ColumnType<Record<string, unknown>, string, string>;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  cancel_requested: boolean;
+  /** The pending items while they stream (for connections that open mid-stream). */
+  partial: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  error: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface AgentItemsTable {
+  message_id: string;
+  dialog_id: string;
+  run_id: string | null;
+  item_type: string;
+  /** The ChatKit item the message shows to ChatKit clients. */
+  item: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface ItemFeedbackTable {
+  dialog_id: string;
+  message_id: string;
+  user_id: string;
+  kind: 'positive' | 'negative';
+  created_at: Timestamp;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -186,4 +233,8 @@ export interface Database {
   uploads: UploadsTable;
   attachments: AttachmentsTable;
   file_garbage: FileGarbageTable;
+  agents: AgentsTable;
+  agent_runs: AgentRunsTable;
+  agent_items: AgentItemsTable;
+  item_feedback: ItemFeedbackTable;
 }

@@ -14,6 +14,8 @@ export const WEBHOOK_EVENT_TYPES = {
   'participant.removed': 'participant_removed',
   'message.edited': 'message_edited',
   'message.deleted': 'message_deleted',
+  // ChatKit's thumbs up/down on an item (items.feedback).
+  'item.feedback': 'item_feedback',
 } as const;
 
 export type WebhookEventName = keyof typeof WEBHOOK_EVENT_TYPES;

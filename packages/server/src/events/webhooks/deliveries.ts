@@ -58,7 +58,7 @@ function candidates(events: ReadonlySet<WebhookEventName>): Set<NewDialogEvent['
   if (events.has('message.new') || events.has('notification.pending')) out.add('message.new');
   if (events.has('participant.joined') || events.has('participant.added')) out.add('participant.joined');
   if (events.has('participant.left') || events.has('participant.removed')) out.add('participant.left');
-  for (const n of ['dialog.created', 'dialog.deleted', 'message.edited', 'message.deleted'] as const) if (events.has(n)) out.add(n);
+  for (const n of ['dialog.created', 'dialog.deleted', 'message.edited', 'message.deleted', 'item.feedback'] as const) if (events.has(n)) out.add(n);
   return out;
 }
 

@@ -91,6 +91,8 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
       return w('message.edited', { ...head(dialog), message: webhookMessage(message, { edited: true }) });
     case 'message.deleted':
       return w('message.deleted', { ...head(dialog), message_id: event.id, deleted_at: at });
+    case 'item.feedback':
+      return w('item.feedback', { ...head(dialog), user_id: event.user_id, item_ids: event.item_ids, kind: event.kind, created_at: at });
     default:
       return undefined;
   }

@@ -1,0 +1,93 @@
+/**
+ * @module agents/triggers: which agents answer a new message. Called inside the send's transaction, so a stored
+ * message and its agent runs commit together (one run per agent and triggering message, enforced by a unique
+ * index). Agents never answer agents or system messages, so two agents in one dialog cannot loop.
+ */
+import { sql } from 'kysely';
+import { agentUserId, isAgentUserId } from '@parley/protocol';
+import type { ActionTx } from '../actions/transaction.js';
+import { enqueueJob } from '../jobs/queue.js';
+import { newId } from '../wire.js';
+import { htmlToText } from './render.js';
+
+export const AGENT_RUN_JOB = 'agent.run';
+
+export interface AgentRunJob {
+  run_id: string;
+  dialog_id: string;
+}
+
+interface Trigger {
+  id: string;
+  dialog_id: string;
+  sender_id: string | null;
+  content: string;
+  message_type: 'user' | 'system';
+}
+
+/** True when the message speaks to this agent: `@<id>`, `@<display name>`, or a mention/tag naming `agent:<id>`. */
+export function mentions(content: string, agent: { id: string; display_name: string }): boolean {
+  if (content.includes(`data-id="${agentUserId(agent.id)}"`)) return true;
+  const text = htmlToText(content).toLowerCase();
+  return [`@${agent.id}`, `@${agent.display_name}`].some((m) => {
+    const at = text.indexOf(m.toLowerCase());
+    if (at < 0) return false;
+    const next = text.charAt(at + m.length);
+    return next === '' || !/[\p{L}\p{N}_-]/u.test(next);
+  });
+}
+
+/** Queues a run for every agent member of the dialog that this message triggers; returns how many. */
+export async function enqueueAgentRuns(tx: ActionTx, message: Trigger, mentioned: readonly string[] = []): Promise<number> {
+  if (message.message_type !== 'user' || message.sender_id === null || isAgentUserId(message.sender_id)) return 0;
+  const agents = await tx.trx
+    .selectFrom('dialog_participants as p')
+    .innerJoin('agents as a', (j) => j.on(sql<boolean>`p.user_id = 'agent:' || a.id`))
+    .select(['a.id', 'a.display_name', 'a.trigger'])
+    .where('p.dialog_id', '=', message.dialog_id)
+    .where('p.user_id', 'like', 'agent:%')
+    .orderBy('a.id')
+    .execute();
+  let queued = 0;
+  for (const agent of agents) {
+    if (agent.trigger === 'mention' && !mentioned.includes(agentUserId(agent.id)) && !mentions(message.content, agent)) continue;
+    const runId = newId();
+    const inserted = await tx.trx
+      .insertInto('agent_runs')
+      .values({
+        id: runId,
+        dialog_id: message.dialog_id,
+        agent_id: agent.id,
+        kind: 'respond',
+        trigger_message_id: message.id,
+        input: JSON.stringify({ message_id: message.id, user_id: message.sender_id }),
+        status: 'queued',
+        cancel_requested: false,
+        partial: null,
+        error: null,
+        created_at: tx.now,
+        started_at: null,
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.columns(['agent_id', 'trigger_message_id']).where('trigger_message_id', 'is not', null).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) continue;
+    await queueRun(tx, { run_id: runId, dialog_id: message.dialog_id });
+    queued += 1;
+  }
+  return queued;
+}
+
+/** Puts a run on the durable queue (in the caller's transaction). */
+export async function queueRun(tx: ActionTx, job: AgentRunJob): Promise<void> {
+  await enqueueJob(tx.trx, AGENT_RUN_JOB, { ...job }, 0, tx.now);
+}
+
+/** Keeps the ChatKit item a message stands for (a ChatKit user message with its tags and options). */
+export async function storeItem(tx: ActionTx, messageId: string, dialogId: string, item: Record<string, unknown>, runId: string | null = null): Promise<void> {
+  await tx.trx
+    .insertInto('agent_items')
+    .values({ message_id: messageId, dialog_id: dialogId, run_id: runId, item_type: String(item.type), item: JSON.stringify(item) })
+    .execute();
+}
