@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { uiRoutes } from './http/ui.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   });
 
   await app.register(healthRoutes(services));
+  await app.register(uiRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);

@@ -115,9 +115,14 @@ const EnvSchema = z.object({
   FILES_PUBLIC_URL: url(/^https?:$/),
   FILES_SIGNING_KEY: text.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
   FILES_SWEEP_INTERVAL_MS: int(60_000, 50, 24 * 3600_000),
+  // The web UI (docs/ui.md): the bundle served at /ui/parley-ui.js, and the demo host app linked from /.
+  UI_BUNDLE_PATH: text,
+  DEMO_URL: url(/^https?:$/),
 });
 
 export interface Config {
+  /** Where /ui/parley-ui.js is read from (default: @parley/ui's build), and the demo linked from `/`. */
+  ui: { bundlePath?: string; demoUrl?: string };
   port: number;
   host: string;
   dataDir: string;
@@ -239,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError('Invalid configuration:\n  CORS_ALLOW_CREDENTIALS: cannot be combined with a * origin or header list');
   }
   return {
+    ui: { bundlePath: e.UI_BUNDLE_PATH, demoUrl: e.DEMO_URL },
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
