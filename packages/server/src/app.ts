@@ -89,7 +89,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   await app.register(cors, {
     origin: config.cors.origins === '*' ? '*' : config.cors.origins,
     methods: config.cors.methods,
-    allowedHeaders: config.cors.headers === '*' ? undefined : config.cors.headers,
+    // '*' reflects the request's headers: the key must be absent (an explicit undefined sends an empty list).
+    ...(config.cors.headers === '*' ? {} : { allowedHeaders: config.cors.headers }),
     credentials: config.cors.credentials,
     maxAge: config.cors.maxAge,
   });
