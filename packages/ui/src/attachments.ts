@@ -3,6 +3,7 @@ import { html, css, nothing } from 'lit';
 import type { Message } from '@parley/client';
 import type { I18n } from './i18n.js';
 import { formatSize } from './format.js';
+import { icons } from './icons.js';
 
 export type Attachment = NonNullable<Message['attachments']>[number];
 
@@ -60,11 +61,11 @@ export function renderAttachments(files: Attachment[], i18n: I18n, open: (file: 
             <img src=${file.thumbnail_url ?? file.url} alt=${file.filename} loading="lazy" />
           </button>`
         : html`<span class="chip">
-            <span aria-hidden="true">${isPdf(file) ? '📄' : '📎'}</span>
+            ${icons.file}
             <span class="name">${file.filename}</span>
             <span class="muted">${formatSize(file.size)}</span>
-            ${isPdf(file) ? html`<button @click=${() => open(file)} aria-label=${i18n.t('files.open', { name: file.filename })}>👁</button>` : nothing}
-            <a href=${file.url} download=${file.filename} target="_blank" rel="noopener" aria-label=${i18n.t('files.download', { name: file.filename })}>⬇</a>
+            ${isPdf(file) ? html`<button @click=${() => open(file)} aria-label=${i18n.t('files.open', { name: file.filename })}>${icons.eye}</button>` : nothing}
+            <a href=${file.url} download=${file.filename} target="_blank" rel="noopener" aria-label=${i18n.t('files.download', { name: file.filename })}>${icons.download}</a>
           </span>`,
     )}
   </div>`;

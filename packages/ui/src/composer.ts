@@ -10,6 +10,7 @@ import Mention from '@tiptap/extension-mention';
 import type { AttachmentRef, ChatParticipant } from '@parley/client';
 import { SessionElement } from './element.js';
 import { formatSize } from './format.js';
+import { icons } from './icons.js';
 import type { StringKey } from './i18n.js';
 
 interface Upload {
@@ -202,9 +203,11 @@ export class ParleyComposer extends SessionElement {
     const element = this.renderRoot.querySelector<HTMLElement>('.editor')!;
     const sendOnEnter = Extension.create({
       name: 'parleySendOnEnter',
-      priority: 10,
+      priority: 1000,
       addKeyboardShortcuts: () => ({
         Enter: () => {
+          // An open mention list takes Enter to pick a person.
+          if (this.mention?.items.length) return false;
           this.submit();
           return true;
         },
@@ -395,7 +398,7 @@ export class ParleyComposer extends SessionElement {
                   @click=${() => this.cancelUpload(u)}
                   aria-label=${u.status === 'uploading' ? this.t('composer.cancelUpload', { name: u.file.name }) : this.t('composer.removeFile', { name: u.file.name })}
                 >
-                  ✕
+                  ${icons.close}
                 </button>
               </span>`,
             )}
@@ -404,16 +407,15 @@ export class ParleyComposer extends SessionElement {
       <div class="toolbar" role="toolbar" aria-label=${this.t('composer.toolbar')}>
         ${MARKS.map(
           (m) => html`<button
-            aria-label=${this.t(m.key)}
             title=${this.t(m.key)}
             aria-pressed=${String(e?.isActive(m.active) ?? false)}
             @mousedown=${(ev: Event) => ev.preventDefault()}
             @click=${() => e && m.run(e)}
           >
-            ${m.icon}
+            <span aria-hidden="true">${m.icon}</span><span class="sr-only">${this.t(m.key)}</span>
           </button>`,
         )}
-        <button aria-label=${this.t('composer.link')} title=${this.t('composer.link')} aria-pressed=${String(e?.isActive('link') ?? false)} @click=${this.setLink}>🔗</button>
+        <button aria-label=${this.t('composer.link')} title=${this.t('composer.link')} aria-pressed=${String(e?.isActive('link') ?? false)} @click=${this.setLink}>${icons.link}</button>
       </div>
       <div class="row">
         <input type="file" multiple hidden @change=${this.onPick} data-testid="file-input" />
@@ -423,7 +425,7 @@ export class ParleyComposer extends SessionElement {
           title=${this.t('composer.attach')}
           @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
         >
-          📎
+          ${icons.attach}
         </button>
         <div class="editor-wrap">
           ${this.mention && this.mention.items.length
@@ -445,7 +447,7 @@ export class ParleyComposer extends SessionElement {
           ${this.empty ? html`<span class="placeholder" aria-hidden="true">${this.t('composer.placeholder')}</span>` : nothing}
           <div class="editor"></div>
         </div>
-        <button class="primary send" @click=${() => this.submit()} ?disabled=${this.uploading} aria-label=${this.t('composer.send')}>➤</button>
+        <button class="primary send" @click=${() => this.submit()} ?disabled=${this.uploading} aria-label=${this.t('composer.send')}>${icons.send}</button>
       </div>
     `;
   }

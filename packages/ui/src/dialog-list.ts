@@ -6,6 +6,7 @@ import { html, css, nothing } from 'lit';
 import type { DialogView } from '@parley/client';
 import { SessionElement } from './element.js';
 import { formatTime, plainText, systemText } from './format.js';
+import { icons } from './icons.js';
 
 export type DialogTab = 'mine' | 'available' | 'archived';
 const TABS: DialogTab[] = ['mine', 'available', 'archived'];
@@ -57,12 +58,14 @@ export class ParleyDialogList extends SessionElement {
       .search input {
         width: 100%;
       }
+      .panel {
+        overflow-y: auto;
+        flex: 1;
+      }
       ul {
         list-style: none;
         margin: 0;
         padding: 0;
-        overflow-y: auto;
-        flex: 1;
       }
       li button {
         display: grid;
@@ -245,7 +248,8 @@ export class ParleyDialogList extends SessionElement {
       <div class="search">
         <input type="search" aria-label=${this.t('list.search')} placeholder=${this.t('list.search')} .value=${this.search} @input=${this.onSearch} />
       </div>
-      <ul id="dialogs" role="tabpanel" aria-labelledby="tab-${this.tab}" aria-busy=${String(this.loading)}>
+      <div class="panel" id="dialogs" role="tabpanel" aria-labelledby="tab-${this.tab}" aria-busy=${String(this.loading)}>
+      <ul>
         ${this.dialogs.length === 0 && !this.loading ? html`<li class="empty">${this.t('list.empty')}</li>` : nothing}
         ${this.sorted().map((view) => {
           const unread = this.tab === 'available' ? 0 : (state?.chat.dialogs[view.id]?.unread_count ?? view.unread_count ?? 0);
@@ -260,7 +264,7 @@ export class ParleyDialogList extends SessionElement {
             >
               <span class="title">
                 ${online ? html`<span class="dot" role="img" aria-label=${this.t('info.online')}></span>` : nothing}
-                ${pinned ? html`<span class="pin" role="img" aria-label=${this.t('list.pinned')}>📌</span>` : nothing}
+                ${pinned ? html`<span class="pin" role="img" aria-label=${this.t('list.pinned')}>${icons.pin}</span>` : nothing}
                 <span>${view.title ?? `${view.object_type} ${view.object_id}`}</span>
               </span>
               <span class="meta">${this.session ? formatTime(when, this.session.i18n) : ''}</span>
@@ -272,6 +276,7 @@ export class ParleyDialogList extends SessionElement {
           </li>`;
         })}
       </ul>
+      </div>
     `;
   }
 }

@@ -5,6 +5,7 @@
 import { html, css, nothing } from 'lit';
 import { SessionElement } from './element.js';
 import { isPdf, type Attachment } from './attachments.js';
+import { icons } from './icons.js';
 
 export class ParleyGallery extends SessionElement {
   static override properties = {
@@ -149,7 +150,7 @@ export class ParleyGallery extends SessionElement {
           ? html`<button @click=${() => this.step(-1)} aria-label=${this.t('gallery.prev')}>‹</button>
               <button @click=${() => this.step(1)} aria-label=${this.t('gallery.next')}>›</button>`
           : nothing}
-        <button class="close" @click=${() => this.close()} aria-label=${this.t('gallery.close')}>✕</button>
+        <button class="close" @click=${() => this.close()} aria-label=${this.t('gallery.close')}>${icons.close}</button>
       </header>
       <div class="stage">
         ${isPdf(file)

@@ -6,6 +6,7 @@ import { html, css, nothing } from 'lit';
 import type { ChatParticipant, DialogView } from '@parley/client';
 import { SessionElement } from './element.js';
 import { initials } from './format.js';
+import { icons } from './icons.js';
 
 export class ParleyInfo extends SessionElement {
   static override properties = { ...SessionElement.properties, view: { attribute: false }, participants: { state: true } };
@@ -148,7 +149,7 @@ export class ParleyInfo extends SessionElement {
     return html`
       <header>
         <h2 id="info-title">${this.t('info.title')}</h2>
-        <button @click=${() => this.emit('parley-info-close')} aria-label=${this.t('info.close')}>✕</button>
+        <button @click=${() => this.emit('parley-info-close')} aria-label=${this.t('info.close')}>${icons.close}</button>
       </header>
       ${view.object_url
         ? html`<a href=${view.object_url} target="_blank" rel="noopener">${this.t('info.object', { type: view.object_type })} ${view.object_id}</a>`

@@ -5,6 +5,7 @@ import type { ChatSession } from './session.js';
 import { renderAttachments, type Attachment } from './attachments.js';
 import { formatTime, plainText, systemText } from './format.js';
 import { safeHtml } from './sanitize.js';
+import { icons } from './icons.js';
 
 export interface MessageContext {
   session: ChatSession;
@@ -147,7 +148,7 @@ export function renderPending(message: PendingMessage, session: ChatSession) {
   return html`<div class="msg own pending" role="listitem" data-pending=${message.status} data-client-message-id=${message.client_message_id}>
     <div class="bubble">
       <div class="content">${safeHtml(message.content)}</div>
-      <div class="meta"><span>🕓 ${message.status === 'sending' ? t('msg.sending') : t('msg.pending')}</span></div>
+      <div class="meta"><span>${icons.clock} ${message.status === 'sending' ? t('msg.sending') : t('msg.pending')}</span></div>
     </div>
   </div>`;
 }

@@ -10,6 +10,7 @@ import { dayKey, formatDay } from './format.js';
 import { messageStyles, renderMessage, renderPending, renderSystem, type MessageContext } from './message-view.js';
 import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
 import type { ParleyComposer } from './composer.js';
+import { icons } from './icons.js';
 
 const PAGE = 50;
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
@@ -225,11 +226,11 @@ export class ParleyThread extends SessionElement {
       this.messages = [...page.messages].sort(byId);
       this.hasMoreBefore = page.has_more_before;
       this.hasMoreAfter = page.has_more_after;
-      if (!around) this.firstUnread = page.first_unread_message_id;
+      if (!around) this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
       void this.loadParticipants();
       await this.updateComplete;
       if (around) this.scrollToMessage(around);
-      else if (this.firstUnread && (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0) this.scrollToMessage(this.firstUnread, false);
+      else if (this.firstUnread) this.scrollToMessage(this.firstUnread, false);
       else this.scrollToBottom();
       this.scheduleRead();
       this.emit('parley-thread-rendered', { dialogId, count: this.messages.length });
@@ -435,9 +436,9 @@ export class ParleyThread extends SessionElement {
       const key = dayKey(m.sent_at);
       if (key !== day) {
         day = key;
-        out.push(html`<div class="day" role="separator">${formatDay(m.sent_at, session.i18n)}</div>`);
+        out.push(html`<div class="day" role="listitem">${formatDay(m.sent_at, session.i18n)}</div>`);
       }
-      if (m.id === this.firstUnread) out.push(html`<div class="unread-line" role="separator">${this.t('thread.newMessages')}</div>`);
+      if (m.id === this.firstUnread) out.push(html`<div class="unread-line" role="listitem">${this.t('thread.newMessages')}</div>`);
       const rendered = m.message_type === 'system' ? renderSystem(m, session) : renderMessage(m, ctx);
       out.push(rendered);
     }
@@ -451,10 +452,10 @@ export class ParleyThread extends SessionElement {
     const me = this.session!.userId;
     const online = this.participants.filter((p) => p.user_id !== me && (state.presence[p.user_id] ?? p.is_online)).length;
     return html`<header>
-      ${this.showBack ? html`<button @click=${() => this.emit('parley-back')} aria-label=${this.t('thread.back')}>←</button>` : nothing}
+      ${this.showBack ? html`<button @click=${() => this.emit('parley-back')} aria-label=${this.t('thread.back')}>${icons.back}</button>` : nothing}
       <h2 id="thread-title">${this.view?.title ?? (this.view ? `${this.view.object_type} ${this.view.object_id}` : '')}</h2>
       ${this.joined && this.participants.length ? html`<span class="muted online">${this.t('thread.online', { count: online })}</span>` : nothing}
-      <button @click=${() => this.emit('parley-info')} aria-label=${this.t('thread.info')} title=${this.t('thread.info')}>ⓘ</button>
+      <button @click=${() => this.emit('parley-info')} aria-label=${this.t('thread.info')} title=${this.t('thread.info')}>${icons.info}</button>
     </header>`;
   }
 
