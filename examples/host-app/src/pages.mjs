@@ -33,7 +33,7 @@ function layout({ title, user, parleyUrl, body, active }) {
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #d7dae0; vertical-align: top; }
   a { color: #1f5fcc; }
-  body.dark a { color: #8ab4f8; }
+  body.dark main a { color: #8ab4f8; }
   .order { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); gap: 16px; }
   .order parley-chat { height: 520px; }
   @media (max-width: 760px) { .order { grid-template-columns: 1fr; } .chat-full { height: calc(100vh - 150px); } main { padding: 8px; } }

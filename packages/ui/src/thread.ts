@@ -378,7 +378,8 @@ export class ParleyThread extends SessionElement {
         void this.updateComplete.then(() => this.scrollToBottom());
         const stored = await sending;
         this.emit('parley-message-sent', stored);
-        if (!this.hasMoreAfter && !this.messages.some((m) => m.id === stored.id)) this.messages = [...this.messages, stored].sort(byId);
+        // The stored copy carries the attachments (the realtime event that may have come first does not).
+        if (!this.hasMoreAfter) this.messages = mergeById(this.messages, [stored]);
         await this.updateComplete;
         this.scrollToBottom();
       }
