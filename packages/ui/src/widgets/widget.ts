@@ -13,10 +13,11 @@ import { themeStyles, baseStyles } from '../theme.js';
 import { safeHtml } from '../sanitize.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+// Plain symbols that every system font has (no emoji font, no icon font, no network).
 const ICONS: Record<string, string> = {
-  check: '✓', 'check-circle': '✔', close: '✕', x: '✕', info: 'ℹ', warning: '⚠', error: '⛔', star: '★', calendar: '📅',
-  clock: '🕓', user: '👤', mail: '✉', phone: '📞', search: '🔍', plus: '+', minus: '−', 'chevron-right': '›', 'chevron-left': '‹',
-  'arrow-right': '→', 'arrow-left': '←', document: '📄', file: '📄', sparkle: '✨', bolt: '⚡', map: '🗺', cart: '🛒', globe: '🌐',
+  check: '✓', 'check-circle': '✓', close: '✕', x: '✕', info: 'ℹ', warning: '⚠', error: '⊘', star: '★', calendar: '▦',
+  clock: '◷', user: '☺', mail: '✉', phone: '☎', search: '⌕', plus: '+', minus: '−', 'chevron-right': '›', 'chevron-left': '‹',
+  'arrow-right': '→', 'arrow-left': '←', document: '▤', file: '▤', sparkle: '✦', bolt: 'ϟ', map: '⌖', cart: '⊞', globe: '◍',
 };
 
 /** Sets `value` at a dotted path (`a.b.c`) of `target`; false when the key is already taken (a collision). */
