@@ -20,6 +20,7 @@ export class ParleyChat extends LitElement {
     objectType: { attribute: 'object-type' },
     objectId: { attribute: 'object-id' },
     dialogId: { attribute: 'dialog-id' },
+    pageSize: { type: Number, attribute: 'page-size' },
     locale: {},
     theme: { reflect: true },
     client: { attribute: false },
@@ -41,6 +42,8 @@ export class ParleyChat extends LitElement {
   declare objectType: string | undefined;
   declare objectId: string | undefined;
   declare dialogId: string | undefined;
+  /** Messages loaded per page (default 50, at most 100). */
+  declare pageSize: number;
   declare locale: string | undefined;
   declare theme: 'light' | 'dark';
   /** Your own client (then base-url and token-url are not needed); it is not closed when the element goes. */
@@ -122,6 +125,7 @@ export class ParleyChat extends LitElement {
   constructor() {
     super();
     this.mode = 'full';
+    this.pageSize = 50;
     this.theme = 'light';
     this.infoOpen = false;
     this.narrow = false;
@@ -284,6 +288,7 @@ export class ParleyChat extends LitElement {
                 .session=${session}
                 .dialogId=${this.selected}
                 .view=${this.view}
+                .pageSize=${Math.min(100, Math.max(1, this.pageSize || 50))}
                 ?show-back=${this.narrow && !inline}
                 @parley-back=${() => {
                   this.selected = undefined;

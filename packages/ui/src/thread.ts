@@ -12,7 +12,6 @@ import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments
 import type { ParleyComposer } from './composer.js';
 import { icons } from './icons.js';
 
-const PAGE = 50;
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
 
 export class ParleyThread extends SessionElement {
@@ -21,6 +20,7 @@ export class ParleyThread extends SessionElement {
     dialogId: { attribute: false },
     view: { attribute: false },
     showBack: { type: Boolean, attribute: 'show-back' },
+    pageSize: { type: Number, attribute: 'page-size' },
     messages: { state: true },
     participants: { state: true },
     hasMoreBefore: { state: true },
@@ -34,6 +34,8 @@ export class ParleyThread extends SessionElement {
   declare dialogId: string | undefined;
   declare view: DialogView | undefined;
   declare showBack: boolean;
+  /** Messages per page (the server caps it at 100). */
+  declare pageSize: number;
   declare messages: Message[];
   declare participants: ChatParticipant[];
   declare hasMoreBefore: boolean;
@@ -131,6 +133,7 @@ export class ParleyThread extends SessionElement {
   constructor() {
     super();
     this.showBack = false;
+    this.pageSize = 50;
     this.messages = [];
     this.participants = [];
     this.hasMoreBefore = false;
@@ -221,7 +224,7 @@ export class ParleyThread extends SessionElement {
         this.messages = [];
         return;
       }
-      const page = await client.messages.list(dialogId, around ? { limit: PAGE, around } : { limit: PAGE });
+      const page = await client.messages.list(dialogId, around ? { limit: this.pageSize, around } : { limit: this.pageSize });
       if (gen !== this.generation) return;
       this.messages = [...page.messages].sort(byId);
       this.hasMoreBefore = page.has_more_before;
@@ -302,7 +305,7 @@ export class ParleyThread extends SessionElement {
       this.loadingMore = true;
       const height = s.scrollHeight;
       try {
-        const page = await client.messages.list(this.dialogId, { limit: PAGE, before: this.messages[0].id });
+        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, before: this.messages[0].id });
         this.messages = mergeById(this.messages, page.messages);
         this.hasMoreBefore = page.has_more_before;
         await this.updateComplete;
@@ -315,7 +318,7 @@ export class ParleyThread extends SessionElement {
     } else if (this.nearBottom() && this.hasMoreAfter && this.messages.length) {
       this.loadingMore = true;
       try {
-        const page = await client.messages.list(this.dialogId, { limit: PAGE, after: this.messages[this.messages.length - 1]!.id });
+        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, after: this.messages[this.messages.length - 1]!.id });
         this.messages = mergeById(this.messages, page.messages);
         this.hasMoreAfter = page.has_more_after;
       } catch (err) {
