@@ -64,6 +64,11 @@ export function ParleyChat(props: ParleyChatProps) {
 
   return createElement('parley-chat', {
     ref,
+    // React 19 sets these as properties when the element is created; the effect above covers React 18.
+    getToken: props.getToken,
+    scope: props.scope,
+    profile: props.profile,
+    strings: props.strings,
     mode: props.mode ?? 'full',
     'base-url': props.baseUrl,
     'token-url': props.tokenUrl,

@@ -136,7 +136,8 @@ export class ParleyChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.resize.observe(this);
-    void this.start();
+    // After the first update, so properties a framework sets right after creating the element are in place.
+    void this.updateComplete.then(() => this.start());
   }
 
   override disconnectedCallback(): void {
@@ -163,8 +164,8 @@ export class ParleyChat extends LitElement {
     let client = this.client;
     if (!client) {
       if (!this.baseUrl) return;
-      const tokenUrl = this.tokenUrl;
-      const getToken = this.getToken ?? (async () => (await fetch(tokenUrl ?? '/parley-token', { credentials: 'include' })).text());
+      // Read when a token is needed, so a getToken set later still counts.
+      const getToken = () => (this.getToken ? this.getToken() : fetch(this.tokenUrl ?? '/parley-token', { credentials: 'include' }).then((r) => r.text()));
       client = this.ownClient = createClient({ baseUrl: this.baseUrl, auth: { getClientSecret: getToken }, scope: this.scope, locale: this.locale });
     }
     const session = (this.session = new ChatSession(client, createI18n(resolveLocale(this.locale ?? navigator.language), this.strings)));

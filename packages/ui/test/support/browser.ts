@@ -111,7 +111,7 @@ export async function send(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** A message bubble of the open thread that contains `text`. */
+/** A stored message (not a pending one) of the open thread that contains `text`. */
 export function message(page: Page, text: string) {
-  return page.locator('parley-thread .msg').filter({ hasText: text });
+  return page.locator('parley-thread .msg[data-message-id]').filter({ hasText: text });
 }
