@@ -478,11 +478,10 @@ export class ParleyThread extends SessionElement {
           ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
           ${this.renderMessages()}
         </div>
+        ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
         ${unread > 0 && this.firstUnread
           ? html`<button class="jump" @click=${() => this.jumpTo(this.firstUnread!)}>${this.t('thread.jumpUnread')}</button>`
-          : this.hasMoreAfter
-            ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>`
-            : nothing}
+          : nothing}
       </div>
       ${this.replyTo || this.editing
         ? html`<div class="compose-context">
