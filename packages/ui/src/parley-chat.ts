@@ -9,6 +9,7 @@ import { createI18n, resolveLocale, type Strings } from './i18n.js';
 import { ChatSession, type JoinDefaults } from './session.js';
 import { baseStyles, themeStyles } from './theme.js';
 import type { ParleyDialogList } from './dialog-list.js';
+import type { ParleyThread } from './thread.js';
 
 const NARROW = 720;
 
@@ -224,6 +225,14 @@ export class ParleyChat extends LitElement {
     }
   }
 
+  /** The user picked a dialog in the list: open it and move focus to its composer. */
+  private async pick(dialogId: string, view: DialogView): Promise<void> {
+    await this.select(dialogId, view);
+    await this.updateComplete;
+    const thread = this.renderRoot.querySelector<ParleyThread>('parley-thread');
+    if (thread) thread.focusOnOpen = true;
+  }
+
   private get list(): ParleyDialogList | null {
     return this.renderRoot.querySelector('parley-dialog-list');
   }
@@ -277,7 +286,7 @@ export class ParleyChat extends LitElement {
               aria-label=${t('list.label')}
               .session=${session}
               .selected=${this.selected}
-              @parley-select=${(e: CustomEvent<{ dialogId: string; view: DialogView }>) => this.select(e.detail.dialogId, e.detail.view)}
+              @parley-select=${(e: CustomEvent<{ dialogId: string; view: DialogView }>) => this.pick(e.detail.dialogId, e.detail.view)}
             ></parley-dialog-list>`
           : nothing}
         ${showThread && !(this.narrow && showInfo)

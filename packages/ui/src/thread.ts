@@ -45,6 +45,8 @@ export class ParleyThread extends SessionElement {
   declare editing: Message | null;
   declare gallery: { files: Attachment[]; index: number } | null;
   declare loading: boolean;
+  /** Set by <parley-chat> when the user picked this dialog: focus moves to the composer once it is shown. */
+  focusOnOpen = false;
   private offs: (() => void)[] = [];
   private quotes = new Map<string, Message>();
   private loadingMore = false;
@@ -237,6 +239,11 @@ export class ParleyThread extends SessionElement {
       else this.scrollToBottom();
       this.scheduleRead();
       this.emit('parley-thread-rendered', { dialogId, count: this.messages.length });
+      // Opened from the dialog list: the keyboard goes on in the composer.
+      if (this.focusOnOpen) {
+        this.focusOnOpen = false;
+        this.composer?.focus();
+      }
     } catch (err) {
       this.session?.fail(err);
     } finally {

@@ -106,6 +106,28 @@ describe('chat features', { timeout: 90_000 }, () => {
     await bob.context.close();
   });
 
+  it('works from the keyboard alone: tabs, the list, the composer', async () => {
+    const bob = await signIn(browser, demo, 'bob');
+    await bob.page.getByRole('tab', { name: 'My chats' }).focus();
+    await bob.page.keyboard.press('ArrowRight');
+    expect(await bob.page.getByRole('tab', { name: 'Available' }).getAttribute('aria-selected')).toBe('true');
+    await bob.page.keyboard.press('ArrowLeft');
+    await bob.page.getByLabel('Search chats').focus();
+    await bob.page.keyboard.press('Tab');
+    await bob.page.keyboard.press('Enter');
+    // Focus moved to the composer of the dialog just opened: typing and Enter send.
+    await composer(bob.page).waitFor();
+    await bob.page.waitForFunction(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('data-testid') === 'composer-input';
+    });
+    await bob.page.keyboard.type('Typed without a mouse');
+    await bob.page.keyboard.press('Enter');
+    await message(bob.page, 'Typed without a mouse').waitFor();
+    await bob.context.close();
+  });
+
   it('switches locale and theme live', async () => {
     const alice = await signIn(browser, demo, 'alice');
     await alice.page.getByLabel('Language').selectOption('ru');
