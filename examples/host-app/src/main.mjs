@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: starts Parley (embedded PGlite under ./data/demo unless DATABASE_URL is set) and the demo host
- * app, wires Parley's webhooks to the host, and prints both addresses. PARLEY_PORT (8080) and DEMO_PORT (5199).
+ * app, wires Parley's webhooks to the host, and prints both addresses. PARLEY_PORT (8080) and DEMO_PORT (5199);
+ * 0 picks free ports.
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp, loadConfig } from '@parley/server';
@@ -25,7 +26,7 @@ const config = loadConfig({
 });
 const parley = await buildApp(config);
 await parley.app.listen({ port: parleyPort, host: '127.0.0.1' });
-const parleyUrl = `http://127.0.0.1:${parleyPort}`;
+const parleyUrl = `http://127.0.0.1:${parley.app.server.address().port}`;
 await host.setParley(parleyUrl, parley.services.adminToken);
 
 console.log(`Parley      ${parleyUrl}  (API document: ${parleyUrl}/api/v1/openapi.json)`);
