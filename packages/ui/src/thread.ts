@@ -4,14 +4,13 @@
  * composer, the join form for a dialog the user may join, and the gallery.
  */
 import { html, nothing } from 'lit';
-import type { AttachmentRef, ChatParticipant, DialogView, Message, PendingMessage } from '@parley/client';
+import type { AttachmentRef, ChatParticipant, DialogView, Message } from '@parley/client';
 import { SessionElement } from './element.js';
 import { threadStyles } from './thread-styles.js';
-import { dayKey, formatDay } from './format.js';
-import { messageStyles, renderMessage, renderPending, renderSystem, type MessageContext } from './message-view.js';
+import { messageStyles, type MessageContext } from './message-view.js';
+import { renderComposeContext, renderThreadHeader, renderTimeline } from './thread-view.js';
 import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
 import type { ParleyComposer } from './composer.js';
-import { icons } from './icons.js';
 
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
 
@@ -368,36 +367,10 @@ export class ParleyThread extends SessionElement {
     };
   }
 
-  private renderMessages() {
-    const session = this.session!;
-    const ctx = this.context();
-    const out: unknown[] = [];
-    let day = '';
-    for (const m of this.messages) {
-      const key = dayKey(m.sent_at);
-      if (key !== day) {
-        day = key;
-        out.push(html`<div class="day" role="listitem">${formatDay(m.sent_at, session.i18n)}</div>`);
-      }
-      if (m.id === this.firstUnread) out.push(html`<div class="unread-line" role="listitem">${this.t('thread.newMessages')}</div>`);
-      const rendered = m.message_type === 'system' ? renderSystem(m, session) : renderMessage(m, ctx);
-      out.push(rendered);
-    }
-    const pending: PendingMessage[] = this.hasMoreAfter ? [] : (session.client.state.get().pending[this.dialogId!] ?? []);
-    for (const p of pending) out.push(renderPending(p, session));
-    return out;
-  }
-
   private renderHeader() {
-    const state = this.session!.client.state.get();
-    const me = this.session!.userId;
-    const online = this.participants.filter((p) => p.user_id !== me && (state.presence[p.user_id] ?? p.is_online)).length;
-    return html`<header>
-      ${this.showBack ? html`<button @click=${() => this.emit('parley-back')} aria-label=${this.t('thread.back')}>${icons.back}</button>` : nothing}
-      <h2 id="thread-title">${this.view?.title ?? (this.view ? `${this.view.object_type} ${this.view.object_id}` : '')}</h2>
-      ${this.joined && this.participants.length ? html`<span class="muted online">${this.t('thread.online', { count: online })}</span>` : nothing}
-      <button @click=${() => this.emit('parley-info')} aria-label=${this.t('thread.info')} title=${this.t('thread.info')}>${icons.info}</button>
-    </header>`;
+    const session = this.session!;
+    const { view, participants, joined, showBack } = this;
+    return renderThreadHeader({ session, view, participants, joined, showBack, onBack: () => this.emit('parley-back'), onInfo: () => this.emit('parley-info') });
   }
 
   override render() {
@@ -407,33 +380,23 @@ export class ParleyThread extends SessionElement {
         <parley-join-form .session=${this.session} .view=${this.view}></parley-join-form>`;
     }
     const unread = this.session.client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
-    const replyName = this.replyTo ? this.session.name(this.replyTo.sender_id) : '';
     return html`
       ${this.renderHeader()}
       <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll}>
         <div role="list" aria-label=${this.t('thread.label')}>
           ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
-          ${this.renderMessages()}
+          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context())}
         </div>
         ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
         ${unread > 0 && this.firstUnread
           ? html`<button class="jump" @click=${() => this.jumpTo(this.firstUnread!)}>${this.t('thread.jumpUnread')}</button>`
           : nothing}
       </div>
-      ${this.replyTo || this.editing
-        ? html`<div class="compose-context">
-            <span>${this.editing ? this.t('composer.editing') : this.t('composer.replyingTo', { name: replyName })}</span>
-            <button
-              @click=${() => {
-                if (this.editing) this.composer?.setContent('');
-                this.replyTo = null;
-                this.editing = null;
-              }}
-            >
-              ${this.t('composer.cancel')}
-            </button>
-          </div>`
-        : nothing}
+      ${renderComposeContext(this.session, this.replyTo, this.editing, () => {
+        if (this.editing) this.composer?.setContent('');
+        this.replyTo = null;
+        this.editing = null;
+      })}
       ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
         ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
         : nothing}
