@@ -88,7 +88,7 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     await alice.context.close();
   });
 
-  it('pins a dialog to the top and archives it to the Archived tab from the info panel', async () => {
+  it('pins, archives, mutes and leaves a dialog from the info panel', async () => {
     const alice = await signIn(browser, demo, 'alice');
     const items = alice.page.locator('parley-dialog-list li button');
     await alice.page.locator(`[data-dialog-id="${demo.host.dialogs['1003']}"]`).click();
@@ -104,6 +104,15 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     await alice.page.locator(`parley-dialog-list [data-dialog-id="${demo.host.dialogs['1003']}"]`).waitFor({ state: 'detached' });
     await alice.page.getByRole('tab', { name: 'Archived' }).click();
     await alice.page.locator(`parley-dialog-list [data-dialog-id="${demo.host.dialogs['1003']}"]`).waitFor();
+
+    // Notifications off, then leave: the server has both, and the dialog is gone from the lists.
+    const id = demo.host.dialogs['1003']!;
+    const api = await demo.server.user('alice');
+    await alice.page.getByRole('checkbox', { name: 'Notifications' }).uncheck();
+    await expect.poll(async () => (await api.get(`/api/v1/dialogs/${id}/participants`)).body.data.find((p: any) => p.user_id === 'alice')?.notifications_enabled).toBe(false);
+    await alice.page.getByRole('button', { name: 'Leave chat' }).click();
+    await alice.page.locator(`parley-dialog-list [data-dialog-id="${id}"]`).waitFor({ state: 'detached' });
+    expect((await api.get(`/api/v1/dialogs/${id}/participants`)).status).toBe(403);
     await alice.context.close();
   });
 });
