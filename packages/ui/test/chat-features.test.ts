@@ -112,6 +112,7 @@ describe('chat features', { timeout: 90_000 }, () => {
     await bob.page.keyboard.press('ArrowRight');
     expect(await bob.page.getByRole('tab', { name: 'Available' }).getAttribute('aria-selected')).toBe('true');
     await bob.page.keyboard.press('ArrowLeft');
+    await bob.page.locator('parley-dialog-list li button').first().waitFor();
     await bob.page.getByLabel('Search chats').focus();
     await bob.page.keyboard.press('Tab');
     await bob.page.keyboard.press('Enter');
