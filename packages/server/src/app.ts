@@ -25,6 +25,7 @@ import { agentRoutes } from './http/agents.js';
 import { startAgentWorker } from './agents/runner.js';
 import { agentRunRoutes } from './http/agent-runs.js';
 import { chatKitRoutes } from './http/chatkit.js';
+import { uiRoutes } from './http/ui.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -133,6 +134,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   });
 
   await app.register(healthRoutes(readiness));
+  await app.register(uiRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });

@@ -133,9 +133,14 @@ const EnvSchema = z.object({
   AGENT_HISTORY_ITEMS: int(30, 1, 1000),
   AGENT_LEASE_SECS: int(15, 1, 3600),
   CHATKIT_DEFAULT_AGENT: text,
+  // The web UI (docs/ui.md): the bundle served at /ui/parley-ui.js, and the demo host app linked from /.
+  UI_BUNDLE_PATH: text,
+  DEMO_URL: url(/^https?:$/),
 });
 
 export interface Config {
+  /** Where /ui/parley-ui.js is read from (default: @parley/ui's build), and the demo linked from `/`. */
+  ui: { bundlePath?: string; demoUrl?: string };
   port: number;
   host: string;
   dataDir: string;
@@ -283,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError('Invalid configuration:\n  CORS_ALLOW_CREDENTIALS: cannot be combined with a * origin or header list');
   }
   return {
+    ui: { bundlePath: e.UI_BUNDLE_PATH, demoUrl: e.DEMO_URL },
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

@@ -1,0 +1,420 @@
+/**
+ * @module thread: <parley-thread>, one dialog: header, messages with infinite scroll both ways, date separators,
+ * jump to the first unread and to a replied message, read state, replies, edit and delete, pending sends, the
+ * composer, the join form for a dialog the user may join, and the gallery.
+ */
+import { html, nothing } from 'lit';
+import type { AttachmentRef, ChatParticipant, DialogView, Message } from '@parley/client';
+import { SessionElement } from './element.js';
+import { threadStyles } from './thread-styles.js';
+import { messageStyles, type MessageContext } from './message-view.js';
+import { renderComposeContext, renderThreadHeader, renderTimeline } from './thread-view.js';
+import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
+import type { ParleyComposer } from './composer.js';
+
+const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
+
+export class ParleyThread extends SessionElement {
+  static override properties = {
+    ...SessionElement.properties,
+    dialogId: { attribute: false },
+    view: { attribute: false },
+    showBack: { type: Boolean, attribute: 'show-back' },
+    pageSize: { type: Number, attribute: 'page-size' },
+    messages: { state: true },
+    participants: { state: true },
+    hasMoreBefore: { state: true },
+    hasMoreAfter: { state: true },
+    firstUnread: { state: true },
+    replyTo: { state: true },
+    editing: { state: true },
+    gallery: { state: true },
+    loading: { state: true },
+  };
+  declare dialogId: string | undefined;
+  declare view: DialogView | undefined;
+  declare showBack: boolean;
+  /** Messages per page (the server caps it at 100). */
+  declare pageSize: number;
+  declare messages: Message[];
+  declare participants: ChatParticipant[];
+  declare hasMoreBefore: boolean;
+  declare hasMoreAfter: boolean;
+  declare firstUnread: string | undefined;
+  declare replyTo: Message | null;
+  declare editing: Message | null;
+  declare gallery: { files: Attachment[]; index: number } | null;
+  declare loading: boolean;
+  /** Set by <parley-chat> when the user picked this dialog: focus moves to the composer once it is shown. */
+  focusOnOpen = false;
+  private offs: (() => void)[] = [];
+  private quotes = new Map<string, Message>();
+  private loadingMore = false;
+  private generation = 0;
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastReadSent: string | undefined;
+
+  static override styles = [
+    ...SessionElement.styles,
+    messageStyles,
+    attachmentStyles,
+    threadStyles,
+  ];
+
+  constructor() {
+    super();
+    this.showBack = false;
+    this.pageSize = 50;
+    this.messages = [];
+    this.participants = [];
+    this.hasMoreBefore = false;
+    this.hasMoreAfter = false;
+    this.replyTo = null;
+    this.editing = null;
+    this.gallery = null;
+    this.loading = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe();
+    clearTimeout(this.readTimer);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.session && this.dialogId && !this.offs.length) this.subscribe();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    super.willUpdate(changed);
+    if (changed.has('dialogId') || changed.has('session')) {
+      this.unsubscribe();
+      if (this.session && this.dialogId) {
+        this.subscribe();
+        void this.open();
+      }
+    }
+  }
+
+  private get joined(): boolean {
+    return this.view?.i_am_participant !== false;
+  }
+
+  private unsubscribe(): void {
+    for (const off of this.offs) off();
+    this.offs = [];
+  }
+
+  private subscribe(): void {
+    const client = this.session!.client;
+    const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
+    this.offs.push(
+      client.on('message.new', (m) => {
+        if (!mine(m) || this.hasMoreAfter) return;
+        const atBottom = this.nearBottom();
+        if (!this.messages.some((x) => x.id === m.id)) {
+          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: [] };
+          this.messages = [...this.messages, message].sort(byId);
+          // The event carries no attachments: read the stored message once for them.
+          if (m.sender_id !== this.session?.userId && m.message_type === 'user') void this.refetch(m.dialog_id, m.id);
+        }
+        if (atBottom || m.sender_id === this.session?.userId) void this.updateComplete.then(() => this.scrollToBottom());
+        this.scheduleRead();
+      }),
+      client.on('message.edited', (e) => {
+        if (!mine(e)) return;
+        this.messages = this.messages.map((m) => (m.id === e.id ? { ...m, content: e.content, last_edited_at: e.last_edited_at } : m));
+      }),
+      client.on('message.deleted', (e) => {
+        if (mine(e)) this.messages = this.messages.filter((m) => m.id !== e.id);
+      }),
+      client.on('message.read', (e) => {
+        if (!mine(e)) return;
+        this.participants = this.participants.map((p) => (p.user_id === e.user_id ? { ...p, last_read_message_id: e.last_read_message_id } : p));
+      }),
+      client.on('participant.*', (e) => {
+        if (mine(e)) void this.loadParticipants();
+      }),
+      client.on('resync', () => void this.open()),
+      client.state.subscribe(() => this.requestUpdate()),
+    );
+  }
+
+  /** Loads the latest page (or the page around the first unread message) and the participants. */
+  async open(around?: string): Promise<void> {
+    const client = this.session?.client;
+    const dialogId = this.dialogId;
+    if (!client || !dialogId) return;
+    const gen = ++this.generation;
+    this.loading = true;
+    this.replyTo = null;
+    this.editing = null;
+    try {
+      if (!this.joined) {
+        this.messages = [];
+        return;
+      }
+      const page = await client.messages.list(dialogId, around ? { limit: this.pageSize, around } : { limit: this.pageSize });
+      if (gen !== this.generation) return;
+      this.messages = [...page.messages].sort(byId);
+      this.hasMoreBefore = page.has_more_before;
+      this.hasMoreAfter = page.has_more_after;
+      if (!around) this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
+      void this.loadParticipants();
+      await this.updateComplete;
+      if (around) this.scrollToMessage(around);
+      else if (this.firstUnread) this.scrollToMessage(this.firstUnread, false);
+      else this.scrollToBottom();
+      this.scheduleRead();
+      this.emit('parley-thread-rendered', { dialogId, count: this.messages.length });
+      // Opened from the dialog list: the keyboard goes on in the composer.
+      if (this.focusOnOpen) {
+        this.focusOnOpen = false;
+        this.composer?.focus();
+      }
+    } catch (err) {
+      this.session?.fail(err);
+    } finally {
+      if (gen === this.generation) this.loading = false;
+    }
+  }
+
+  private async refetch(dialogId: string, id: string): Promise<void> {
+    try {
+      const full = await this.session!.client.messages.get(dialogId, id);
+      if (dialogId === this.dialogId) this.messages = this.messages.map((m) => (m.id === id ? full : m));
+    } catch {
+      /* deleted meanwhile */
+    }
+  }
+
+  private async loadParticipants(): Promise<void> {
+    const client = this.session?.client;
+    const dialogId = this.dialogId;
+    if (!client || !dialogId || !this.joined) return;
+    try {
+      const list = await client.participants.list(dialogId);
+      if (dialogId !== this.dialogId) return;
+      this.session?.learn(undefined, list);
+      this.participants = list;
+    } catch (err) {
+      this.session?.fail(err);
+    }
+  }
+
+  private get scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector('.scroller');
+  }
+
+  private nearBottom(): boolean {
+    const s = this.scroller;
+    return !s || s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  }
+
+  private scrollToBottom(): void {
+    const s = this.scroller;
+    if (s) s.scrollTop = s.scrollHeight;
+  }
+
+  private scrollToMessage(id: string, flash = true): void {
+    const el = this.renderRoot.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    if (flash) {
+      el.classList.add('highlight');
+      setTimeout(() => el.classList.remove('highlight'), 1500);
+    }
+  }
+
+  /** Jumps to a message: scrolls to it when loaded, else loads the page around it. */
+  async jumpTo(id: string): Promise<void> {
+    if (this.messages.some((m) => m.id === id)) this.scrollToMessage(id);
+    else await this.open(id);
+  }
+
+  private async onScroll(): Promise<void> {
+    const s = this.scroller;
+    const client = this.session?.client;
+    if (!s || !client || !this.dialogId || this.loadingMore) return;
+    if (s.scrollTop < 60 && this.hasMoreBefore && this.messages[0]) {
+      this.loadingMore = true;
+      const height = s.scrollHeight;
+      try {
+        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, before: this.messages[0].id });
+        this.messages = mergeById(this.messages, page.messages);
+        this.hasMoreBefore = page.has_more_before;
+        await this.updateComplete;
+        s.scrollTop += s.scrollHeight - height;
+      } catch (err) {
+        this.session?.fail(err);
+      } finally {
+        this.loadingMore = false;
+      }
+    } else if (this.nearBottom() && this.hasMoreAfter && this.messages.length) {
+      this.loadingMore = true;
+      try {
+        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, after: this.messages[this.messages.length - 1]!.id });
+        this.messages = mergeById(this.messages, page.messages);
+        this.hasMoreAfter = page.has_more_after;
+      } catch (err) {
+        this.session?.fail(err);
+      } finally {
+        this.loadingMore = false;
+      }
+    }
+    if (this.nearBottom()) this.scheduleRead();
+  }
+
+  /** Marks the newest loaded message read once it is on screen (the read position only moves forward). */
+  private scheduleRead(): void {
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => {
+      const client = this.session?.client;
+      const last = this.messages[this.messages.length - 1];
+      if (!client || !this.dialogId || !last || this.hasMoreAfter || !this.nearBottom()) return;
+      if (document.visibilityState === 'hidden') return;
+      const unread = client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
+      if (unread === 0 && this.lastReadSent === last.id) return;
+      if (unread === 0 && last.sender_id === this.session?.userId) return;
+      this.lastReadSent = last.id;
+      client.dialogs.read(this.dialogId, last.id).catch((err) => this.session?.fail(err));
+    }, 300);
+  }
+
+  private readByOthers(message: Message): boolean {
+    return this.participants.some((p) => p.user_id !== this.session?.userId && p.last_read_message_id !== null && p.last_read_message_id >= message.id);
+  }
+
+  private async quoted(id: string): Promise<void> {
+    if (this.quotes.has(id) || !this.dialogId) return;
+    try {
+      const m = await this.session!.client.messages.get(this.dialogId, id);
+      this.quotes.set(id, m);
+      this.requestUpdate();
+    } catch {
+      /* a deleted original shows as unavailable */
+    }
+  }
+
+  private get composer(): ParleyComposer | null {
+    return this.renderRoot.querySelector('parley-composer');
+  }
+
+  private async onCompose(e: CustomEvent<{ content: string; attachments: AttachmentRef[] }>): Promise<void> {
+    const client = this.session?.client;
+    const dialogId = this.dialogId;
+    if (!client || !dialogId) return;
+    const { content, attachments } = e.detail;
+    const editing = this.editing;
+    const replyTo = this.replyTo;
+    this.editing = null;
+    this.replyTo = null;
+    try {
+      if (editing) await client.messages.edit(dialogId, editing.id, content);
+      else {
+        const sending = client.messages.send(dialogId, { content, attachments, reply_to: replyTo?.id ?? null });
+        void this.updateComplete.then(() => this.scrollToBottom());
+        const stored = await sending;
+        this.emit('parley-message-sent', stored);
+        // The stored copy carries the attachments (the realtime event that may have come first does not).
+        if (!this.hasMoreAfter) this.messages = mergeById(this.messages, [stored]);
+        await this.updateComplete;
+        this.scrollToBottom();
+      }
+    } catch (err) {
+      this.session?.fail(err);
+    }
+  }
+
+  private async onDelete(message: Message): Promise<void> {
+    if (!window.confirm(this.t('msg.deleteConfirm'))) return;
+    try {
+      await this.session!.client.messages.delete(message.dialog_id, message.id);
+      this.messages = this.messages.filter((m) => m.id !== message.id);
+    } catch (err) {
+      this.session?.fail(err);
+    }
+  }
+
+  private context(): MessageContext {
+    return {
+      session: this.session!,
+      quoted: (id) => {
+        const found = this.messages.find((m) => m.id === id) ?? this.quotes.get(id);
+        if (!found) void this.quoted(id);
+        return found;
+      },
+      readByOthers: (m) => this.readByOthers(m),
+      onReply: (m) => {
+        this.editing = null;
+        this.replyTo = m;
+        this.composer?.focus();
+      },
+      onEdit: (m) => {
+        this.replyTo = null;
+        this.editing = m;
+        this.composer?.setContent(m.content);
+      },
+      onDelete: (m) => void this.onDelete(m),
+      onJump: (id) => void this.jumpTo(id),
+      onOpenFile: (message, file) => {
+        const files = this.messages.flatMap((m) => (m.attachments ?? []).filter((a) => isImage(a) || isPdf(a)));
+        const viewable = isPdf(file) ? [file] : files.filter(isImage);
+        this.gallery = { files: viewable, index: Math.max(0, viewable.findIndex((f) => f.id === file.id)) };
+        void message;
+      },
+    };
+  }
+
+  private renderHeader() {
+    const session = this.session!;
+    const { view, participants, joined, showBack } = this;
+    return renderThreadHeader({ session, view, participants, joined, showBack, onBack: () => this.emit('parley-back'), onInfo: () => this.emit('parley-info') });
+  }
+
+  override render() {
+    if (!this.session || !this.dialogId) return html`<div class="empty">${this.t('thread.pick')}</div>`;
+    if (!this.joined && this.view) {
+      return html`${this.renderHeader()}
+        <parley-join-form .session=${this.session} .view=${this.view}></parley-join-form>`;
+    }
+    const unread = this.session.client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
+    return html`
+      ${this.renderHeader()}
+      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll}>
+        <div role="list" aria-label=${this.t('thread.label')}>
+          ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
+          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context())}
+        </div>
+        ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
+        ${unread > 0 && this.firstUnread
+          ? html`<button class="jump" @click=${() => this.jumpTo(this.firstUnread!)}>${this.t('thread.jumpUnread')}</button>`
+          : nothing}
+      </div>
+      ${renderComposeContext(this.session, this.replyTo, this.editing, () => {
+        if (this.editing) this.composer?.setContent('');
+        this.replyTo = null;
+        this.editing = null;
+      })}
+      ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
+        ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
+        : nothing}
+      <parley-composer .session=${this.session} .dialogId=${this.dialogId} .participants=${this.participants} @parley-compose=${this.onCompose}></parley-composer>
+      ${this.gallery
+        ? html`<parley-gallery
+            .session=${this.session}
+            .files=${this.gallery.files}
+            .index=${this.gallery.index}
+            @parley-gallery-close=${() => (this.gallery = null)}
+          ></parley-gallery>`
+        : nothing}
+    `;
+  }
+}
+
+function mergeById(a: Message[], b: Message[]): Message[] {
+  const map = new Map(a.map((m) => [m.id, m]));
+  for (const m of b) map.set(m.id, m);
+  return [...map.values()].sort(byId);
+}
