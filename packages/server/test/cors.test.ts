@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { download, jpeg, pdf, presign, put, sendWith, startFileServer, type FileServer } from './support/files.js';
 import { startServer } from './support/server.js';
+import { WsClient } from './support/realtime.js';
 import type { Api } from './support/api.js';
 
 const ORIGIN = 'https://app.example.com';
@@ -140,6 +141,11 @@ describe('CORS on defaults, as a browser checks it', () => {
     expect(res.body.error.message).toContain('POST /api/v1/management/tokens');
     expect(res.body.error.message).toContain('JWT_SECRET');
     expect(res.body.error.message).toContain('JWT_AUTH_ENABLED=false');
+    // Its WebSocket (`?user_id=` without a token) is told the same.
+    const ws = await WsClient.refusal(server.url, { userId: 'alice', origin: ORIGIN });
+    expect(ws.status).toBe(401);
+    expect(ws.body.error.message).toContain('token query parameter required');
+    expect(ws.body.error.message).toContain('JWT_AUTH_ENABLED=false');
   });
 });
 

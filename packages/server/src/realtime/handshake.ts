@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { refuseAgentIdentity } from '../agents/registry.js';
-import { bearerToken, checkTokenOrigin } from '../security/identity.js';
+import { bearerToken, checkTokenOrigin, NO_REALTIME_TOKEN } from '../security/identity.js';
 
 export interface Handshake {
   userId: string;
@@ -48,7 +48,7 @@ export async function handshake(svc: Services, req: FastifyRequest): Promise<Han
     checkTokenOrigin(identity.origins, req.headers.origin);
     return { userId: identity.userId, cursor, expiresAt: identity.expiresAt };
   }
-  if (svc.config.auth.mode !== 'legacy') throw new AppError('UNAUTHORIZED', 'token query parameter required');
+  if (svc.config.auth.mode !== 'legacy') throw new AppError('UNAUTHORIZED', NO_REALTIME_TOKEN);
   const userId = params.get('user_id');
   if (userId === null) throw new AppError('BAD_REQUEST', 'Missing user_id query parameter');
   if (userId === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');

@@ -52,6 +52,11 @@ export const NO_TOKEN =
   'Authorization header required: send "Authorization: Bearer <token>" with a token from POST /api/v1/management/tokens ' +
   'or a host JWT signed with JWT_SECRET; or, to trust the user_id query parameter as MTChat does, set JWT_AUTH_ENABLED=false';
 
+/** The same for a realtime connection (MTChat's WebSocket sends `?user_id=` when it has no token). */
+export const NO_REALTIME_TOKEN =
+  'token query parameter required: connect with ?token=<token> (from POST /api/v1/management/tokens, or a host JWT ' +
+  'signed with JWT_SECRET); or, to trust the user_id query parameter as MTChat does, set JWT_AUTH_ENABLED=false';
+
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!header.startsWith('Bearer ')) throw new AppError('UNAUTHORIZED', 'Invalid authorization format. Use: Bearer <token>');

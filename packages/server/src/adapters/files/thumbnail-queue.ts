@@ -9,8 +9,6 @@ export type ThumbnailTask = () => Promise<void>;
 export interface ThumbnailQueue {
   /** Queues the task; false when the queue is full or closed (the caller goes on without a thumbnail). */
   add(task: ThumbnailTask): boolean;
-  /** Resolves once nothing is waiting or running (tests, shutdown). */
-  idle(): Promise<void>;
   /** Drops waiting tasks and waits for the running ones. */
   close(): Promise<void>;
 }
@@ -33,7 +31,6 @@ export function createThumbnailQueue(concurrency: number, limit: number, onError
       void queue.push(task);
       return true;
     },
-    idle: () => (queue.idle() ? Promise.resolve() : queue.drained()),
     async close() {
       closed = true;
       queue.kill();
