@@ -1,16 +1,14 @@
 /**
  * @module events/outbox: appends events to the `events` table inside the caller's transaction (transactional
- * outbox; see docs/events.md). A transaction-scoped advisory lock makes ids commit in id order, so a reader
- * that has seen id N can never later find a committed event with an id below N.
+ * outbox; see docs/events.md). No lock: transactions commit in parallel, so ids may become visible out of
+ * order, and readers read only up to the log's horizon (events/horizon.ts, docs/adr/0002-event-ordering.md).
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { Config } from '../config.js';
 import { audienceFor } from './audience.js';
 import { createWebhookDeliveries } from './webhooks/deliveries.js';
-
-const OUTBOX_LOCK = 727275;
 
 export interface PendingEvent {
   event: NewDialogEvent;
@@ -18,7 +16,7 @@ export interface PendingEvent {
   extraUsers?: readonly string[];
 }
 
-/** Inserts the events in order and returns their ids. Call it last in the transaction: the lock is held to commit. */
+/** Inserts the events in order and returns their ids (ascending within the transaction). */
 export async function appendEvents(
   trx: Transaction<Database>,
   events: readonly PendingEvent[],
@@ -27,7 +25,6 @@ export async function appendEvents(
   config?: Pick<Config, 'webhooks' | 'jobs'>,
 ): Promise<number[]> {
   if (events.length === 0) return [];
-  await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(trx);
   const rows = await trx
     .insertInto('events')
     .values(

@@ -26,18 +26,24 @@ function row(r: { id: unknown; dialog_id: string | null; type: string; payload: 
 
 const COLUMNS = ['id', 'dialog_id', 'type', 'payload', 'to_members', 'to_users'] as const;
 
-/** The next events after `cursor`, for everyone (the hub's read). */
-export async function readAfter(db: Db, cursor: number, limit: number): Promise<LogEvent[]> {
-  const rows = await db.selectFrom('events').select(COLUMNS).where(sql<boolean>`id > ${cursor}`).orderBy('id').limit(limit).execute();
+/** The next events after `cursor` and up to `through` (the horizon), for everyone (the hub's read). */
+export async function readAfter(db: Db, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(COLUMNS)
+    .where(sql<boolean>`id > ${cursor} AND id <= ${through}`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(row);
 }
 
-/** The next events after `cursor` that `userId` may see now (a resume). */
-export async function visibleAfter(db: Db, userId: string, cursor: number, limit: number): Promise<LogEvent[]> {
+/** The next events after `cursor` and up to `through` (the horizon) that `userId` may see now (a resume). */
+export async function visibleAfter(db: Db, userId: string, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
   const rows = await db
     .selectFrom('events as e')
     .select(COLUMNS.map((c) => `e.${c}` as const))
-    .where(sql<boolean>`e.id > ${cursor}`)
+    .where(sql<boolean>`e.id > ${cursor} AND e.id <= ${through}`)
     .where((eb) =>
       eb.or([
         sql<boolean>`${userId} = ANY(e.to_users)`,

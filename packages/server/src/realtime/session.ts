@@ -4,7 +4,8 @@
  *
  * Resume without gap or duplicate: the connection is registered for live events BEFORE the replay is read, and
  * live frames are held back while the replay runs; then the held frames follow, minus the ids the replay
- * already sent (Connection drops any id at or below the last one sent).
+ * already sent (Connection drops any id at or below the last one sent). The replay reads up to the hub's
+ * horizon as it stands after registration: everything after it reaches the connection live, in order.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
@@ -64,10 +65,11 @@ export class Sessions {
         return;
       }
       let at = cursor;
+      const through = this.hub.settled;
       // Half the queue at most, so a batch always fits beside the frames already waiting.
       const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
       while (!conn.closed) {
-        const events = await visibleAfter(this.db, conn.userId, at, batch);
+        const events = await visibleAfter(this.db, conn.userId, at, through, batch);
         for (const e of events) conn.replay(new Frame(JSON.stringify(wireEvent(e)), e.id));
         if (events.length < batch) break;
         at = events[events.length - 1]!.id;

@@ -4,6 +4,7 @@ import { up as core } from './migrations/0001_create_core.js';
 import { up as realtime } from './migrations/0002_realtime.js';
 import { up as jobs } from './migrations/0003_jobs.js';
 import { up as files } from './migrations/0004_files.js';
+import { up as eventFence } from './migrations/0007_event_fence.js';
 
 interface Migration {
   id: string;
@@ -16,6 +17,7 @@ const MIGRATIONS: Migration[] = [
   { id: '0002_realtime', up: realtime },
   { id: '0003_jobs', up: jobs },
   { id: '0004_files', up: files },
+  { id: '0007_event_fence', up: eventFence },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction, holding an advisory lock so instances take turns. */
