@@ -20,7 +20,7 @@ export async function inTransaction<T>(svc: Services, fn: (tx: ActionTx) => Prom
   const result = await svc.db.kysely.transaction().execute(async (trx) => {
     const pending: PendingEvent[] = [];
     const value = await fn({ trx, now, emit: (event, extraUsers) => pending.push({ event, extraUsers }) });
-    ids = await appendEvents(trx, pending, now, svc.config);
+    ids = await appendEvents(trx, pending, now);
     return value;
   });
   const last = ids.at(-1);

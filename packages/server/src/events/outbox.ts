@@ -6,9 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import type { Config } from '../config.js';
 import { audienceFor } from './audience.js';
-import { createWebhookDeliveries } from './webhooks/deliveries.js';
 
 export interface PendingEvent {
   event: NewDialogEvent;
@@ -21,8 +19,6 @@ export async function appendEvents(
   trx: Transaction<Database>,
   events: readonly PendingEvent[],
   now: Date,
-  /** When given, webhook deliveries for these events are created in the same transaction (events/webhooks). */
-  config?: Pick<Config, 'webhooks' | 'jobs'>,
 ): Promise<number[]> {
   if (events.length === 0) return [];
   const rows = await trx
@@ -43,7 +39,5 @@ export async function appendEvents(
     )
     .returning('id')
     .execute();
-  const ids = rows.map((r) => Number(r.id));
-  if (config?.webhooks) await createWebhookDeliveries(trx, events.map((p, i) => ({ id: ids[i]!, event: p.event })), now, config);
-  return ids;
+  return rows.map((r) => Number(r.id));
 }

@@ -173,6 +173,13 @@ export interface FileGarbageTable {
   queued_at: Generated<Timestamp>;
 }
 
+/** A consumer of the event log with a durable cursor (events/webhooks/consumer.ts). */
+export interface LogConsumersTable {
+  name: string;
+  /** Every event up to this id has been consumed. */
+  through: number | string;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -181,6 +188,7 @@ export interface Database {
   message_edit_history: EditHistoryTable;
   events: EventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  log_consumers: LogConsumersTable;
   jobs: JobsTable;
   cron_ticks: CronTicksTable;
   uploads: UploadsTable;

@@ -141,13 +141,11 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
     await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
     return rows.length > 0;
   });
-  const unsubscribe = svc.bus.onAnnounce(() => loop.wake());
 
   return {
     wake: () => loop.wake(),
     async stop() {
       stopping = true;
-      unsubscribe();
       for (const c of inflight) c.abort(new Error('shutdown'));
       await loop.stop();
     },

@@ -14,6 +14,8 @@ export interface DialogInfo {
   title: string | null;
   created_by: string | null;
   created_at: Date | string;
+  /** Known only from its dialog.deleted event (deleted before its webhooks were made): no title or creator. */
+  deleted?: boolean;
 }
 
 export interface MessageInfo {
@@ -49,7 +51,7 @@ const head = (d: Pick<DialogInfo, 'id' | 'object_id' | 'object_type'>) => ({ dia
 
 /**
  * The webhook an event becomes, or undefined when it becomes none. `dialog` is the event's dialog (absent once
- * deleted); `message` is the current row of an edited message.
+ * deleted); `message` is the message as it reads now (for an edit: with the edit's content).
  */
 export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo | undefined, message?: MessageInfo): Webhook | undefined {
   const at = timestamp(now);
@@ -67,7 +69,7 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
     case 'message.new':
       // System messages (created, joined, left) never become message_new, as in MTChat.
       if (event.message_type !== 'user') return undefined;
-      return w('message.new', { ...head(dialog), message: webhookMessage(event) });
+      return w('message.new', { ...head(dialog), message: webhookMessage(message ?? event) });
     case 'participant.joined':
       if (event.joined_as === 'joined') {
         return w('participant.joined', { ...head(dialog), user_id: event.user_id, joined_as: 'joined', joined_at: at });
@@ -77,6 +79,7 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
       if (event.reason === 'removed') return w('participant.removed', { ...head(dialog), user_id: event.user_id, removed_at: at });
       return w('participant.left', { ...head(dialog), user_id: event.user_id, left_at: at });
     case 'dialog.created':
+      if (dialog.deleted) return undefined;
       return w(
         'dialog.created',
         compact({
