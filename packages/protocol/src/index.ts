@@ -85,3 +85,16 @@ export {
   RedeliverBody,
 } from './webhooks.js';
 export { ALLOWED_CONTENT_TYPES, isAllowedContentType, PresignBody, PresignedUpload, AttachmentParams, AttachmentUrl } from './files.js';
+export {
+  CLOSE_CODES,
+  ControlFrame,
+  ConnectedFrame,
+  PongFrame,
+  ResyncRequiredFrame,
+  PresenceUpdateFrame,
+  AuthExpiringFrame,
+  AuthOkFrame,
+  AuthFailedFrame,
+  AuthExpiredFrame,
+  ClientFrame,
+} from './realtime.js';

@@ -3,15 +3,14 @@
  * together (outbox); the bus hears of them only after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { Services } from '../context.js';
-import { appendEvents, type PendingEvent } from '../events/outbox.js';
+import { appendEvents, type LoggedEvent, type PendingEvent } from '../events/outbox.js';
 
 export interface ActionTx {
   trx: Transaction<Database>;
   now: Date;
-  emit(event: NewDialogEvent, extraUsers?: readonly string[]): void;
+  emit(event: LoggedEvent, extraUsers?: readonly string[]): void;
 }
 
 export async function inTransaction<T>(svc: Services, fn: (tx: ActionTx) => Promise<T>): Promise<T> {

@@ -6,10 +6,14 @@
 import type { Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
+import type { MessageRecord } from '../queries/message-record.js';
 import { audienceFor } from './audience.js';
 
+/** An event as an action emits it: a message's `message.new` is its whole record (queries/message-record.ts). */
+export type LoggedEvent = Exclude<NewDialogEvent, { type: 'message.new' }> | MessageRecord;
+
 export interface PendingEvent {
-  event: NewDialogEvent;
+  event: LoggedEvent;
   /** Users the audience rule needs from the action (see audienceFor). */
   extraUsers?: readonly string[];
 }

@@ -5,6 +5,7 @@
  * and closed (docs/events.md, "Backpressure").
  */
 import { randomUUID } from 'node:crypto';
+import type { ControlFrame } from '@parley/protocol';
 
 /** Something to send, serialized once and shared by every connection that receives it. */
 export class Frame {
@@ -22,7 +23,7 @@ export class Frame {
     private readonly sseId?: number,
   ) {}
 
-  static control(value: Record<string, unknown>, sseId?: number): Frame {
+  static control(value: ControlFrame, sseId?: number): Frame {
     return new Frame(JSON.stringify(value), undefined, false, sseId);
   }
 
@@ -39,7 +40,7 @@ export class Frame {
   }
 }
 
-export const RESYNC = { type: 'resync_required' } as const;
+export const RESYNC: ControlFrame = { type: 'resync_required' };
 
 /** The socket side of a connection. */
 export interface Transport {
@@ -74,6 +75,8 @@ export class Connection {
     private readonly limits: ConnectionLimits,
     /** Called once when the connection gives up on this client (queue full). */
     private readonly onOverflow: (conn: Connection) => void,
+    /** Where this client reached Parley: the base of the file links in its frames (realtime/frames.ts). */
+    readonly baseUrl = '',
   ) {}
 
   get kind(): Transport['kind'] {

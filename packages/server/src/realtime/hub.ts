@@ -9,10 +9,12 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
+import type { FileService } from '../adapters/files/index.js';
 import type { Bus, BusNotice } from '../events/bus.js';
 import { LogHorizon } from '../events/horizon.js';
 import { Frame, type Connection } from './connection.js';
-import { coParticipants, readAfter, recipients, wireEvent } from './log.js';
+import { EventFrames } from './frames.js';
+import { coParticipants, readAfter, recipients } from './log.js';
 
 const BATCH = 500;
 /** While a fence waits for writers, look again this soon even if no announce comes (a writer that died). */
@@ -34,6 +36,7 @@ export class Hub {
     private readonly db: Kysely<Database>,
     private readonly bus: Bus,
     private readonly log: FastifyBaseLogger,
+    private readonly files: FileService,
     private readonly pollMs = 2000,
   ) {
     this.horizon = new LogHorizon(db);
@@ -121,8 +124,11 @@ export class Hub {
         for (const e of events) {
           const users = to.get(e.id);
           if (!users) continue;
-          const frame = new Frame(JSON.stringify(wireEvent(e)), e.id);
-          for (const u of users) for (const conn of this.users.get(u) ?? []) conn.push(frame);
+          const frames = new EventFrames(e, this.files);
+          const conns = users.flatMap((u) => [...(this.users.get(u) ?? [])]);
+          const shared = frames.shared();
+          if (shared) for (const conn of conns) conn.push(shared);
+          else for (const [conn, frame] of await Promise.all(conns.map(async (c) => [c, await frames.for(c.baseUrl)] as const))) conn.push(frame);
         }
         this.cursor = events[events.length - 1]!.id;
         if (events.length < BATCH) break;

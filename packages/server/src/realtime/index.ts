@@ -33,9 +33,9 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     store = createMemoryPresence();
   }
   const presence = new Presence(store, svc.bus, svc.log);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log);
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.files);
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit);
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files);
   const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.log, svc.now);
   return {
     routes: realtimeRoutes({ svc, sessions }),

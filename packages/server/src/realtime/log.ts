@@ -121,12 +121,16 @@ const FIELDS = new Map<string, string[]>(
   DialogEvent.options.map((o) => [o.shape.type.value as string, Object.keys(o.shape).filter((k) => k !== 'type' && k !== 'event_id')]),
 );
 
-/** The event as it goes on the wire: MTChat's flat shape, its fields in MTChat's order, then `event_id`. */
-export function wireEvent(e: LogEvent): Record<string, unknown> {
+/**
+ * The event as it goes on the wire: MTChat's flat shape, its fields in MTChat's order, then `event_id`. A
+ * message's stored `files` never go out as such: `attachments` (signed for the reader, realtime/frames.ts) do.
+ */
+export function wireEvent(e: LogEvent, attachments?: unknown[]): Record<string, unknown> {
+  const payload = attachments ? { ...e.payload, attachments } : e.payload;
   const out: Record<string, unknown> = { type: e.type };
   const known = FIELDS.get(e.type) ?? [];
-  for (const k of known) if (e.payload[k] !== undefined) out[k] = e.payload[k];
-  for (const [k, v] of Object.entries(e.payload)) if (!(k in out) && v !== undefined) out[k] = v;
+  for (const k of known) if (payload[k] !== undefined) out[k] = payload[k];
+  for (const [k, v] of Object.entries(payload)) if (!(k in out) && k !== 'files' && v !== undefined) out[k] = v;
   out.event_id = e.id;
   return out;
 }

@@ -9,9 +9,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
+import type { FileService } from '../adapters/files/index.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
-import { head, prunedThrough, visibleAfter, wireEvent } from './log.js';
+import { EventFrames } from './frames.js';
+import { head, prunedThrough, visibleAfter } from './log.js';
 import type { Presence } from './presence.js';
 
 const REPLAY_BATCH = 200;
@@ -22,6 +24,7 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly queueLimit: number,
+    private readonly files: FileService,
   ) {}
 
   /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
@@ -70,7 +73,7 @@ export class Sessions {
       const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
       while (!conn.closed) {
         const events = await visibleAfter(this.db, conn.userId, at, through, batch);
-        for (const e of events) conn.replay(new Frame(JSON.stringify(wireEvent(e)), e.id));
+        for (const e of events) conn.replay(await new EventFrames(e, this.files).for(conn.baseUrl));
         if (events.length < batch) break;
         at = events[events.length - 1]!.id;
         await conn.drained();

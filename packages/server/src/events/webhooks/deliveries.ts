@@ -73,9 +73,9 @@ export interface ConsumedEvent {
 
 /**
  * Turns a batch of logged events (in log order) into deliveries and notification jobs, inside the consumer's
- * transaction. The dialog and message rows are read once per batch; a dialog deleted since is known from its
- * `dialog.deleted` event (which carries its object ids). A message deleted since becomes no webhook (deleted
- * text reaches no one); a new message edited since goes out as it reads now. Returns how many deliveries it created.
+ * transaction. Message webhooks are projections of their events alone; the dialog rows (for dialog and
+ * participant webhooks) are read once per batch, and a dialog deleted since is known from its `dialog.deleted`
+ * event (which carries its object ids). Returns how many deliveries it created.
  */
 export async function createWebhookDeliveries(
   trx: Transaction<Database>,
@@ -109,23 +109,13 @@ export async function createWebhookDeliveries(
       }
     }
   }
-  const messageIds = relevant.flatMap((l) => (l.event.type === 'message.edited' || l.event.type === 'message.new' ? [l.event.id] : []));
-  const messages = new Map(
-    messageIds.length === 0
-      ? []
-      : (await trx.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()).map((m) => [m.id, m] as const),
-  );
-
   const deliveries: NewDelivery[] = [];
   for (const { id, event, at } of relevant) {
-    const row = event.type === 'message.new' || event.type === 'message.edited' ? messages.get(event.id) : undefined;
-    // Text deleted since never goes out, and a new message goes out as it reads now (an edit follows).
-    if ((event.type === 'message.new' || event.type === 'message.edited') && !row) continue;
-    const message = event.type === 'message.edited' && row ? { ...row, content: event.content, last_edited_at: event.last_edited_at } : row;
-    const webhook = webhookFor(event, at, dialogs.get(event.dialog_id), message);
+    // A message's webhook is a projection of its event (the message as it read then), never of a later row.
+    const webhook = webhookFor(event, at, dialogs.get(event.dialog_id));
     if (webhook && hooks.events.has(webhook.event)) deliveries.push({ eventId: id, webhook, at });
-    if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && row && hooks.events.has('notification.pending')) {
-      const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: Number(row.seq), sender_id: event.sender_id };
+    if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && event.seq !== undefined && hooks.events.has('notification.pending')) {
+      const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: event.seq, sender_id: event.sender_id };
       await enqueueJob(trx, NOTIFY_JOB, { ...job }, config.jobs.notificationDelaySecs * 1000, at);
     }
   }

@@ -51,9 +51,9 @@ const head = (d: Pick<DialogInfo, 'id' | 'object_id' | 'object_type'>) => ({ dia
 
 /**
  * The webhook an event becomes, or undefined when it becomes none. `dialog` is the event's dialog (absent once
- * deleted); `message` is the message as it reads now (for an edit: with the edit's content).
+ * deleted); a message's fields come from its event.
  */
-export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo | undefined, message?: MessageInfo): Webhook | undefined {
+export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo | undefined): Webhook | undefined {
   const at = timestamp(now);
   if (event.type === 'dialog.deleted') {
     if (event.object_id === undefined || event.object_type === undefined) return undefined;
@@ -69,7 +69,7 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
     case 'message.new':
       // System messages (created, joined, left) never become message_new, as in MTChat.
       if (event.message_type !== 'user') return undefined;
-      return w('message.new', { ...head(dialog), message: webhookMessage(message ?? event) });
+      return w('message.new', { ...head(dialog), message: webhookMessage(event) });
     case 'participant.joined':
       if (event.joined_as === 'joined') {
         return w('participant.joined', { ...head(dialog), user_id: event.user_id, joined_as: 'joined', joined_at: at });
@@ -90,8 +90,8 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
         }),
       );
     case 'message.edited':
-      if (!message) return undefined;
-      return w('message.edited', { ...head(dialog), message: webhookMessage(message, { edited: true }) });
+      if (event.sent_at === undefined || event.message_type === undefined) return undefined; // logged before edits carried the message
+      return w('message.edited', { ...head(dialog), message: webhookMessage({ ...event, sent_at: event.sent_at, message_type: event.message_type }, { edited: true }) });
     case 'message.deleted':
       return w('message.deleted', { ...head(dialog), message_id: event.id, deleted_at: at });
     default:
