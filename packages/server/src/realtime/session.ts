@@ -12,11 +12,14 @@ import type { Database } from '../adapters/db/index.js';
 import type { FileService } from '../adapters/files/index.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
-import { EventFrames } from './frames.js';
 import { head, prunedThrough, visibleAfter } from './log.js';
+import { asTheyReadNow } from './replay-view.js';
+import { SharedFrames } from './shared-frames.js';
 import type { Presence } from './presence.js';
 
 const REPLAY_BATCH = 200;
+/** Replay frames kept for sharing between resumes (realtime/shared-frames.ts). */
+const SHARED_FRAME_BYTES = 32 * 1024 * 1024;
 
 export class Sessions {
   constructor(
@@ -24,8 +27,12 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly queueLimit: number,
-    private readonly files: FileService,
-  ) {}
+    files: FileService,
+  ) {
+    this.frames = new SharedFrames(files, SHARED_FRAME_BYTES);
+  }
+
+  private readonly frames: SharedFrames;
 
   /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
   async open(conn: Connection, cursor: number | undefined): Promise<void> {
@@ -58,6 +65,24 @@ export class Sessions {
 
   private readonly ended = new WeakSet<Connection>();
 
+  /**
+   * Replays one batch after `at`; stops early once the client's queue holds half its budget. Returns where it
+   * got to, and whether the replay is complete.
+   */
+  private async replayBatch(conn: Connection, at: number, through: number, batch: number): Promise<{ at: number; done: boolean }> {
+    const events = await visibleAfter(this.db, conn.userId, at, through, batch);
+    const original = new Set(events);
+    for (const e of await asTheyReadNow(this.db, events)) {
+      if (conn.closed) return { at, done: true };
+      conn.replay(await this.frames.frame(e, conn.baseUrl, original.has(e)));
+      at = e.id;
+      // Paced in bytes: a client that does not read holds at most half its queue budget of replay.
+      if (conn.backlogged) return { at, done: false };
+    }
+    const last = events.at(-1);
+    return { at: last ? last.id : at, done: events.length < batch };
+  }
+
   private async replay(conn: Connection, cursor: number): Promise<void> {
     try {
       const [horizon, last] = await Promise.all([prunedThrough(this.db), head(this.db)]);
@@ -72,10 +97,10 @@ export class Sessions {
       // Half the queue at most, so a batch always fits beside the frames already waiting.
       const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
       while (!conn.closed) {
-        const events = await visibleAfter(this.db, conn.userId, at, through, batch);
-        for (const e of events) conn.replay(await new EventFrames(e, this.files).for(conn.baseUrl));
-        if (events.length < batch) break;
-        at = events[events.length - 1]!.id;
+        const step = await this.replayBatch(conn, at, through, batch);
+        at = step.at;
+        if (step.done) break;
+        // Nothing of the batch is held while waiting: a client that does not read costs its queue, no more.
         await conn.drained();
       }
     } catch {
