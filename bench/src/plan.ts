@@ -7,6 +7,7 @@ import type { Machine } from './machine.js';
 import type { ConnectionsPlan } from './scenarios/connections.js';
 import type { DialogListPlan } from './scenarios/dialog-list.js';
 import type { FanoutPlan } from './scenarios/fanout.js';
+import type { HotDialogPlan } from './scenarios/hot-dialog.js';
 import type { ThroughputPlan } from './scenarios/throughput.js';
 import type { SeedSpec } from './seed.js';
 
@@ -16,6 +17,9 @@ export interface Plan {
   connections: ConnectionsPlan;
   seed: SeedSpec;
   list: DialogListPlan;
+  hot: HotDialogPlan;
+  /** The send scenario again with WEBHOOK_URL set (fewer rates: it answers "how much do webhooks cost"). */
+  webhooks: ThroughputPlan;
 }
 
 export const FULL: Plan = {
@@ -24,6 +28,8 @@ export const FULL: Plan = {
   connections: { idle: 10_000, storm: 5_000, dialogSize: 10, concurrency: 200, deadlineSecs: 40 },
   seed: { dialogs: 20_000, messages: 1_000_000, listerDialogs: 5_000 },
   list: { warmup: 20, requests: 300 },
+  hot: { members: 10, senders: 16, messages: 4000 },
+  webhooks: { users: 1000, dialogs: 200, members: 10, rates: [100, 200, 400, 800, 1600], stepSecs: 4, maxInflight: 1000 },
 };
 
 /** A smoke run of every code path in about a minute (`npm run bench -- --quick`). */
@@ -33,6 +39,8 @@ export const QUICK: Plan = {
   connections: { idle: 300, storm: 100, dialogSize: 10, concurrency: 50, deadlineSecs: 30 },
   seed: { dialogs: 2_000, messages: 20_000, listerDialogs: 500 },
   list: { warmup: 5, requests: 50 },
+  hot: { members: 10, senders: 16, messages: 400 },
+  webhooks: { users: 50, dialogs: 10, members: 5, rates: [50, 100], stepSecs: 2, maxInflight: 200 },
 };
 
 function portRange(): number {
