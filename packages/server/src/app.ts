@@ -19,6 +19,9 @@ import { healthRoutes } from './http/health.js';
 import { requestLogSerializer } from './http/log-redaction.js';
 import { managementRoutes } from './http/management.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { metricsRoutes, registerRequestMetrics } from './http/metrics.js';
+import { Metrics } from './metrics.js';
+import { registerStateMetrics } from './state-metrics.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -76,7 +79,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   const db: Db = await openDatabase(config);
   const bus: Bus = await createBus(config, app.log);
   const now = () => new Date();
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now), now };
+  const metrics = new Metrics();
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files: createFileService(config, now), metrics, now };
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.
@@ -106,6 +110,9 @@ export async function buildApp(config: Config, opts: { logger?: boolean } = {}):
   });
 
   await app.register(healthRoutes(services));
+  registerRequestMetrics(app, services);
+  await app.register(metricsRoutes(services));
+  registerStateMetrics(services);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   const realtime = await createRealtime(services);

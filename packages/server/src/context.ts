@@ -4,6 +4,7 @@ import type { Db } from './adapters/db/index.js';
 import type { FileService } from './adapters/files/index.js';
 import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
+import type { Metrics } from './metrics.js';
 import type { TokenService } from './security/tokens.js';
 
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   adminToken: string;
   /** The file store (S3 or the embedded disk store) and its settings. */
   files: FileService;
+  /** Prometheus metrics of this instance (metrics.ts, docs/metrics.md). */
+  metrics: Metrics;
   /** The clock; tests never replace it, but actions take time from here only. */
   now(): Date;
 }

@@ -16,13 +16,18 @@ export interface ActionTx {
 export async function inTransaction<T>(svc: Services, fn: (tx: ActionTx) => Promise<T>): Promise<T> {
   const now = svc.now();
   let ids: number[] = [];
+  let appended: PendingEvent[] = [];
   const result = await svc.db.kysely.transaction().execute(async (trx) => {
     const pending: PendingEvent[] = [];
     const value = await fn({ trx, now, emit: (event, extraUsers) => pending.push({ event, extraUsers }) });
     ids = await appendEvents(trx, pending, now);
+    appended = pending;
     return value;
   });
   const last = ids.at(-1);
-  if (last !== undefined) svc.bus.announce(last);
+  if (last !== undefined) {
+    svc.bus.announce(last);
+    for (const { event } of appended) svc.metrics.eventsAppended.inc({ type: event.type });
+  }
   return result;
 }

@@ -115,6 +115,11 @@ export class Connection {
     if (!this.closed) this.enqueue(frame);
   }
 
+  /** Frames waiting for the socket (metrics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** True once the queue holds half its byte budget: a replay waits for drained() before reading on. */
   get backlogged(): boolean {
     return this.queuedBytes * 2 >= this.limits.queueBytes || this.queue.length * 2 >= this.limits.queue;

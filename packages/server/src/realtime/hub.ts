@@ -37,6 +37,8 @@ export class Hub {
     private readonly bus: Bus,
     private readonly log: FastifyBaseLogger,
     private readonly files: FileService,
+    /** Told how many event frames each batch handed to connections (metrics). */
+    private readonly delivered: (frames: number) => void = () => {},
     private readonly pollMs = 2000,
   ) {
     this.horizon = new LogHorizon(db);
@@ -127,6 +129,7 @@ export class Hub {
           const frames = new EventFrames(e, this.files);
           const conns = users.flatMap((u) => [...(this.users.get(u) ?? [])]);
           const shared = frames.shared();
+          this.delivered(conns.length);
           if (shared) for (const conn of conns) conn.push(shared);
           else for (const [conn, frame] of await Promise.all(conns.map(async (c) => [c, await frames.for(c.baseUrl)] as const))) conn.push(frame);
         }

@@ -33,9 +33,17 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     store = createMemoryPresence();
   }
   const presence = new Presence(store, svc.bus, svc.log);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.files);
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.files, (n) => svc.metrics.eventsDelivered.inc({ path: 'live' }, n));
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files);
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics);
+  svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
+    const byKind = { ws: 0, sse: 0 };
+    for (const c of hub.connections()) byKind[c.kind]++;
+    for (const [transport, n] of Object.entries(byKind)) set({ transport }, n);
+  });
+  svc.metrics.gauge('parley_realtime_queued_frames', 'Frames waiting in the queues of this instance\'s connections', [], (set) => {
+    set({}, hub.connections().reduce((n, c) => n + c.queued, 0));
+  });
   const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.log, svc.now);
   return {
     routes: realtimeRoutes({ svc, sessions }),

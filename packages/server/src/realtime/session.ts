@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import type { FileService } from '../adapters/files/index.js';
+import type { Metrics } from '../metrics.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
 import { head, prunedThrough, visibleAfter } from './log.js';
@@ -28,6 +29,7 @@ export class Sessions {
     private readonly presence: Presence,
     private readonly queueLimit: number,
     files: FileService,
+    private readonly metrics: Metrics,
   ) {
     this.frames = new SharedFrames(files, SHARED_FRAME_BYTES);
   }
@@ -54,6 +56,12 @@ export class Sessions {
     void this.presence.refreshed(conn.userId, conn.id);
   }
 
+  /** The connection gave up on a slow client (its queue was full): counted, then closed. */
+  overflowed(conn: Connection): void {
+    this.metrics.resyncs.inc();
+    this.close(conn);
+  }
+
   /** The socket closed, or the connection gave up on a slow client. Idempotent. */
   close(conn: Connection): void {
     conn.close();
@@ -75,6 +83,7 @@ export class Sessions {
     for (const e of await asTheyReadNow(this.db, events)) {
       if (conn.closed) return { at, done: true };
       conn.replay(await this.frames.frame(e, conn.baseUrl, original.has(e)));
+      this.metrics.eventsDelivered.inc({ path: 'replay' });
       at = e.id;
       // Paced in bytes: a client that does not read holds at most half its queue budget of replay.
       if (conn.backlogged) return { at, done: false };

@@ -51,7 +51,7 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
       });
       res.write(`retry: ${SSE_RETRY_MS}\n\n`);
       open.add(res);
-      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.close(c), publicBase(ctx.svc, req));
+      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
       // SSE cannot renew in-band: the stream ends at expiry and the client reconnects with a fresh token.
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
         if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify(AUTH_EXPIRED)}\n\n`);

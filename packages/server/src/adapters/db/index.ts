@@ -14,6 +14,8 @@ export interface Db {
   kysely: Kysely<Database>;
   kind: 'postgres' | 'pglite';
   ping(): Promise<boolean>;
+  /** The PostgreSQL pool's counts (metrics); undefined on PGlite (one session). */
+  pool?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function openDatabase(config: Config): Promise<Db> {
   let pool: unknown;
   let end: () => Promise<void>;
   let kind: Db['kind'];
+  let stats: Db['pool'];
   if (c.url) {
     const p = new pg.Pool({
       connectionString: c.url,
@@ -49,6 +52,7 @@ export async function openDatabase(config: Config): Promise<Db> {
     pool = p;
     end = () => p.end();
     kind = 'postgres';
+    stats = () => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
   } else {
     const dir = join(config.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
@@ -62,6 +66,7 @@ export async function openDatabase(config: Config): Promise<Db> {
   return {
     kysely,
     kind,
+    ...(stats ? { pool: stats } : {}),
     async ping() {
       try {
         await sql`SELECT 1`.execute(kysely);

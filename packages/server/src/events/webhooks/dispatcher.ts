@@ -109,6 +109,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
 
   async function record(d: Claimed, token: string, o: Outcome): Promise<void> {
     const db = svc.db.kysely;
+    svc.metrics.webhookAttempts.inc({ outcome: o.kind });
     if (o.kind === 'delivered') {
       await sql`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = clock_timestamp(), last_status_code = ${o.status},
                   last_error = NULL, lease_until = NULL, lease_token = NULL
