@@ -64,6 +64,12 @@ function candidates(events: ReadonlySet<WebhookEventName>): Set<NewDialogEvent['
   return out;
 }
 
+/** A message's record names its dialog's object ids: enough for its webhook once the dialog is gone. */
+function fromRecord(event: NewDialogEvent): DialogInfo | undefined {
+  if (event.type !== 'message.new' || event.object_id === undefined || event.object_type === undefined) return undefined;
+  return { id: event.dialog_id, object_id: event.object_id, object_type: event.object_type, title: null, created_by: null, created_at: new Date(0), deleted: true };
+}
+
 /** An event as the log consumer hands it over: its id, the event, and when its action ran. */
 export interface ConsumedEvent {
   id: number;
@@ -112,7 +118,7 @@ export async function createWebhookDeliveries(
   const deliveries: NewDelivery[] = [];
   for (const { id, event, at } of relevant) {
     // A message's webhook is a projection of its event (the message as it read then), never of a later row.
-    const webhook = webhookFor(event, at, dialogs.get(event.dialog_id));
+    const webhook = webhookFor(event, at, dialogs.get(event.dialog_id) ?? fromRecord(event));
     if (webhook && hooks.events.has(webhook.event)) deliveries.push({ eventId: id, webhook, at });
     if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && event.seq !== undefined && hooks.events.has('notification.pending')) {
       const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: event.seq, sender_id: event.sender_id };
