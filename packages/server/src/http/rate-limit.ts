@@ -5,7 +5,8 @@
  * RATE_LIMIT_EXCEEDED with Retry-After.
  */
 import type { FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../adapters/redis-client.js';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -47,10 +48,10 @@ async function take(l: BurstyRateLimiter, key: string): Promise<void> {
 export function createRateLimiter(config: Config): RateLimiter | undefined {
   const rl = config.rateLimit;
   if (!rl.enabled) return undefined;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
-  redis?.on('error', () => {
-    // Reported through the insurance limiter taking over; ioredis reconnects by itself.
-  });
+  // Errors are reported through the insurance limiter taking over; ioredis reconnects by itself.
+  const redis = config.redisUrl
+    ? connectRedis(config.redisUrl, () => {}, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
   const ip = limiter(config.redisPrefix, 'ip', rl.ip, redis);
   const user = limiter(config.redisPrefix, 'user', rl.user, redis);
   const send = limiter(config.redisPrefix, 'send', rl.send, redis);

@@ -4,7 +4,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
-import { connectRedis, redisNamespace } from '../adapters/bus/redis.js';
+import { redisNamespace } from '../adapters/bus/redis.js';
+import { connectRedis } from '../adapters/redis-client.js';
 import { createMemoryPresence, type PresenceStore } from '../adapters/presence/store.js';
 import { createRedisPresence } from '../adapters/presence/redis.js';
 import type { Services } from '../context.js';

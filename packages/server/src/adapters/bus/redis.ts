@@ -4,7 +4,7 @@
  * then, and the log (not the bus) holds the events.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis-client.js';
 import type { Config } from '../../config.js';
 import type { Bus, BusNotice } from '../../events/bus.js';
 
@@ -24,11 +24,7 @@ export function redisNamespace(config: Config): string {
   return `${config.redisPrefix}:rt:${createHash('sha256').update(where).digest('hex').slice(0, 12)}:`;
 }
 
-export function connectRedis(url: string, onError: (err: Error) => void): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
-  client.on('error', onError);
-  return client;
-}
+export { connectRedis } from '../redis-client.js';
 
 export async function createRedisBus(url: string, namespace: string, onError: (err: Error) => void): Promise<Bus> {
   const instance = randomUUID();
