@@ -9,6 +9,7 @@ import type { ConnectionsPlan } from './scenarios/connections.js';
 import type { DialogListPlan } from './scenarios/dialog-list.js';
 import type { FanoutPlan } from './scenarios/fanout.js';
 import type { SearchPlan } from './scenarios/search.js';
+import type { HotDialogPlan } from './scenarios/hot-dialog.js';
 import type { ThroughputPlan } from './scenarios/throughput.js';
 import type { SeedSpec } from './seed.js';
 
@@ -20,6 +21,9 @@ export interface Plan {
   list: DialogListPlan;
   search: SearchPlan;
   agents: AgentsPlan;
+  hot: HotDialogPlan;
+  /** The send scenario again with WEBHOOK_URL set (fewer rates: it answers "how much do webhooks cost"). */
+  webhooks: ThroughputPlan;
 }
 
 export const FULL: Plan = {
@@ -30,6 +34,8 @@ export const FULL: Plan = {
   list: { warmup: 20, requests: 300 },
   search: { warmup: 10, requests: 200 },
   agents: { dialogs: 100, secs: 10 },
+  hot: { members: 10, senders: 16, messages: 4000 },
+  webhooks: { users: 1000, dialogs: 200, members: 10, rates: [100, 200, 400, 800, 1600], stepSecs: 4, maxInflight: 1000 },
 };
 
 /** A smoke run of every code path in about a minute (`npm run bench -- --quick`). */
@@ -41,6 +47,8 @@ export const QUICK: Plan = {
   list: { warmup: 5, requests: 50 },
   search: { warmup: 3, requests: 20 },
   agents: { dialogs: 20, secs: 3 },
+  hot: { members: 10, senders: 16, messages: 400 },
+  webhooks: { users: 50, dialogs: 10, members: 5, rates: [50, 100], stepSecs: 2, maxInflight: 200 },
 };
 
 function portRange(): number {

@@ -4,7 +4,7 @@
  * then runs each scenario against every target in turn, and writes bench/results/<date>.md.
  *
  * Options: --quick (tiny sizes, a smoke run), --out=<file>, --targets=raw,peer,parley-pg,parley-pglite,
- * --scenarios=list,search,throughput,fanout,connections,agents, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
+ * --scenarios=list,search,throughput,hot,webhooks,fanout,connections,agents, --skip-seed (development only). Env: BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,8 @@ import { connections } from './scenarios/connections.js';
 import { dialogList } from './scenarios/dialog-list.js';
 import { fanout } from './scenarios/fanout.js';
 import { search } from './scenarios/search.js';
+import { hotDialog } from './scenarios/hot-dialog.js';
+import { sendWithWebhooks, startWebhookReceiver } from './scenarios/webhooks.js';
 import { throughput } from './scenarios/throughput.js';
 import { baselineSeedSql, parleySeedSql, seedPostgres, seededCounts } from './seed.js';
 import { removeLogs, REPO, startBaseline, startParley, tail, type Kind, type ServerProc } from './servers.js';
@@ -37,7 +39,7 @@ const args = new Map(
 const quick = args.has('quick');
 const only = (name: string, all: string[]) => (args.get(name) ?? all.join(',')).split(',').filter((x) => all.includes(x));
 const KINDS = only('targets', ['raw', 'peer', 'parley-pg', 'parley-pglite']) as Kind[];
-const SCENARIOS = only('scenarios', ['list', 'search', 'throughput', 'fanout', 'connections', 'agents']);
+const SCENARIOS = only('scenarios', ['list', 'search', 'throughput', 'hot', 'webhooks', 'fanout', 'connections', 'agents']);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +56,7 @@ log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb.to
 for (const s of scaled) log(`scaled down: ${s}`);
 
 const id = `bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-const schemas = { raw: `${id}_raw`, peer: `${id}_peer`, parley: `${id}_parley` };
+const schemas = { raw: `${id}_raw`, peer: `${id}_peer`, parley: `${id}_parley`, webhooks: `${id}_webhooks` };
 const work = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const parleyEnv = (dataDir: string) => ({ adminToken: randomBytes(24).toString('hex'), signingKey: randomBytes(32).toString('hex'), dataDir });
 const pgEnv = parleyEnv(join(work, 'parley-pg'));
@@ -205,6 +207,44 @@ try {
       title: 'Send and delivery throughput',
       what: `${tp.dialogs} dialogs of ${tp.members} members (${tp.users} users, all connected); members post at ${tp.rates.join(', ')} messages/s, ${tp.stepSecs} s per rate, open loop (at most ${tp.maxInflight} sends in flight). Send latency: intended send time to acknowledgement; delivery latency: intended send time to receipt by each other member. Server CPU is the server process only (100% = one core); PostgreSQL's own processes are not in it, PGlite's work is.`,
       results: await each(targets, 'throughput', (t) => throughput(t, tp, log)),
+    });
+  }
+  if (SCENARIOS.includes('hot')) {
+    const h = plan.hot;
+    sections.push({
+      title: 'One hot dialog',
+      what: `One dialog of ${h.members} members, all online; ${h.senders} senders post ${h.messages} messages to it in a closed loop (each sends again as soon as it is acknowledged). Send latency: request to acknowledgement; delivery latency: request to receipt by each other member.`,
+      results: await each(targets, 'hot dialog', (t) => hotDialog(t, h, log)),
+    });
+  }
+  if (SCENARIOS.includes('webhooks')) {
+    const results = new Map<Kind, ScenarioResult>();
+    for (const kind of KINDS.filter((k): k is 'parley-pg' | 'parley-pglite' => k === 'parley-pg' || k === 'parley-pglite')) {
+      log(`send with WEBHOOK_URL: ${LABELS[kind]}`);
+      const receiver = await startWebhookReceiver();
+      const env = parleyEnv(join(work, `${kind}-webhooks`));
+      const extra = { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: randomBytes(24).toString('hex') };
+      const proc = await startParley(kind, {
+        ...env,
+        extra,
+        ...(kind === 'parley-pg' ? { postgres: { url: DATABASE_URL, schema: schemas.webhooks, redisUrl: REDIS_URL, redisPrefix: `${id}_wh` } } : {}),
+      });
+      const t = new ParleyTarget(kind, proc, env.adminToken);
+      try {
+        results.set(kind, await sendWithWebhooks(t, plan.webhooks, receiver, log));
+      } catch (err) {
+        results.set(kind, { metrics: [], notes: [], error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        await t.dispose();
+        await proc.stop().catch(() => undefined);
+        await receiver.close();
+      }
+    }
+    const w = plan.webhooks;
+    sections.push({
+      title: 'Send and delivery throughput with WEBHOOK_URL set',
+      what: `The send scenario (${w.dialogs} dialogs of ${w.members} members, rates ${w.rates.join(', ')}/s, ${w.stepSecs} s each) on a Parley of its own (empty database) with webhooks sent to a receiver in the driver that answers 204 at once. Webhook lag: intended send time to receipt of the message's \`message_new\` webhook.`,
+      results,
     });
   }
   if (SCENARIOS.includes('fanout')) {

@@ -106,6 +106,8 @@ export interface ParleyEnv {
   dataDir: string;
   /** PostgreSQL + Redis; omitted: the embedded default. */
   postgres?: { url: string; schema: string; redisUrl: string; redisPrefix: string };
+  /** More settings (the webhook scenario's WEBHOOK_URL). */
+  extra?: Record<string, string>;
 }
 
 export function startParley(kind: 'parley-pg' | 'parley-pglite', p: ParleyEnv): Promise<ServerProc> {
@@ -126,5 +128,6 @@ export function startParley(kind: 'parley-pg' | 'parley-pglite', p: ParleyEnv): 
       REDIS_PREFIX: p.postgres.redisPrefix,
     });
   }
+  Object.assign(env, p.extra ?? {});
   return startProcess(kind, join(REPO, 'packages/server/dist/main.js'), env, '/health/ready');
 }

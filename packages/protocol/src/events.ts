@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AGENT_EVENTS } from './agent-events.js';
+import { Attachment } from './models.js';
 
 const base = { event_id: z.number().int().optional() };
 const Timestamp = z.string();
@@ -19,6 +20,12 @@ export const MessageNewEvent = z.object({
   message_type: z.enum(['user', 'system']),
   reply_to_id: z.uuid().nullable().optional(),
   client_message_id: z.string().optional(),
+  // The message as the API shows it, and where it belongs: one record for the response, frames and webhooks.
+  last_edited_at: Timestamp.nullable().optional(),
+  attachments: z.array(Attachment).optional(),
+  seq: z.number().int().optional(),
+  object_id: z.string().optional(),
+  object_type: z.string().optional(),
 });
 export const MessageEditedEvent = z.object({
   type: z.literal('message.edited'),
@@ -27,6 +34,11 @@ export const MessageEditedEvent = z.object({
   dialog_id: z.uuid(),
   content: z.string(),
   last_edited_at: Timestamp,
+  // The rest of the message as it now reads (the webhook's message object is a projection of this event).
+  sender_id: z.string().nullable().optional(),
+  sent_at: Timestamp.optional(),
+  reply_to_id: z.uuid().nullable().optional(),
+  message_type: z.enum(['user', 'system']).optional(),
 });
 export const MessageDeletedEvent = z.object({
   type: z.literal('message.deleted'),

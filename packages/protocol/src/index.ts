@@ -126,3 +126,16 @@ export { ChatKitRequest, CHATKIT_STREAMING, UserMessageInput, UserMessageContent
 export type { ChatKitRequestType } from './chatkit.js';
 export { applyAgentEvent } from './state/apply-agent-event.js';
 export type { AgentItems, PendingAgentItem } from './state/apply-agent-event.js';
+export {
+  CLOSE_CODES,
+  ControlFrame,
+  ConnectedFrame,
+  PongFrame,
+  ResyncRequiredFrame,
+  PresenceUpdateFrame,
+  AuthExpiringFrame,
+  AuthOkFrame,
+  AuthFailedFrame,
+  AuthExpiredFrame,
+  ClientFrame,
+} from './realtime.js';

@@ -26,6 +26,9 @@ import { startAgentWorker } from './agents/runner.js';
 import { agentRunRoutes } from './http/agent-runs.js';
 import { chatKitRoutes } from './http/chatkit.js';
 import { uiRoutes } from './http/ui.js';
+import { metricsRoutes, registerRequestMetrics } from './http/metrics.js';
+import { Metrics } from './metrics.js';
+import { registerStateMetrics } from './state-metrics.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
 import { diskFileRoutes, fileRoutes } from './http/files.js';
@@ -107,7 +110,8 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   const bus: Bus = await createBus(config, health);
   const now = () => new Date();
   const files = createFileService(config, now, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, now, health };
+  const metrics = new Metrics();
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, metrics, now, health };
   const readiness = new Readiness(() => db.probe(), database, health);
 
   app.setValidatorCompiler(validatorCompiler);
@@ -135,6 +139,9 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
 
   await app.register(healthRoutes(readiness));
   await app.register(uiRoutes(services));
+  registerRequestMetrics(app, services);
+  await app.register(metricsRoutes(services));
+  registerStateMetrics(services);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });

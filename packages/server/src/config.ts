@@ -92,6 +92,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: text,
   EVENT_RETENTION_SECS: int(7 * 24 * 3600, 1),
   REALTIME_QUEUE_LIMIT: int(256, 1, 100_000),
+  REALTIME_QUEUE_BYTES: int(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   REALTIME_HEARTBEAT_SECS: int(25, 1, 3600),
   REALTIME_AUTH_NOTICE_SECS: int(60, 0, 3600),
   // Webhooks and background jobs (docs/webhooks.md).
@@ -190,7 +191,7 @@ export interface Config {
   eventRetentionSecs: number;
   /** WebSocket/SSE delivery: frames queued per slow client before it is told to resync; heartbeat period. */
   /** authNoticeSecs: how long before a connection's token expires it is sent `auth.expiring`. */
-  realtime: { queueLimit: number; heartbeatSecs: number; authNoticeSecs: number };
+  realtime: { queueLimit: number; queueBytes: number; heartbeatSecs: number; authNoticeSecs: number };
   /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
@@ -340,7 +341,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECS * 1000,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
-    realtime: { queueLimit: e.REALTIME_QUEUE_LIMIT, heartbeatSecs: e.REALTIME_HEARTBEAT_SECS, authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS },
+    realtime: {
+      queueLimit: e.REALTIME_QUEUE_LIMIT,
+      queueBytes: e.REALTIME_QUEUE_BYTES,
+      heartbeatSecs: e.REALTIME_HEARTBEAT_SECS,
+      authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS,
+    },
     webhooks: webhookConfig(e),
     jobs: {
       pollIntervalMs: e.JOB_POLL_INTERVAL_MS,

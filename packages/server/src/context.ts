@@ -5,6 +5,7 @@ import type { FileService } from './adapters/files/index.js';
 import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
 import type { Dependencies } from './health/dependency.js';
+import type { Metrics } from './metrics.js';
 import type { TokenService } from './security/tokens.js';
 
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   files: FileService;
   /** Every long-lived connection and background loop, with its up/down state (health/dependency.ts). */
   health: Dependencies;
+  /** Prometheus metrics of this instance (metrics.ts, docs/metrics.md). */
+  metrics: Metrics;
   /** The clock; tests never replace it, but actions take time from here only. */
   now(): Date;
 }

@@ -9,6 +9,7 @@ import { applyEvent, DialogEvent, needsFetch, type ChatState, type Message } fro
 import type { Api } from './support/api.js';
 import { createDialog, person } from './support/fixtures.js';
 import { redisEnv, tokenOf, WsClient, type Msg } from './support/realtime.js';
+import { download, pdf, png, sendWith, upload } from './support/files.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -47,12 +48,19 @@ async function stateOf(u: User): Promise<ChatState> {
     };
     const page = await u.api.get(`/api/v1/dialogs/${d.id}/messages?limit=200`);
     expect(page.status).toBe(200);
-    state.messages[d.id] = page.body.data.messages.map((m: Message) => {
-      const { attachments: _a, ...rest } = m;
-      return rest;
-    });
+    state.messages[d.id] = page.body.data.messages.map(withStableLinks);
   }
   return state;
+}
+
+/**
+ * Attachment links are signed when they are served and expire, so two fetches never give the same query string;
+ * everything else about an attachment (the link's target included) must match exactly.
+ */
+function withStableLinks(m: Message): Message {
+  if (!m.attachments) return m;
+  const stable = (u: string | undefined) => u?.split('?')[0];
+  return { ...m, attachments: m.attachments.map((a) => ({ ...a, url: stable(a.url)!, ...(a.thumbnail_url ? { thumbnail_url: stable(a.thumbnail_url) } : {}) })) };
 }
 
 /** Order-insensitive where the API's order is not part of the contract (participants). */
@@ -83,6 +91,7 @@ async function verify(observers: User[], action: () => Promise<unknown>): Promis
     received[u.id] = events;
     // Every event matches the protocol's schema (the client parses them with it).
     const reduced = events.reduce<ChatState>((s, e) => applyEvent(s, DialogEvent.parse(e)), before[i]!);
+    for (const [id, list] of Object.entries(reduced.messages)) reduced.messages[id] = list.map(withStableLinks);
     const fresh = await stateOf(u);
     expect(normal(reduced), `${u.id}: reducer vs fresh fetch`).toEqual(normal(fresh));
     expect(normal(fresh), `${u.id}: the action changed nothing`).not.toEqual(normal(before[i]!));
@@ -107,6 +116,26 @@ describe('events reproduce the state', () => {
     const { 'ev-alice': alice, 'ev-bob': bob } = users;
     await verify([alice!, bob!], () => alice!.api.post(`/api/v1/dialogs/${dialog}/messages`, { content: '<b>hi</b> bob' }));
     await verify([alice!, bob!], () => bob!.api.post(`/api/v1/dialogs/${dialog}/messages`, { content: 'hi alice' }));
+  });
+
+  it('send with files (an image with its thumbnail, and a PDF)', async () => {
+    const { 'ev-alice': alice, 'ev-bob': bob } = users;
+    const image = await upload(alice!.api, dialog, { filename: 'chart.png', content_type: 'image/png', bytes: await png() });
+    const doc = await upload(alice!.api, dialog, { filename: 'terms.pdf', content_type: 'application/pdf', bytes: pdf() });
+    let sent: Message | undefined;
+    const received = await verify([alice!, bob!], async () => {
+      const res = await sendWith(alice!.api, dialog, [image.attachment, doc.attachment]);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      sent = res.body.data;
+    });
+    // The frame carries the message as the response showed it: attachments with links that work for the reader.
+    const frame = received['ev-bob']!.find((m) => m.type === 'message.new' && m.id === sent!.id)!;
+    expect(frame.attachments.map((a: Msg) => [a.filename, a.content_type, a.size, a.width, a.height])).toEqual(
+      sent!.attachments!.map((a) => [a.filename, a.content_type, a.size, a.width, a.height]),
+    );
+    expect(frame.attachments[0].thumbnail_url).toBeTypeOf('string');
+    expect(frame).toMatchObject({ seq: expect.any(Number), object_id: expect.any(String), object_type: 'order' });
+    for (const a of frame.attachments) expect((await download(a.url)).status).toBe(200);
   });
 
   it('edit', async () => {

@@ -34,7 +34,12 @@ it('sends a whole backlog after a restart, each delivery once, with the ids it h
     for (let i = 0; i < 3; i += 1) sent.push(await send(api, d.id, `m${i}`));
   }
   await eventually('backlog being retried', () => receiver.requests.length >= 4);
-  const pending = (await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500')).body.data.deliveries;
+  // Deliveries are made from the log by a consumer, moments after each send: wait for all six.
+  const pendingNow = async () => (await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500')).body.data.deliveries;
+  const pending = await eventually('the whole backlog pending', async () => {
+    const list = await pendingNow();
+    return list.length >= 6 && list;
+  });
   expect(pending).toHaveLength(6);
   const triedIds = new Set(receiver.requests.map((r) => String(r.headers['x-webhook-id'])));
 

@@ -4,6 +4,7 @@
  * cursor (`last_event_id`) so nothing is missed or repeated, and a generation counter so callbacks from a socket
  * that was replaced are ignored. It knows frames, not chat state: events go to the sink.
  */
+import { CLOSE_CODES } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import type { NetworkSignal } from './network.js';
@@ -81,7 +82,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 }
 
 /** The server closes a connection whose token ran out with this code: refresh, then reconnect at once. */
-export const AUTH_EXPIRED_CLOSE_CODE = 4001;
+export const AUTH_EXPIRED_CLOSE_CODE = CLOSE_CODES.authExpired;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

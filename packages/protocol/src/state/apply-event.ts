@@ -46,6 +46,7 @@ export function applyEvent(state: ChatState, event: DialogEvent): ChatState {
         last_edited_at: null,
         reply_to_id: event.reply_to_id ?? null,
         message_type: event.message_type,
+        ...(event.attachments && event.attachments.length > 0 ? { attachments: event.attachments } : {}),
       };
       const list = state.messages[id];
       // Applying the same event twice (a replay overlapping a refetch) must change nothing.

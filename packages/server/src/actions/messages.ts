@@ -3,7 +3,8 @@ import type { Services } from '../context.js';
 import type { SendMessageBody } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
-import { attachmentsByMessage, attachmentWire, withAttachments, type FileLinks } from '../queries/attachments.js';
+import { attachmentsByMessage, withAttachments, type FileLinks } from '../queries/attachments.js';
+import { messageOf, messageRecord } from '../queries/message-record.js';
 import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
 import { storedMessageContent } from '../security/sanitize.js';
@@ -81,22 +82,13 @@ export async function sendMessage(
       .where('dialog_id', '=', dialogId)
       .where('user_id', '=', actor.userId)
       .execute();
-    const m = messageWire(row);
-    tx.emit({
-      type: 'message.new',
-      id: m.id,
-      dialog_id: m.dialog_id,
-      sender_id: actor.userId,
-      content: m.content,
-      sent_at: m.sent_at,
-      message_type: 'user',
-      reply_to_id: m.reply_to_id,
-      ...(body.client_message_id === undefined ? {} : { client_message_id: body.client_message_id }),
-    });
+    // One record: the event in the log, and (projected) the response; frames and webhooks project it too.
+    const record = messageRecord(row, dialog, attachments, body.client_message_id);
+    tx.emit(record);
     if (chatkit.item) await storeItem(tx, id, dialogId, chatkit.item);
     // Agent members answer in the background: their runs commit with the message (agents/triggers.ts).
     await enqueueAgentRuns(tx, row, chatkit.mentioned);
-    return withAttachments(m, await Promise.all(attachments.map((a) => attachmentWire(links, a))));
+    return messageOf(record, links);
   });
 }
 
@@ -141,8 +133,19 @@ export async function editMessage(svc: Services, actor: Actor, dialogId: string,
       .where('id', '=', messageId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    tx.emit({ type: 'message.edited', id: messageId, dialog_id: dialogId, content, last_edited_at: timestamp(tx.now) });
-    return messageWire(row);
+    const m = messageWire(row);
+    tx.emit({
+      type: 'message.edited',
+      id: messageId,
+      dialog_id: dialogId,
+      content,
+      last_edited_at: timestamp(tx.now),
+      sender_id: m.sender_id,
+      sent_at: m.sent_at,
+      reply_to_id: m.reply_to_id,
+      message_type: m.message_type,
+    });
+    return m;
   });
 }
 

@@ -1,7 +1,8 @@
 /** @module actions/system-messages: inserts MTChat's system messages (chat_created, participant_joined/left). */
 import type { ActionTx } from './transaction.js';
 import { newId } from '../wire.js';
-import { messageWire, sortedJson, type MessageRow } from '../queries/serialize.js';
+import { messageRecord } from '../queries/message-record.js';
+import { sortedJson, type MessageRow } from '../queries/serialize.js';
 
 export type SystemContent =
   | { event: 'chat_created'; participants: { name: string; company?: string }[] }
@@ -18,7 +19,7 @@ export async function insertSystemMessage(tx: ActionTx, dialogId: string, conten
     .updateTable('dialogs')
     .set({ last_message_at: now })
     .where('id', '=', dialogId)
-    .returning(['message_seq'])
+    .returning(['message_seq', 'object_id', 'object_type'])
     .executeTakeFirstOrThrow();
   const row = await trx
     .insertInto('messages')
@@ -37,7 +38,6 @@ export async function insertSystemMessage(tx: ActionTx, dialogId: string, conten
     .returningAll()
     .executeTakeFirstOrThrow();
   await trx.updateTable('dialogs').set({ last_message_id: row.id }).where('id', '=', dialogId).execute();
-  const m = messageWire(row);
-  tx.emit({ type: 'message.new', id: m.id, dialog_id: m.dialog_id, content: m.content, sent_at: m.sent_at, message_type: 'system' });
+  tx.emit(messageRecord(row, dialog));
   return row;
 }

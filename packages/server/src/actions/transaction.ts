@@ -3,27 +3,31 @@
  * together (outbox); the bus hears of them only after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { Services } from '../context.js';
-import { appendEvents, type PendingEvent } from '../events/outbox.js';
+import { appendEvents, type LoggedEvent, type PendingEvent } from '../events/outbox.js';
 
 export interface ActionTx {
   trx: Transaction<Database>;
   now: Date;
-  emit(event: NewDialogEvent, extraUsers?: readonly string[]): void;
+  emit(event: LoggedEvent, extraUsers?: readonly string[]): void;
 }
 
 export async function inTransaction<T>(svc: Services, fn: (tx: ActionTx) => Promise<T>): Promise<T> {
   const now = svc.now();
   let ids: number[] = [];
+  let appended: PendingEvent[] = [];
   const result = await svc.db.kysely.transaction().execute(async (trx) => {
     const pending: PendingEvent[] = [];
     const value = await fn({ trx, now, emit: (event, extraUsers) => pending.push({ event, extraUsers }) });
-    ids = await appendEvents(trx, pending, now, svc.config);
+    ids = await appendEvents(trx, pending, now);
+    appended = pending;
     return value;
   });
   const last = ids.at(-1);
-  if (last !== undefined) svc.bus.announce(last);
+  if (last !== undefined) {
+    svc.bus.announce(last);
+    for (const { event } of appended) svc.metrics.eventsAppended.inc({ type: event.type });
+  }
   return result;
 }

@@ -14,6 +14,7 @@ import type { Services } from '../context.js';
 import { completeJob, type ClaimedJob } from '../jobs/queue.js';
 import { newId, timestamp } from '../wire.js';
 import { AgentFailure } from './kinds/types.js';
+import { messageRecord } from '../queries/message-record.js';
 import { itemFallbackHtml } from './render.js';
 import { enqueueAgentRuns } from './triggers.js';
 
@@ -236,11 +237,16 @@ export class RunWriter {
 
   /** A finished item becomes a message of the agent: both faces, one transaction. */
   private async store(tx: ActionTx, item: ThreadItem): Promise<void> {
-    const dialog = await tx.trx.selectFrom('dialogs').select('message_seq').where('id', '=', this.run.dialog_id).forUpdate().executeTakeFirst();
+    const dialog = await tx.trx
+      .selectFrom('dialogs')
+      .select(['message_seq', 'object_id', 'object_type'])
+      .where('id', '=', this.run.dialog_id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!dialog) throw new DialogGone();
     const seq = Number(dialog.message_seq) + 1;
     const content = itemFallbackHtml(item);
-    await tx.trx
+    const row = await tx.trx
       .insertInto('messages')
       .values({
         id: item.id,
@@ -254,7 +260,8 @@ export class RunWriter {
         seq,
         client_message_id: null,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await tx.trx
       .insertInto('agent_items')
       .values({ message_id: item.id, dialog_id: this.run.dialog_id, run_id: this.run.id, item_type: item.type, item: JSON.stringify(item) })
@@ -268,16 +275,8 @@ export class RunWriter {
       .where('user_id', '=', this.agentUser)
       .execute();
     tx.emit({ type: 'agent.item.done', ...this.base(), item });
-    tx.emit({
-      type: 'message.new',
-      id: item.id,
-      dialog_id: this.run.dialog_id,
-      sender_id: this.agentUser,
-      content,
-      sent_at: timestamp(tx.now),
-      message_type: 'user',
-      reply_to_id: null,
-    });
+    // The same rich record as a person's message (queries/message-record.ts): frames and webhooks project it.
+    tx.emit(messageRecord(row, dialog));
     // Every new message goes past the triggers; they let no agent answer an agent (agents/triggers.ts).
     await enqueueAgentRuns(tx, { id: item.id, dialog_id: this.run.dialog_id, sender_id: this.agentUser, content, message_type: 'user' });
     this.stored += 1;

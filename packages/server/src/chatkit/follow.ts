@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Services } from '../context.js';
+import { LogHorizon } from '../events/horizon.js';
 import { ordered } from './key-order.js';
 
 export type ChatKitEvent = Record<string, unknown> & { type: string };
@@ -40,6 +41,8 @@ export async function logHead(svc: Services): Promise<number> {
 /** Yields the ChatKit events of `runIds` in `dialogId` after `cursor` until they have all finished, or `signal` aborts. */
 export async function* followRuns(svc: Services, dialogId: string, cursor: number, runIds: readonly string[], signal: AbortSignal): AsyncGenerator<ChatKitEvent> {
   const open = new Set(runIds);
+  // Several runs write at once, so ids can commit out of order: read only as far as the log is final.
+  const horizon = new LogHorizon(svc.db.kysely);
   let wake: (() => void) | undefined;
   let dirty = false;
   const unsubscribe = svc.bus.onAnnounce(() => {
@@ -51,11 +54,13 @@ export async function* followRuns(svc: Services, dialogId: string, cursor: numbe
   try {
     while (open.size > 0 && !signal.aborted) {
       dirty = false;
+      const through = await horizon.advance();
       const rows = await svc.db.kysely
         .selectFrom('events')
         .select(['id', 'type', 'payload'])
         .where('dialog_id', '=', dialogId)
         .where(sql<boolean>`id > ${cursor}`)
+        .where(sql<boolean>`id <= ${through}`)
         .where('type', 'like', 'agent.%')
         .orderBy('id')
         .limit(500)
@@ -73,7 +78,8 @@ export async function* followRuns(svc: Services, dialogId: string, cursor: numbe
       }
       if (rows.length === 500 || open.size === 0 || dirty) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
+        // While writers the horizon waits for are still open, look again soon; otherwise the bus wakes us.
+        const timer = setTimeout(resolve, horizon.waiting ? 10 : 1000);
         wake = () => {
           clearTimeout(timer);
           resolve();

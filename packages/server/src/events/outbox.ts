@@ -1,33 +1,30 @@
 /**
  * @module events/outbox: appends events to the `events` table inside the caller's transaction (transactional
- * outbox; see docs/events.md). A transaction-scoped advisory lock makes ids commit in id order, so a reader
- * that has seen id N can never later find a committed event with an id below N.
+ * outbox; see docs/events.md). No lock: transactions commit in parallel, so ids may become visible out of
+ * order, and readers read only up to the log's horizon (events/horizon.ts, docs/adr/0002-event-ordering.md).
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import type { Config } from '../config.js';
+import type { MessageRecord } from '../queries/message-record.js';
 import { audienceFor } from './audience.js';
-import { createWebhookDeliveries } from './webhooks/deliveries.js';
 
-const OUTBOX_LOCK = 727275;
+/** An event as an action emits it: a message's `message.new` is its whole record (queries/message-record.ts). */
+export type LoggedEvent = Exclude<NewDialogEvent, { type: 'message.new' }> | MessageRecord;
 
 export interface PendingEvent {
-  event: NewDialogEvent;
+  event: LoggedEvent;
   /** Users the audience rule needs from the action (see audienceFor). */
   extraUsers?: readonly string[];
 }
 
-/** Inserts the events in order and returns their ids. Call it last in the transaction: the lock is held to commit. */
+/** Inserts the events in order and returns their ids (ascending within the transaction). */
 export async function appendEvents(
   trx: Transaction<Database>,
   events: readonly PendingEvent[],
   now: Date,
-  /** When given, webhook deliveries for these events are created in the same transaction (events/webhooks). */
-  config?: Pick<Config, 'webhooks' | 'jobs'>,
 ): Promise<number[]> {
   if (events.length === 0) return [];
-  await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(trx);
   const rows = await trx
     .insertInto('events')
     .values(
@@ -46,7 +43,5 @@ export async function appendEvents(
     )
     .returning('id')
     .execute();
-  const ids = rows.map((r) => Number(r.id));
-  if (config?.webhooks) await createWebhookDeliveries(trx, events.map((p, i) => ({ id: ids[i]!, event: p.event })), now, config);
-  return ids;
+  return rows.map((r) => Number(r.id));
 }

@@ -5,8 +5,8 @@
  * RATE_LIMIT_EXCEEDED with Retry-After.
  */
 import type { FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
-import type { ConnectionWatch } from '../adapters/bus/redis.js';
+import type { Redis } from 'ioredis';
+import { connectRedis, type ConnectionWatch } from '../adapters/redis-client.js';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -48,10 +48,11 @@ async function take(l: BurstyRateLimiter, key: string): Promise<void> {
 export function createRateLimiter(config: Config, watch?: ConnectionWatch): RateLimiter | undefined {
   const rl = config.rateLimit;
   if (!rl.enabled) return undefined;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
   // The insurance limiter takes over while Redis is away; ioredis reconnects by itself.
-  redis?.on('error', (err) => watch?.failed(err));
-  redis?.on('ready', () => watch?.ok());
+  const quiet: ConnectionWatch = { failed: () => {}, ok: () => {} };
+  const redis = config.redisUrl
+    ? connectRedis(config.redisUrl, watch ?? quiet, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
   const ip = limiter(config.redisPrefix, 'ip', rl.ip, redis);
   const user = limiter(config.redisPrefix, 'user', rl.user, redis);
   const send = limiter(config.redisPrefix, 'send', rl.send, redis);

@@ -1,8 +1,10 @@
 /**
- * @module jobs/background: starts and stops the background work of one instance: the webhook dispatcher and
- * the notification worker (when webhooks are configured) and the auto-archive schedule. See docs/webhooks.md.
+ * @module jobs/background: starts and stops the background work of one instance: the log consumer that makes
+ * webhook deliveries, the webhook dispatcher and the notification worker (when webhooks are configured) and the
+ * auto-archive schedule. See docs/webhooks.md.
  */
 import type { Services } from '../context.js';
+import { startWebhookConsumer } from '../events/webhooks/consumer.js';
 import { startDispatcher } from '../events/webhooks/dispatcher.js';
 import { startAutoArchive } from './auto-archive.js';
 import { startNotificationWorker } from './notifications.js';
@@ -17,6 +19,7 @@ export function startBackground(svc: Services): Background {
   if (hooks) {
     const dispatcher = startDispatcher(svc, hooks);
     parts.push(dispatcher);
+    parts.push(startWebhookConsumer(svc, () => dispatcher.wake()));
     if (hooks.events.has('notification.pending')) parts.push(startNotificationWorker(svc, () => dispatcher.wake()));
   }
   const archive = startAutoArchive(svc);

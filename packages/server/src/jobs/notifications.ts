@@ -48,8 +48,8 @@ export async function notifyUnread(trx: Transaction<Database>, job: NotifyJobPay
     recipients.map((r) => ({
       eventId: null,
       webhook: { event: 'notification.pending', dialogId: dialog.id, payload: notificationPayload(dialog, r.user_id, sender?.company, message) },
+      at: now,
     })),
-    now,
   );
   return recipients.length;
 }

@@ -39,7 +39,10 @@ function thumbnailName(filename: string): string {
 }
 
 /** MTChat's AttachmentResponse: width, height and thumbnail_url omitted when absent. */
-export async function attachmentWire(links: FileLinks, row: AttachmentRow): Promise<Attachment> {
+export async function attachmentWire(
+  links: FileLinks,
+  row: Pick<AttachmentRow, 'id' | 'filename' | 'content_type' | 'width' | 'height' | 'storage_key' | 'thumb_key'> & { size: unknown },
+): Promise<Attachment> {
   const [url, thumbnail] = await Promise.all([
     link(links, row.storage_key, row.content_type, row.filename),
     row.thumb_key ? link(links, row.thumb_key, 'image/webp', thumbnailName(row.filename)) : undefined,

@@ -1,10 +1,11 @@
 /**
  * @module realtime/connection: one client connection (WebSocket or SSE) as the hub sees it: an ordered,
  * bounded outbound queue with backpressure, de-duplication by event id, and the replay window of a resume.
- * A client that does not keep up is not buffered without bound: when its queue is full it is told to resync
- * and closed (docs/events.md, "Backpressure").
+ * A client that does not keep up is not buffered without bound: when its queue is full (in frames or in bytes)
+ * it is told to resync and closed (docs/events.md, "Backpressure").
  */
 import { randomUUID } from 'node:crypto';
+import type { ControlFrame } from '@parley/protocol';
 
 /** Something to send, serialized once and shared by every connection that receives it. */
 export class Frame {
@@ -22,12 +23,17 @@ export class Frame {
     private readonly sseId?: number,
   ) {}
 
-  static control(value: Record<string, unknown>, sseId?: number): Frame {
+  static control(value: ControlFrame, sseId?: number): Frame {
     return new Frame(JSON.stringify(value), undefined, false, sseId);
   }
 
   static heartbeat(): Frame {
     return new Frame(': heartbeat\n\n', undefined, true);
+  }
+
+  /** What the frame weighs in a connection's queue (the transport's form of it). */
+  size(kind: 'ws' | 'sse'): number {
+    return kind === 'sse' ? this.sse.length : this.text.length;
   }
 
   /** The text/event-stream form: `id:` is the event id, so the browser's Last-Event-ID resumes from it. */
@@ -39,7 +45,7 @@ export class Frame {
   }
 }
 
-export const RESYNC = { type: 'resync_required' } as const;
+export const RESYNC: ControlFrame = { type: 'resync_required' };
 
 /** The socket side of a connection. */
 export interface Transport {
@@ -53,6 +59,8 @@ export interface Transport {
 export interface ConnectionLimits {
   /** Frames waiting for the socket, at most. */
   queue: number;
+  /** Bytes of frames waiting for the socket (queued or held during a replay), at most. */
+  queueBytes: number;
   /** Bytes handed to the socket and not yet flushed, at most (then the queue fills instead). */
   inFlightBytes: number;
 }
@@ -63,6 +71,8 @@ export class Connection {
   lastEventId = 0;
   closed = false;
   private queue: Frame[] = [];
+  /** Bytes in `queue` and `held` (frames are shared between connections; this is what this one keeps alive). */
+  private queuedBytes = 0;
   private inFlight = 0;
   /** While a resume replays the log, live frames wait here. */
   private held: Frame[] | null = null;
@@ -74,6 +84,8 @@ export class Connection {
     private readonly limits: ConnectionLimits,
     /** Called once when the connection gives up on this client (queue full). */
     private readonly onOverflow: (conn: Connection) => void,
+    /** Where this client reached Parley: the base of the file links in its frames (realtime/frames.ts). */
+    readonly baseUrl = '',
   ) {}
 
   get kind(): Transport['kind'] {
@@ -85,7 +97,8 @@ export class Connection {
     if (this.closed || (frame.sseOnly && this.kind !== 'sse')) return;
     if (this.held) {
       this.held.push(frame);
-      if (this.held.length > this.limits.queue) this.overflow();
+      this.queuedBytes += frame.size(this.kind);
+      if (this.held.length > this.limits.queue || this.queuedBytes > this.limits.queueBytes) this.overflow();
       return;
     }
     this.enqueue(frame);
@@ -102,11 +115,24 @@ export class Connection {
     if (!this.closed) this.enqueue(frame);
   }
 
+  /** Frames waiting for the socket (metrics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** True once the queue holds half its byte budget: a replay waits for drained() before reading on. */
+  get backlogged(): boolean {
+    return this.queuedBytes * 2 >= this.limits.queueBytes || this.queue.length * 2 >= this.limits.queue;
+  }
+
   /** The replay is done: the held live frames follow, minus what the replay already sent. */
   endReplay(): void {
     const held = this.held ?? [];
     this.held = null;
-    for (const frame of held) this.enqueue(frame);
+    for (const frame of held) {
+      this.queuedBytes -= frame.size(this.kind);
+      this.enqueue(frame);
+    }
   }
 
   /** Starts over without a cursor (after a resync instruction): everything held is new to the client. */
@@ -133,14 +159,16 @@ export class Connection {
       this.lastEventId = frame.id;
     }
     this.queue.push(frame);
-    if (this.queue.length > this.limits.queue) return this.overflow();
+    this.queuedBytes += frame.size(this.kind);
+    if (this.queue.length > this.limits.queue || this.queuedBytes > this.limits.queueBytes) return this.overflow();
     this.flush();
   }
 
   private flush(): void {
     while (!this.closed && this.queue.length > 0 && this.inFlight < this.limits.inFlightBytes) {
       const frame = this.queue.shift()!;
-      const size = this.kind === 'sse' ? frame.sse.length : frame.text.length;
+      const size = frame.size(this.kind);
+      this.queuedBytes -= size;
       this.inFlight += size;
       this.transport.write(frame, () => {
         this.inFlight -= size;
@@ -162,6 +190,7 @@ export class Connection {
   private release(): void {
     this.queue = [];
     this.held = null;
+    this.queuedBytes = 0;
     this.wakeDrainWaiters();
   }
 

@@ -4,6 +4,7 @@
  * `auth.ok` or `auth.failed`) without reconnecting. A connection whose token runs out is sent `auth.expired` and
  * closed with AUTH_EXPIRED_CLOSE_CODE, which tells a client to refresh its token and reconnect at once (no backoff).
  */
+import { CLOSE_CODES, type ControlFrame } from '@parley/protocol';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { checkTokenOrigin } from '../security/identity.js';
@@ -11,7 +12,9 @@ import { setLongTimeout, type LongTimer } from '../timers.js';
 import { timestamp } from '../wire.js';
 import { Frame, type Connection } from './connection.js';
 
-export const AUTH_EXPIRED_CLOSE_CODE = 4001;
+export const AUTH_EXPIRED_CLOSE_CODE = CLOSE_CODES.authExpired;
+/** The frame that ends a connection whose token ran out. */
+export const AUTH_EXPIRED: ControlFrame = { type: 'auth.expired' };
 
 export class TokenLifetime {
   private notice?: LongTimer;

@@ -2,17 +2,24 @@
  * @module realtime/hub: the one reader of the event log per instance. Woken by the bus (and by a slow poll in
  * case a bus message was lost), it reads new events in id order in batches, decides their recipients among
  * this instance's connections in one query per batch (realtime/log.ts), serializes each event once, and hands
- * the same frame to every connection that may see it. Presence notices from the bus go to co-participants.
+ * the same frame to every connection that may see it. It reads only up to the log's horizon (events/horizon.ts),
+ * so ids reach every connection in order even though writers commit in parallel. Presence notices from the bus
+ * go to co-participants.
  */
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
+import type { FileService } from '../adapters/files/index.js';
 import type { Bus, BusNotice } from '../events/bus.js';
 import type { Dependency } from '../health/dependency.js';
+import { LogHorizon } from '../events/horizon.js';
 import { Frame, type Connection } from './connection.js';
-import { coParticipants, head, readAfter, recipients, wireEvent } from './log.js';
+import { EventFrames } from './frames.js';
+import { coParticipants, readAfter, recipients } from './log.js';
 
 const BATCH = 500;
+/** While a fence waits for writers, look again this soon even if no announce comes (a writer that died). */
+const FENCE_RETRY_MS = 20;
 
 export class Hub {
   private readonly users = new Map<string, Set<Connection>>();
@@ -23,6 +30,8 @@ export class Hub {
   private readonly unsubscribe: (() => void)[] = [];
   private poller?: NodeJS.Timeout;
   private notices: Promise<void> = Promise.resolve();
+  private readonly horizon: LogHorizon;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -30,12 +39,22 @@ export class Hub {
     private readonly log: FastifyBaseLogger,
     /** Reports reading failures once per outage; the cursor only moves past delivered events, so reading resumes there. */
     private readonly health: Pick<Dependency, 'ok' | 'failed'>,
+    private readonly files: FileService,
+    /** Told how many event frames each batch handed to connections (metrics). */
+    private readonly delivered: (frames: number) => void = () => {},
     private readonly pollMs = 2000,
-  ) {}
+  ) {
+    this.horizon = new LogHorizon(db);
+  }
+
+  /** How far the log is final: a resume reads up to here, and the hub delivers everything after it. */
+  get settled(): number {
+    return this.horizon.settled;
+  }
 
   /** Starts at the current end of the log: a connection that wants older events asks for a replay. */
   async start(): Promise<void> {
-    this.cursor = await head(this.db);
+    this.cursor = await this.horizon.catchUp();
     this.unsubscribe.push(this.bus.onAnnounce((id) => id > this.cursor && this.wake()));
     // Notices are delivered one at a time, in the order the bus brought them (online before offline).
     this.unsubscribe.push(this.bus.onNotice((n) => (this.notices = this.notices.then(() => this.notice(n)))));
@@ -46,6 +65,7 @@ export class Hub {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
+    clearTimeout(this.retry);
     for (const u of this.unsubscribe) u();
     await Promise.all([this.pumping, this.notices]);
   }
@@ -83,6 +103,12 @@ export class Hub {
         if (this.again && !this.stopped) {
           this.again = false;
           this.wake();
+        } else if (this.horizon.waiting && !this.stopped && !this.retry) {
+          this.retry = setTimeout(() => {
+            this.retry = undefined;
+            this.wake();
+          }, FENCE_RETRY_MS);
+          this.retry.unref();
         }
       });
   }
@@ -90,21 +116,26 @@ export class Hub {
   private async pump(): Promise<void> {
     do {
       this.again = false;
+      const through = await this.horizon.advance();
       for (;;) {
         if (this.stopped) return;
         if (this.users.size === 0) {
           // Nobody to deliver to: skip ahead (a later connection resumes from its own cursor).
-          this.cursor = Math.max(this.cursor, await head(this.db));
+          this.cursor = Math.max(this.cursor, through);
           break;
         }
-        const events = await readAfter(this.db, this.cursor, BATCH);
+        const events = await readAfter(this.db, this.cursor, through, BATCH);
         if (events.length === 0) break;
         const to = await recipients(this.db, events, [...this.users.keys()]);
         for (const e of events) {
           const users = to.get(e.id);
           if (!users) continue;
-          const frame = new Frame(JSON.stringify(wireEvent(e)), e.id);
-          for (const u of users) for (const conn of this.users.get(u) ?? []) conn.push(frame);
+          const frames = new EventFrames(e, this.files);
+          const conns = users.flatMap((u) => [...(this.users.get(u) ?? [])]);
+          const shared = frames.shared();
+          this.delivered(conns.length);
+          if (shared) for (const conn of conns) conn.push(shared);
+          else for (const [conn, frame] of await Promise.all(conns.map(async (c) => [c, await frames.for(c.baseUrl)] as const))) conn.push(frame);
         }
         this.cursor = events[events.length - 1]!.id;
         if (events.length < BATCH) break;

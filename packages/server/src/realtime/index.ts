@@ -4,7 +4,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
-import { connectRedis, redisNamespace } from '../adapters/bus/redis.js';
+import { redisNamespace } from '../adapters/bus/redis.js';
+import { connectRedis } from '../adapters/redis-client.js';
 import { createMemoryPresence, type PresenceStore } from '../adapters/presence/store.js';
 import { createRedisPresence } from '../adapters/presence/redis.js';
 import type { Services } from '../context.js';
@@ -35,9 +36,21 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
   }
   const presenceHealth = redis ? svc.health.register('redis presence', 'redis') : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'));
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
+    svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
+  );
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, (userId) => pendingItems(svc.db.kysely, userId));
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics, (userId) =>
+    pendingItems(svc.db.kysely, userId),
+  );
+  svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
+    const byKind = { ws: 0, sse: 0 };
+    for (const c of hub.connections()) byKind[c.kind]++;
+    for (const [transport, n] of Object.entries(byKind)) set({ transport }, n);
+  });
+  svc.metrics.gauge('parley_realtime_queued_frames', 'Frames waiting in the queues of this instance\'s connections', [], (set) => {
+    set({}, hub.connections().reduce((n, c) => n + c.queued, 0));
+  });
   const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.health.register('event retention', 'loop'), svc.now);
   return {
     routes: realtimeRoutes({ svc, sessions }),

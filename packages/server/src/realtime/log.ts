@@ -26,18 +26,24 @@ function row(r: { id: unknown; dialog_id: string | null; type: string; payload: 
 
 const COLUMNS = ['id', 'dialog_id', 'type', 'payload', 'to_members', 'to_users'] as const;
 
-/** The next events after `cursor`, for everyone (the hub's read). */
-export async function readAfter(db: Db, cursor: number, limit: number): Promise<LogEvent[]> {
-  const rows = await db.selectFrom('events').select(COLUMNS).where(sql<boolean>`id > ${cursor}`).orderBy('id').limit(limit).execute();
+/** The next events after `cursor` and up to `through` (the horizon), for everyone (the hub's read). */
+export async function readAfter(db: Db, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(COLUMNS)
+    .where(sql<boolean>`id > ${cursor} AND id <= ${through}`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(row);
 }
 
-/** The next events after `cursor` that `userId` may see now (a resume). */
-export async function visibleAfter(db: Db, userId: string, cursor: number, limit: number): Promise<LogEvent[]> {
+/** The next events after `cursor` and up to `through` (the horizon) that `userId` may see now (a resume). */
+export async function visibleAfter(db: Db, userId: string, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
   const rows = await db
     .selectFrom('events as e')
     .select(COLUMNS.map((c) => `e.${c}` as const))
-    .where(sql<boolean>`e.id > ${cursor}`)
+    .where(sql<boolean>`e.id > ${cursor} AND e.id <= ${through}`)
     .where((eb) =>
       eb.or([
         sql<boolean>`${userId} = ANY(e.to_users)`,
@@ -115,12 +121,16 @@ const FIELDS = new Map<string, string[]>(
   DialogEvent.options.map((o) => [o.shape.type.value as string, Object.keys(o.shape).filter((k) => k !== 'type' && k !== 'event_id')]),
 );
 
-/** The event as it goes on the wire: MTChat's flat shape, its fields in MTChat's order, then `event_id`. */
-export function wireEvent(e: LogEvent): Record<string, unknown> {
+/**
+ * The event as it goes on the wire: MTChat's flat shape, its fields in MTChat's order, then `event_id`. A
+ * message's stored `files` never go out as such: `attachments` (signed for the reader, realtime/frames.ts) do.
+ */
+export function wireEvent(e: LogEvent, attachments?: unknown[]): Record<string, unknown> {
+  const payload = attachments ? { ...e.payload, attachments } : e.payload;
   const out: Record<string, unknown> = { type: e.type };
   const known = FIELDS.get(e.type) ?? [];
-  for (const k of known) if (e.payload[k] !== undefined) out[k] = e.payload[k];
-  for (const [k, v] of Object.entries(e.payload)) if (!(k in out) && v !== undefined) out[k] = v;
+  for (const k of known) if (payload[k] !== undefined) out[k] = payload[k];
+  for (const [k, v] of Object.entries(payload)) if (!(k in out) && k !== 'files' && v !== undefined) out[k] = v;
   out.event_id = e.id;
   return out;
 }

@@ -4,17 +4,25 @@
  *
  * Resume without gap or duplicate: the connection is registered for live events BEFORE the replay is read, and
  * live frames are held back while the replay runs; then the held frames follow, minus the ids the replay
- * already sent (Connection drops any id at or below the last one sent).
+ * already sent (Connection drops any id at or below the last one sent). The replay reads up to the hub's
+ * horizon as it stands after registration: everything after it reaches the connection live, in order.
  */
+import type { AgentItemPartialFrame } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { isConnectionError } from '../health/connection-errors.js';
+import type { FileService } from '../adapters/files/index.js';
+import type { Metrics } from '../metrics.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
-import { head, prunedThrough, visibleAfter, wireEvent } from './log.js';
+import { head, prunedThrough, visibleAfter } from './log.js';
+import { asTheyReadNow } from './replay-view.js';
+import { SharedFrames } from './shared-frames.js';
 import type { Presence } from './presence.js';
 
 const REPLAY_BATCH = 200;
+/** Replay frames kept for sharing between resumes (realtime/shared-frames.ts). */
+const SHARED_FRAME_BYTES = 32 * 1024 * 1024;
 
 export class Sessions {
   constructor(
@@ -22,9 +30,15 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly queueLimit: number,
+    files: FileService,
+    private readonly metrics: Metrics,
     /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
-    private readonly snapshot?: (userId: string) => Promise<Record<string, unknown>[]>,
-  ) {}
+    private readonly snapshot?: (userId: string) => Promise<AgentItemPartialFrame[]>,
+  ) {
+    this.frames = new SharedFrames(files, SHARED_FRAME_BYTES);
+  }
+
+  private readonly frames: SharedFrames;
 
   /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
   async open(conn: Connection, cursor: number | undefined): Promise<void> {
@@ -47,6 +61,12 @@ export class Sessions {
     void this.presence.refreshed(conn.userId, conn.id);
   }
 
+  /** The connection gave up on a slow client (its queue was full): counted, then closed. */
+  overflowed(conn: Connection): void {
+    this.metrics.resyncs.inc();
+    this.close(conn);
+  }
+
   /** The socket closed, or the connection gave up on a slow client. Idempotent. */
   close(conn: Connection): void {
     conn.close();
@@ -58,6 +78,25 @@ export class Sessions {
 
   private readonly ended = new WeakSet<Connection>();
 
+  /**
+   * Replays one batch after `at`; stops early once the client's queue holds half its budget. Returns where it
+   * got to, and whether the replay is complete.
+   */
+  private async replayBatch(conn: Connection, at: number, through: number, batch: number): Promise<{ at: number; done: boolean }> {
+    const events = await visibleAfter(this.db, conn.userId, at, through, batch);
+    const original = new Set(events);
+    for (const e of await asTheyReadNow(this.db, events)) {
+      if (conn.closed) return { at, done: true };
+      conn.replay(await this.frames.frame(e, conn.baseUrl, original.has(e)));
+      this.metrics.eventsDelivered.inc({ path: 'replay' });
+      at = e.id;
+      // Paced in bytes: a client that does not read holds at most half its queue budget of replay.
+      if (conn.backlogged) return { at, done: false };
+    }
+    const last = events.at(-1);
+    return { at: last ? last.id : at, done: events.length < batch };
+  }
+
   private async replay(conn: Connection, cursor: number): Promise<void> {
     try {
       const [horizon, last] = await Promise.all([prunedThrough(this.db), head(this.db)]);
@@ -68,13 +107,14 @@ export class Sessions {
         return;
       }
       let at = cursor;
+      const through = this.hub.settled;
       // Half the queue at most, so a batch always fits beside the frames already waiting.
       const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
       while (!conn.closed) {
-        const events = await visibleAfter(this.db, conn.userId, at, batch);
-        for (const e of events) conn.replay(new Frame(JSON.stringify(wireEvent(e)), e.id));
-        if (events.length < batch) break;
-        at = events[events.length - 1]!.id;
+        const step = await this.replayBatch(conn, at, through, batch);
+        at = step.at;
+        if (step.done) break;
+        // Nothing of the batch is held while waiting: a client that does not read costs its queue, no more.
         await conn.drained();
       }
     } catch (err) {

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { Connection, Frame, type ConnectionLimits, type Transport } from './connection.js';
-import { TokenLifetime } from './expiry.js';
+import { AUTH_EXPIRED, TokenLifetime } from './expiry.js';
+import { publicBase } from '../http/files.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
@@ -51,10 +52,10 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
       });
       res.write(`retry: ${SSE_RETRY_MS}\n\n`);
       open.add(res);
-      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.close(c));
+      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
       // SSE cannot renew in-band: the stream ends at expiry and the client reconnects with a fresh token.
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
-        if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify({ type: 'auth.expired' })}\n\n`);
+        if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify(AUTH_EXPIRED)}\n\n`);
       });
       lifetime.set(hs.expiresAt);
       const beat = setInterval(() => {

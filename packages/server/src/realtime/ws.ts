@@ -6,15 +6,17 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { Connection, type ConnectionLimits, type Transport } from './connection.js';
-import { AUTH_EXPIRED_CLOSE_CODE, TokenLifetime } from './expiry.js';
+import { AUTH_EXPIRED, AUTH_EXPIRED_CLOSE_CODE, TokenLifetime } from './expiry.js';
+import { publicBase } from '../http/files.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
 
 /** The resync close code: the client must refetch its state (4000-4999 are for applications). */
-export const RESYNC_CLOSE_CODE = 4008;
+export const RESYNC_CLOSE_CODE = CLOSE_CODES.resyncRequired;
 
 function transport(socket: WebSocket): Transport {
   return {
@@ -50,10 +52,10 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
     wsHandler: (socket, req) => {
       const hs = accepted.get(req);
       if (!hs) return socket.close(1011, 'no handshake');
-      const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.close(c));
+      const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
         if (socket.readyState !== socket.OPEN) return;
-        socket.send(JSON.stringify({ type: 'auth.expired' }), () => socket.close(AUTH_EXPIRED_CLOSE_CODE, 'token expired'));
+        socket.send(JSON.stringify(AUTH_EXPIRED), () => socket.close(AUTH_EXPIRED_CLOSE_CODE, 'token expired'));
       });
       lifetime.set(hs.expiresAt);
       let answered = true;

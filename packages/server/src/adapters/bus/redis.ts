@@ -4,7 +4,7 @@
  * then, and the log (not the bus) holds the events.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis-client.js';
 import type { Config } from '../../config.js';
 import type { Bus, BusNotice } from '../../events/bus.js';
 
@@ -24,19 +24,7 @@ export function redisNamespace(config: Config): string {
   return `${config.redisPrefix}:rt:${createHash('sha256').update(where).digest('hex').slice(0, 12)}:`;
 }
 
-/** Who hears about a Redis connection going and coming back (a health/dependency.ts Dependency). */
-export interface ConnectionWatch {
-  failed(err: unknown): void;
-  ok(): void;
-}
-
-/** A client that reconnects by itself; its errors go to `watch` (an unheard 'error' would end the process). */
-export function connectRedis(url: string, watch: ConnectionWatch): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
-  client.on('error', (err) => watch.failed(err));
-  client.on('ready', () => watch.ok());
-  return client;
-}
+import type { ConnectionWatch } from '../redis-client.js';
 
 export async function createRedisBus(url: string, namespace: string, watch: { publish: ConnectionWatch; subscribe: ConnectionWatch }): Promise<Bus> {
   const instance = randomUUID();

@@ -18,6 +18,8 @@ export interface Db {
   ping(): Promise<boolean>;
   /** One round trip; throws what the database (or the network) said. */
   probe(): Promise<void>;
+  /** The PostgreSQL pool's counts (metrics); undefined on PGlite (one session). */
+  pool?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openDatabase(config: Config, events: DbEvents = IGNORE): P
   let pool: unknown;
   let end: () => Promise<void>;
   let kind: Db['kind'];
+  let stats: Db['pool'];
   if (c.url) {
     const p = new pg.Pool({
       connectionString: c.url,
@@ -71,6 +74,7 @@ export async function openDatabase(config: Config, events: DbEvents = IGNORE): P
     pool = p;
     end = () => p.end();
     kind = 'postgres';
+    stats = () => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
   } else {
     const dir = join(config.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -92,6 +96,7 @@ export async function openDatabase(config: Config, events: DbEvents = IGNORE): P
   return {
     kysely,
     kind,
+    ...(stats ? { pool: stats } : {}),
     async ping() {
       try {
         await sql`SELECT 1`.execute(kysely);

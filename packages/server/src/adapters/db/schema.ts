@@ -220,6 +220,13 @@ export interface ItemFeedbackTable {
   created_at: Timestamp;
 }
 
+/** A consumer of the event log with a durable cursor (events/webhooks/consumer.ts). */
+export interface LogConsumersTable {
+  name: string;
+  /** Every event up to this id has been consumed. */
+  through: number | string;
+}
+
 export interface Database {
   dialogs: DialogsTable;
   dialog_participants: ParticipantsTable;
@@ -228,6 +235,7 @@ export interface Database {
   message_edit_history: EditHistoryTable;
   events: EventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  log_consumers: LogConsumersTable;
   jobs: JobsTable;
   cron_ticks: CronTicksTable;
   uploads: UploadsTable;

@@ -1,8 +1,8 @@
 /**
- * @module events/webhooks/deliveries: creates webhook deliveries in the transaction that writes their events
- * (called by events/outbox.ts), and enqueues the one notification job per user message. Each delivery stores
- * the exact envelope bytes, so every attempt sends the same id, body and body signature.
- * See docs/webhooks.md.
+ * @module events/webhooks/deliveries: turns events read from the log into webhook deliveries, and enqueues the
+ * one notification job per user message (called by events/webhooks/consumer.ts, never in the sender's
+ * transaction). Each delivery stores the exact envelope bytes, so every attempt sends the same id, body and
+ * body signature. See docs/webhooks.md.
  */
 import { sql, type Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
@@ -14,8 +14,9 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEventName } from './catalog.js';
 import { webhookFor, type DialogInfo, type MessageInfo, type Webhook } from './payloads.js';
 
 /**
- * Held until commit by every transaction that inserts deliveries, so deliveries commit in `seq` order and a
- * dispatcher that sees delivery N of a dialog can never later find an earlier one.
+ * Held until commit by every transaction that inserts deliveries (the log consumer and the notification jobs,
+ * never a sender), so deliveries commit in `seq` order and a dispatcher that sees delivery N of a dialog can
+ * never later find an earlier one.
  */
 const DELIVERY_LOCK = 727276;
 
@@ -32,6 +33,8 @@ export interface NotifyJobPayload {
 export interface NewDelivery {
   eventId: number | null;
   webhook: Webhook;
+  /** When it happened: the envelope's timestamp and the delivery's created_at. */
+  at: Date;
 }
 
 /** The envelope, compact, in MTChat's key order: id, type (snake_case), timestamp, payload. */
@@ -39,20 +42,19 @@ export function envelope(id: string, webhook: Webhook, now: Date): string {
   return JSON.stringify({ id, type: WEBHOOK_EVENT_TYPES[webhook.event], timestamp: timestamp(now), payload: webhook.payload });
 }
 
-/** Inserts deliveries in order, due now. */
-export async function insertDeliveries(trx: Transaction<Database>, deliveries: readonly NewDelivery[], now: Date): Promise<void> {
+/** Inserts deliveries in order (one statement; `seq` follows the given order), due now. */
+export async function insertDeliveries(trx: Transaction<Database>, deliveries: readonly NewDelivery[]): Promise<void> {
   if (deliveries.length === 0) return;
   await sql`SELECT pg_advisory_xact_lock(${DELIVERY_LOCK})`.execute(trx);
-  for (const d of deliveries) {
+  const rows = deliveries.map((d) => {
     const id = newId();
-    await sql`INSERT INTO webhook_deliveries (id, event_id, dialog_id, event, body, status, next_attempt_at, created_at)
-              VALUES (${id}, ${d.eventId}, ${d.webhook.dialogId}, ${d.webhook.event}, ${envelope(id, d.webhook, now)}, 'pending', clock_timestamp(), ${now})`.execute(
-      trx,
-    );
-  }
+    return sql`(${id}::uuid, ${d.eventId}::bigint, ${d.webhook.dialogId}::uuid, ${d.webhook.event}, ${envelope(id, d.webhook, d.at)}, 'pending', clock_timestamp(), ${d.at}::timestamptz)`;
+  });
+  await sql`INSERT INTO webhook_deliveries (id, event_id, dialog_id, event, body, status, next_attempt_at, created_at)
+            VALUES ${sql.join(rows)}`.execute(trx);
 }
 
-/** Event types that can become an enabled webhook (so most transactions skip every read below). */
+/** Event types that can become an enabled webhook (so most batches skip every read below). */
 function candidates(events: ReadonlySet<WebhookEventName>): Set<NewDialogEvent['type']> {
   const out = new Set<NewDialogEvent['type']>();
   if (events.has('message.new') || events.has('notification.pending')) out.add('message.new');
@@ -62,21 +64,35 @@ function candidates(events: ReadonlySet<WebhookEventName>): Set<NewDialogEvent['
   return out;
 }
 
+/** A message's record names its dialog's object ids: enough for its webhook once the dialog is gone. */
+function fromRecord(event: NewDialogEvent): DialogInfo | undefined {
+  if (event.type !== 'message.new' || event.object_id === undefined || event.object_type === undefined) return undefined;
+  return { id: event.dialog_id, object_id: event.object_id, object_type: event.object_type, title: null, created_by: null, created_at: new Date(0), deleted: true };
+}
+
+/** An event as the log consumer hands it over: its id, the event, and when its action ran. */
+export interface ConsumedEvent {
+  id: number;
+  event: NewDialogEvent;
+  at: Date;
+}
+
 /**
- * The outbox hook: turns the transaction's logged events into deliveries and notification jobs. Does nothing
- * unless webhooks are configured (WEBHOOK_URL and WEBHOOK_SECRET).
+ * Turns a batch of logged events (in log order) into deliveries and notification jobs, inside the consumer's
+ * transaction. Message webhooks are projections of their events alone; the dialog rows (for dialog and
+ * participant webhooks) are read once per batch, and a dialog deleted since is known from its `dialog.deleted`
+ * event (which carries its object ids). Returns how many deliveries it created.
  */
 export async function createWebhookDeliveries(
   trx: Transaction<Database>,
-  logged: readonly { id: number; event: NewDialogEvent }[],
-  now: Date,
+  logged: readonly ConsumedEvent[],
   config: Pick<Config, 'webhooks' | 'jobs'>,
-): Promise<void> {
+): Promise<number> {
   const hooks = config.webhooks;
-  if (!hooks) return;
+  if (!hooks) return 0;
   const wanted = candidates(hooks.events);
   const relevant = logged.filter((l) => wanted.has(l.event.type));
-  if (relevant.length === 0) return;
+  if (relevant.length === 0) return 0;
 
   const dialogIds = [...new Set(relevant.map((l) => l.event.dialog_id))];
   const dialogs = new Map<string, DialogInfo>(
@@ -88,24 +104,27 @@ export async function createWebhookDeliveries(
         .execute()
     ).map((d) => [d.id, d]),
   );
-  const editedIds = relevant.flatMap((l) => (l.event.type === 'message.edited' ? [l.event.id] : []));
-  const edited = new Map<string, MessageInfo>(
-    editedIds.length === 0
-      ? []
-      : (await trx.selectFrom('messages').selectAll().where('id', 'in', editedIds).execute()).map((m) => [m.id, m]),
-  );
-
-  const deliveries: NewDelivery[] = [];
-  for (const { id, event } of relevant) {
-    const webhook = webhookFor(event, now, dialogs.get(event.dialog_id), event.type === 'message.edited' ? edited.get(event.id) : undefined);
-    if (webhook && hooks.events.has(webhook.event)) deliveries.push({ eventId: id, webhook });
-    if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && hooks.events.has('notification.pending')) {
-      const row = await trx.selectFrom('messages').select('seq').where('id', '=', event.id).executeTakeFirst();
-      if (row) {
-        const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: Number(row.seq), sender_id: event.sender_id };
-        await enqueueJob(trx, NOTIFY_JOB, { ...job }, config.jobs.notificationDelaySecs * 1000, now);
+  const gone = dialogIds.filter((id) => !dialogs.has(id));
+  if (gone.length > 0) {
+    const rows = await sql<{ dialog_id: string; payload: unknown }>`
+      SELECT dialog_id, payload FROM events WHERE type = 'dialog.deleted' AND dialog_id = ANY(${gone}::uuid[])`.execute(trx);
+    for (const r of rows.rows) {
+      const p = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { object_id?: string; object_type?: string };
+      if (p.object_id !== undefined && p.object_type !== undefined) {
+        dialogs.set(r.dialog_id, { id: r.dialog_id, object_id: p.object_id, object_type: p.object_type, title: null, created_by: null, created_at: new Date(0), deleted: true });
       }
     }
   }
-  await insertDeliveries(trx, deliveries, now);
+  const deliveries: NewDelivery[] = [];
+  for (const { id, event, at } of relevant) {
+    // A message's webhook is a projection of its event (the message as it read then), never of a later row.
+    const webhook = webhookFor(event, at, dialogs.get(event.dialog_id) ?? fromRecord(event));
+    if (webhook && hooks.events.has(webhook.event)) deliveries.push({ eventId: id, webhook, at });
+    if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && event.seq !== undefined && hooks.events.has('notification.pending')) {
+      const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: event.seq, sender_id: event.sender_id };
+      await enqueueJob(trx, NOTIFY_JOB, { ...job }, config.jobs.notificationDelaySecs * 1000, at);
+    }
+  }
+  await insertDeliveries(trx, deliveries);
+  return deliveries.length;
 }

@@ -109,6 +109,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
 
   async function record(d: Claimed, token: string, o: Outcome): Promise<void> {
     const db = svc.db.kysely;
+    svc.metrics.webhookAttempts.inc({ outcome: o.kind });
     if (o.kind === 'delivered') {
       await sql`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = clock_timestamp(), last_status_code = ${o.status},
                   last_error = NULL, lease_until = NULL, lease_token = NULL
@@ -141,13 +142,11 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
     await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
     return rows.length > 0;
   });
-  const unsubscribe = svc.bus.onAnnounce(() => loop.wake());
 
   return {
     wake: () => loop.wake(),
     async stop() {
       stopping = true;
-      unsubscribe();
       for (const c of inflight) c.abort(new Error('shutdown'));
       await loop.stop();
     },

@@ -14,6 +14,8 @@ export interface DialogInfo {
   title: string | null;
   created_by: string | null;
   created_at: Date | string;
+  /** Known only from its dialog.deleted event (deleted before its webhooks were made): no title or creator. */
+  deleted?: boolean;
 }
 
 export interface MessageInfo {
@@ -49,9 +51,9 @@ const head = (d: Pick<DialogInfo, 'id' | 'object_id' | 'object_type'>) => ({ dia
 
 /**
  * The webhook an event becomes, or undefined when it becomes none. `dialog` is the event's dialog (absent once
- * deleted); `message` is the current row of an edited message.
+ * deleted); a message's fields come from its event.
  */
-export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo | undefined, message?: MessageInfo): Webhook | undefined {
+export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo | undefined): Webhook | undefined {
   const at = timestamp(now);
   if (event.type === 'dialog.deleted') {
     if (event.object_id === undefined || event.object_type === undefined) return undefined;
@@ -77,6 +79,7 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
       if (event.reason === 'removed') return w('participant.removed', { ...head(dialog), user_id: event.user_id, removed_at: at });
       return w('participant.left', { ...head(dialog), user_id: event.user_id, left_at: at });
     case 'dialog.created':
+      if (dialog.deleted) return undefined;
       return w(
         'dialog.created',
         compact({
@@ -87,8 +90,8 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
         }),
       );
     case 'message.edited':
-      if (!message) return undefined;
-      return w('message.edited', { ...head(dialog), message: webhookMessage(message, { edited: true }) });
+      if (event.sent_at === undefined || event.message_type === undefined) return undefined; // logged before edits carried the message
+      return w('message.edited', { ...head(dialog), message: webhookMessage({ ...event, sent_at: event.sent_at, message_type: event.message_type }, { edited: true }) });
     case 'message.deleted':
       return w('message.deleted', { ...head(dialog), message_id: event.id, deleted_at: at });
     case 'item.feedback':
