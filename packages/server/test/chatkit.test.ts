@@ -246,6 +246,28 @@ describe('widgets, client tools, retry and errors', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('shares the Chat API limits: posting through ChatKit takes from the send bucket (429 + Retry-After)', async () => {
+    const limited = await startServer({ ...redisEnv(), RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEND_RPS: '1', RATE_LIMIT_SEND_BURST: '2' });
+    try {
+      const bot = await registerAgent(limited, {});
+      const api = await chatKitUser(limited, unique('rita'), bot);
+      const { thread } = await newThread(api, '/widget');
+      // Four posts at once against a bucket of two: some must be refused, before any byte of a stream.
+      const answers = await Promise.all([1, 2, 3, 4].map((i) => ck(api, 'threads.add_user_message', { thread_id: thread.id, input: userInput(`/widget ${i}`) })));
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expectError(refused[0]!, 429, 'RATE_LIMIT_EXCEEDED');
+      expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answers.filter((a) => a.status === 200).every((a) => a.headers.get('content-type')?.startsWith('text/event-stream'))).toBe(true);
+      // Reads are not sends.
+      expect((await ck(api, 'items.list', { thread_id: thread.id })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('thread management, feedback and what is not available', () => {
   it('threads.update sets the title; only the one who started a thread deletes it', async () => {
     const owner = unique('mia');
