@@ -165,7 +165,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   await app.register(async (chatkit) => {
     chatkit.addHook('preHandler', actorGuard(services));
     chatkit.addHook('preHandler', userLimits(limiter));
-    await chatkit.register(chatKitRoutes(services, agentWorker));
+    await chatkit.register(chatKitRoutes(services, agentWorker, limiter));
   });
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });

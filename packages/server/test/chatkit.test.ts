@@ -213,6 +213,11 @@ describe('widgets, client tools, retry and errors', () => {
     const items = (await ck(api, 'items.list', { thread_id: thread.id, order: 'asc' })).body.data.map((i: Ev) => i.id);
     expect(items).toEqual([user, retried.events.at(-1)!.item.id]);
     expectError(await ck(api, 'threads.retry_after_item', { thread_id: thread.id, item_id: items[1] }), 409, 'CONFLICT');
+    // Never someone else's words: once another person has written, the earlier message cannot be retried.
+    const bob = unique('bob');
+    await server.admin.post(`/api/v1/management/dialogs/${thread.id}/participants`, { user_id: bob, display_name: 'Bob' });
+    await send(await chatUser(server, bob), thread.id, 'mine');
+    expectError(await ck(api, 'threads.retry_after_item', { thread_id: thread.id, item_id: user }), 409, 'CONFLICT');
   });
 
   it('streams an agent failure as an error event and stores nothing of the agent', async () => {
@@ -241,6 +246,28 @@ describe('widgets, client tools, retry and errors', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('shares the Chat API limits: posting through ChatKit takes from the send bucket (429 + Retry-After)', async () => {
+    const limited = await startServer({ ...redisEnv(), RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEND_RPS: '1', RATE_LIMIT_SEND_BURST: '2' });
+    try {
+      const bot = await registerAgent(limited, {});
+      const api = await chatKitUser(limited, unique('rita'), bot);
+      const { thread } = await newThread(api, '/widget');
+      // Four posts at once against a bucket of two: some must be refused, before any byte of a stream.
+      const answers = await Promise.all([1, 2, 3, 4].map((i) => ck(api, 'threads.add_user_message', { thread_id: thread.id, input: userInput(`/widget ${i}`) })));
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expectError(refused[0]!, 429, 'RATE_LIMIT_EXCEEDED');
+      expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answers.filter((a) => a.status === 200).every((a) => a.headers.get('content-type')?.startsWith('text/event-stream'))).toBe(true);
+      // Reads are not sends.
+      expect((await ck(api, 'items.list', { thread_id: thread.id })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('thread management, feedback and what is not available', () => {
   it('threads.update sets the title; only the one who started a thread deletes it', async () => {
     const owner = unique('mia');
@@ -251,6 +278,9 @@ describe('thread management, feedback and what is not available', () => {
     const other = unique('ned');
     await server.admin.post(`/api/v1/management/dialogs/${thread.id}/participants`, { user_id: other, display_name: 'Ned' });
     expectError(await ck(await chatKitUser(server, other, demo), 'threads.delete', { thread_id: thread.id }), 403, 'FORBIDDEN');
+    // A dialog the host created (bound to its own object) is not the user's to delete, even as its first participant.
+    const hostDialog = await server.admin.post('/api/v1/management/dialogs', { object_id: unique('o'), object_type: 'order', participants: [{ user_id: owner, display_name: 'Mia' }] });
+    expectError(await ck(api, 'threads.delete', { thread_id: hostDialog.body.data.id }), 403, 'FORBIDDEN');
     const deleted = await ck(api, 'threads.delete', { thread_id: thread.id });
     expect(deleted.body).toEqual({});
     expectError(await ck(api, 'threads.get_by_id', { thread_id: thread.id }), 404, 'NOT_FOUND');

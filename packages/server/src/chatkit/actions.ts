@@ -185,6 +185,16 @@ export async function retryAfterItem(svc: Services, actor: Actor, threadId: stri
     if (item.type !== 'user_message') throw new AppError('CONFLICT', 'Only a user message can be retried');
     const busy = await tx.trx.selectFrom('agent_runs').select('id').where('dialog_id', '=', dialog.id).where(sql<boolean>`status IN ('queued', 'running')`).executeTakeFirst();
     if (busy) throw new AppError('CONFLICT', 'An agent is still answering in this thread');
+    // A retry drops what came after the message: never someone else's words.
+    const others = await tx.trx
+      .selectFrom('messages')
+      .select('id')
+      .where('dialog_id', '=', dialog.id)
+      .where(sql<boolean>`id > ${itemId}`)
+      .where('message_type', '=', 'user')
+      .where(sql<boolean>`sender_id <> ${actor.userId} AND sender_id NOT LIKE 'agent:%'`)
+      .executeTakeFirst();
+    if (others) throw new AppError('CONFLICT', 'Other participants have written since this message');
     // Unlike chatkit-python, the removal of every later item is announced.
     const later = await tx.trx.deleteFrom('messages').where('dialog_id', '=', dialog.id).where(sql<boolean>`id > ${itemId}`).returning('id').execute();
     const removed: ChatKitEvent[] = [];
@@ -226,10 +236,13 @@ export async function updateThread(svc: Services, actor: Actor, threadId: string
   return threadWire(row);
 }
 
-/** Only the one who started a thread may delete it (for the others it is a shared conversation). */
+/**
+ * Only the one who started a thread through ChatKit may delete it; a dialog the host created stays the host's
+ * to delete (Management API), and for the other participants a thread is a shared conversation.
+ */
 export async function deleteThread(svc: Services, actor: Actor, threadId: string): Promise<void> {
   const dialog = await accessThread(svc.db.kysely, actor, threadId);
-  if (dialog.created_by !== actor.userId) throw new AppError('FORBIDDEN', 'Only the one who started this thread may delete it');
+  if (dialog.created_by !== actor.userId || dialog.object_id !== dialog.id) throw new AppError('FORBIDDEN', 'Only the one who started this thread may delete it');
   await deleteDialog(svc, dialog.id);
 }
 

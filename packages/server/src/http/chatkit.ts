@@ -3,7 +3,8 @@
  * dispatched on `type`. Everything is validated, authenticated (the Chat API's tokens), authorized and written
  * before the first byte, so failures are HTTP errors; streaming requests then answer `data: <event>\n\n`
  * frames: the prelude, then the agent's events read back from the log until its runs finish. A client that
- * disconnects cancels the runs its request started (what was streamed is kept). Shares the Chat API's limits.
+ * disconnects cancels the runs its request started (what was streamed is kept). Shares the Chat API's limits
+ * (per user; a message posted through ChatKit also takes from the send bucket).
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ChatKitRequest, CHATKIT_STREAMING } from '@parley/protocol';
@@ -28,10 +29,14 @@ import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 import { actorOf } from './auth.js';
+import type { RateLimiter } from './rate-limit.js';
 
 const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
 
-export const chatKitRoutes = (svc: Services, worker: AgentWorker): FastifyPluginAsync => async (app) => {
+/** The requests that post a person's message: they also take from the stricter send bucket, as a Chat API send does. */
+const SENDS = new Set(['threads.create', 'threads.add_user_message']);
+
+export const chatKitRoutes = (svc: Services, worker: AgentWorker, limiter?: RateLimiter): FastifyPluginAsync => async (app) => {
   app.post('/chatkit', { schema: { hide: true } }, async (req, reply) => {
     const parsed = ChatKitRequest.safeParse(req.body);
     if (!parsed.success) {
@@ -41,6 +46,7 @@ export const chatKitRoutes = (svc: Services, worker: AgentWorker): FastifyPlugin
     }
     const body = parsed.data;
     const actor = actorOf(req);
+    if (limiter && SENDS.has(body.type)) await limiter.send(actor.userId);
     if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body));
     return answer(actor, body);
   });
