@@ -71,6 +71,17 @@ describe('order', () => {
     expect(relevance.hits.map((h) => h.message.id)).toEqual([thrice.id, once.id]);
     expect(relevance.hits[0].rank).toBeGreaterThan(relevance.hits[1].rank);
   });
+
+  it('relevance ranks the newest 200 matches only; newest first reaches them all', async () => {
+    const w = word();
+    const best = await send(alice, dialogId, `${w} ${w} ${w} ${w} ${w}`);
+    const newer: string[] = [];
+    for (let i = 0; i < 200; i++) newer.push((await send(bob, dialogId, `${w} and some filler words number ${i}`)).id);
+    const ranked = await allPages(bob, { q: w, order: 'relevance', limit: 100 });
+    expect(ranked.map((h) => h.message.id).sort()).toEqual([...newer].sort());
+    const all = await allPages(bob, { q: w, limit: 100 });
+    expect(all.map((h) => h.message.id)).toEqual([...newer].reverse().concat(best.id));
+  }, 60_000);
 });
 
 describe('syntax', () => {

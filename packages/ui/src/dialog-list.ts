@@ -1,6 +1,8 @@
 /**
  * @module dialog-list: <parley-dialog-list>, the tabs (mine / available / archived), search, and the dialogs of the
- * tab with pinned first, unread badges and presence. Emits `parley-select` with `{ dialogId, view }`.
+ * tab with pinned first, unread badges and presence; while searching (not on the available tab), the matching
+ * messages below the dialogs (<parley-search-hits>). Emits `parley-select` with `{ dialogId, view }`, or
+ * `{ dialogId, messageId }` from a message hit.
  */
 import { html, css, nothing } from 'lit';
 import type { DialogView } from '@parley/client';
@@ -17,12 +19,15 @@ export class ParleyDialogList extends SessionElement {
     selected: { attribute: false },
     tab: { state: true },
     search: { state: true },
+    searched: { state: true },
     dialogs: { state: true },
     loading: { state: true },
   };
   declare selected: string | undefined;
   declare tab: DialogTab;
   declare search: string;
+  /** The search text the last reload used (debounced): what the message hits show. */
+  declare searched: string;
   declare dialogs: DialogView[];
   declare loading: boolean;
   private offs: (() => void)[] = [];
@@ -123,6 +128,7 @@ export class ParleyDialogList extends SessionElement {
     super();
     this.tab = 'mine';
     this.search = '';
+    this.searched = '';
     this.dialogs = [];
     this.loading = false;
   }
@@ -173,6 +179,7 @@ export class ParleyDialogList extends SessionElement {
     this.loading = true;
     try {
       const search = this.search.trim() || undefined;
+      this.searched = search ?? '';
       const list =
         this.tab === 'available'
           ? await client.dialogs.list({ type: 'available', search, limit: 100 })
@@ -276,6 +283,7 @@ export class ParleyDialogList extends SessionElement {
           </li>`;
         })}
       </ul>
+      ${this.tab !== 'available' && this.searched ? html`<parley-search-hits .session=${this.session} .query=${this.searched}></parley-search-hits>` : nothing}
       </div>
     `;
   }

@@ -7,6 +7,7 @@ import { ParleyGallery } from './gallery.js';
 import { ParleyInfo } from './info-panel.js';
 import { ParleyJoinForm } from './join-form.js';
 import { ParleyWidget } from './widgets/widget.js';
+import { ParleySearchHits } from './search-hits.js';
 
 const ELEMENTS: [string, CustomElementConstructor][] = [
   ['parley-chat', ParleyChat],
@@ -17,10 +18,11 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['parley-info', ParleyInfo],
   ['parley-join-form', ParleyJoinForm],
   ['parley-widget', ParleyWidget],
+  ['parley-search-hits', ParleySearchHits],
 ];
 for (const [name, ctor] of ELEMENTS) if (!customElements.get(name)) customElements.define(name, ctor);
 
-export { ParleyChat, ParleyDialogList, ParleyThread, ParleyComposer, ParleyGallery, ParleyInfo, ParleyJoinForm, ParleyWidget };
+export { ParleyChat, ParleyDialogList, ParleyThread, ParleyComposer, ParleyGallery, ParleyInfo, ParleyJoinForm, ParleyWidget, ParleySearchHits };
 export { createI18n, resolveLocale, LOCALES } from './i18n.js';
 export type { Locale, Strings, StringKey, I18n } from './i18n.js';
 export { cleanHtml } from './sanitize.js';

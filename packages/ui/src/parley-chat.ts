@@ -225,12 +225,13 @@ export class ParleyChat extends LitElement {
     }
   }
 
-  /** The user picked a dialog in the list: open it and move focus to its composer. */
-  private async pick(dialogId: string, view: DialogView): Promise<void> {
+  /** The user picked a dialog in the list (or a message hit: open the dialog at it): open it and move focus to its composer. */
+  private async pick(dialogId: string, view?: DialogView, messageId?: string): Promise<void> {
     await this.select(dialogId, view);
     await this.updateComplete;
     const thread = this.renderRoot.querySelector<ParleyThread>('parley-thread');
     if (thread) thread.focusOnOpen = true;
+    if (thread && messageId) await thread.open(messageId);
   }
 
   private get list(): ParleyDialogList | null {
@@ -286,7 +287,7 @@ export class ParleyChat extends LitElement {
               aria-label=${t('list.label')}
               .session=${session}
               .selected=${this.selected}
-              @parley-select=${(e: CustomEvent<{ dialogId: string; view: DialogView }>) => this.pick(e.detail.dialogId, e.detail.view)}
+              @parley-select=${(e: CustomEvent<{ dialogId: string; view?: DialogView; messageId?: string }>) => this.pick(e.detail.dialogId, e.detail.view, e.detail.messageId)}
             ></parley-dialog-list>`
           : nothing}
         ${showThread && !(this.narrow && showInfo)

@@ -26,6 +26,11 @@ export function cleanHtml(html: string): string {
   return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|tel:|#)/i, ADD_ATTR: ['target'] });
 }
 
+/** A search hit's snippet (escaped text with the matches in `<mark>`): DOMPurify keeps `<mark>` and nothing else. */
+export function safeSnippet(html: string) {
+  return unsafeHTML(DOMPurify.sanitize(html, { ALLOWED_TAGS: ['mark'], ALLOWED_ATTR: [] }));
+}
+
 /** A Lit directive that renders message HTML after DOMPurify. */
 export function safeHtml(html: string) {
   return unsafeHTML(cleanHtml(html));

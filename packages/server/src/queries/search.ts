@@ -3,13 +3,16 @@
  * takes part in (the participating-list rule of queries/dialogs.ts); the Management API searches every dialog.
  * Pages are keyset-paged on the order's own key, so paging never skips or repeats a hit.
  *
- * Two plans, because PostgreSQL cannot tell from its statistics how many messages a prefix matches:
- * - newest first walks the newest WINDOW messages (sent_at index) and keeps the matches: a full page there is the
- *   answer, found in a bounded time however common the words are;
- * - otherwise (few matches, or relevance order, which must rank every match) the matches come from the GIN index
- *   alone, materialized first, and only then meet the dialogs and filters: left to itself, the planner trusts a
- *   guess of 2% for a prefix and reads every message of every dialog of the user instead. Its weak case: a common
- *   word for a user whose newest WINDOW messages hold too few matches (see docs/search.md).
+ * Both orders start from the newest matches, because PostgreSQL cannot tell from its statistics how many messages
+ * a prefix matches:
+ * - the newest WINDOW messages (sent_at index) are looked through first and their matches kept: when they hold
+ *   enough, the answer is found in a bounded time however common the words are;
+ * - otherwise the matches come from the GIN index alone, materialized first, and only then meet the dialogs and
+ *   filters: left to itself, the planner trusts a guess of 2% for a prefix and reads every message of every
+ *   dialog of the user instead. Its weak case: a common word for a user whose newest WINDOW messages hold too
+ *   few matches (see docs/search.md).
+ * Relevance order ranks the newest CANDIDATES matches only (found that way), not every match in the database:
+ * ranking all of a common word's matches took seconds on a million messages.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { LIMITS, type SearchMessagesQuery, type SearchPage } from '@parley/protocol';
@@ -27,6 +30,9 @@ export type SearchReach = { actor: Actor } | { all: true };
 
 /** How many of the newest messages the newest-first plan looks through before it asks the index. */
 export const WINDOW = 10_000;
+
+/** How many of the newest matches relevance order ranks. */
+export const CANDIDATES = 200;
 
 /** A date-only bound means midnight UTC. */
 const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
@@ -50,52 +56,62 @@ export async function searchMessages(
   if (cursor && q.order === 'newest') {
     upper.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
   }
-  /** Everything but the text match, over a source `m` with id, dialog_id, sender_id, sent_at (and rank). */
-  const filters = (rank: RawBuilder<number>) => {
-    const where: RawBuilder<unknown>[] = [];
-    if ('actor' in reach) where.push(sql`m.dialog_id IN (${participatingDialogIds(db, reach.actor)})`);
-    if (q.dialog_id !== undefined) where.push(sql`m.dialog_id = ${q.dialog_id}`);
-    if (q.sender_id !== undefined) where.push(sql`m.sender_id = ${q.sender_id}`);
-    if (q.object_type !== undefined) where.push(sql`EXISTS (SELECT 1 FROM dialogs od WHERE od.id = m.dialog_id AND od.object_type = ${q.object_type})`);
-    if (q.after !== undefined) where.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
-    if (q.has === 'attachment') where.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
-    if (cursor && q.order === 'relevance') where.push(sql`(${rank}, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)`);
-    return [...where, ...upper];
-  };
+  /** The dialogs the user may search (none: every dialog). */
+  const mine = 'actor' in reach ? participatingDialogIds(db, reach.actor) : undefined;
+  /** Everything but the text match, the user's dialogs and the relevance cursor, over a source `m` with id, dialog_id, sender_id, sent_at. */
+  const filters: RawBuilder<unknown>[] = [];
+  if (q.dialog_id !== undefined) filters.push(sql`m.dialog_id = ${q.dialog_id}`);
+  if (q.sender_id !== undefined) filters.push(sql`m.sender_id = ${q.sender_id}`);
+  if (q.object_type !== undefined) filters.push(sql`EXISTS (SELECT 1 FROM dialogs od WHERE od.id = m.dialog_id AND od.object_type = ${q.object_type})`);
+  if (q.after !== undefined) filters.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
+  if (q.has === 'attachment') filters.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
+  filters.push(...upper);
   const and = (list: RawBuilder<unknown>[]) => (list.length ? sql.join(list, sql` AND `) : sql`true`);
 
   /** Picks the page's ids from `source`, then reads those rows whole, with rank and headline (the costly part). */
-  const page = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>, rank: RawBuilder<number>) =>
+  const page = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>, sortKey: RawBuilder<unknown>) =>
     (
       await sql<Row>`
       SELECT msg.*, d.title, d.object_id, d.object_type, (extract(epoch FROM msg.sent_at) * 1000000)::bigint::text AS sent_us,
         ts_rank(msg.search_tsv, ${query}) AS rank, ts_rank(msg.search_tsv, ${query})::text AS rank_text,
         ts_headline(${language}::regconfig, parley_snippet_source(msg.content, msg.attachment_names), ${query}, ${HEADLINE_OPTIONS}) AS headline
       FROM (
-        SELECT m.id, ${q.order === 'newest' ? sql`m.sent_at` : sql`${rank}`} AS sort_key
+        SELECT m.id, ${sortKey} AS sort_key
         FROM ${source}
         WHERE ${filter}
-        ORDER BY ${q.order === 'newest' ? sql`m.sent_at DESC` : sql`${rank} DESC`}, m.id DESC
+        ORDER BY ${sortKey} DESC, m.id DESC
         LIMIT ${limit + 1}
       ) page
       JOIN messages msg ON msg.id = page.id JOIN dialogs d ON d.id = msg.dialog_id
       ORDER BY page.sort_key DESC, page.id DESC`.execute(db)
     ).rows;
 
+  // The two sources of the newest matches: the newest WINDOW messages (with the text match as a filter), and
+  // the GIN index's matches alone.
+  const window = sql`(SELECT m.id, m.dialog_id, m.sender_id, m.sent_at, m.search_tsv FROM messages m WHERE ${and(upper)}
+    ORDER BY m.sent_at DESC, m.id DESC LIMIT ${WINDOW}) m`;
+  const inWindow = and([sql`m.search_tsv @@ ${query}`, ...(mine ? [sql`m.dialog_id IN (${mine})`] : []), ...filters]);
+  // The user's dialogs are materialized too, so that the matches meet them in one hash join: the planner's
+  // guess of a few hundred matches otherwise probes the dialogs once per match, thousands of times.
+  const matches = mine
+    ? sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${query}),
+        mine AS MATERIALIZED (${mine})
+      SELECT * FROM hits WHERE dialog_id IN (SELECT id FROM mine)) m`
+    : sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${query})
+      SELECT * FROM hits) m`;
+
   let rows: Row[] = [];
   if (q.order === 'newest') {
-    const window = sql`(SELECT m.id, m.dialog_id, m.sender_id, m.sent_at, m.search_tsv FROM messages m WHERE ${and(upper)}
-      ORDER BY m.sent_at DESC, m.id DESC LIMIT ${WINDOW}) m`;
-    const rank = sql<number>`ts_rank(m.search_tsv, ${query})`;
-    rows = await page(window, and([sql`m.search_tsv @@ ${query}`, ...filters(rank)]), rank);
-  }
-  if (rows.length <= limit) {
-    // The matches alone, from the GIN index; relevance ranks each once, here.
-    const ranked = q.order === 'relevance' ? sql`, ts_rank(search_tsv, ${query}) AS rank` : sql``;
-    const matches = sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at${ranked} FROM messages WHERE search_tsv @@ ${query})
-      SELECT * FROM hits) m`;
-    const rank = sql<number>`m.rank`;
-    rows = await page(matches, and(filters(rank)), rank);
+    rows = await page(window, inWindow, sql`m.sent_at`);
+    if (rows.length <= limit) rows = await page(matches, and(filters), sql`m.sent_at`);
+  } else {
+    const newest = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
+      (await sql<{ id: string }>`SELECT m.id FROM ${source} WHERE ${filter} ORDER BY m.sent_at DESC, m.id DESC LIMIT ${CANDIDATES}`.execute(db)).rows.map((r) => r.id);
+    let ids = await newest(window, inWindow);
+    if (ids.length < CANDIDATES) ids = await newest(matches, and(filters));
+    const ranked = sql`(SELECT id, ts_rank(search_tsv, ${query}) AS rank FROM messages WHERE id = ANY(${ids}::uuid[])) m`;
+    const after = cursor ? sql`(m.rank, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)` : sql`true`;
+    rows = await page(ranked, after, sql`m.rank`);
   }
 
   const hits = rows.slice(0, limit);
