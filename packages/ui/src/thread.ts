@@ -11,6 +11,10 @@ import { messageStyles, type MessageContext } from './message-view.js';
 import { renderComposeContext, renderThreadHeader, renderTimeline } from './thread-view.js';
 import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
 import type { ParleyComposer } from './composer.js';
+import { AgentActivity } from './agent-activity.js';
+import { agentStyles, renderAgentBar } from './agent-view.js';
+import type { WidgetActionDetail } from './widgets/types.js';
+import type { ParleyWidget } from './widgets/widget.js';
 
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
 
@@ -48,6 +52,10 @@ export class ParleyThread extends SessionElement {
   /** Set by <parley-chat> when the user picked this dialog: focus moves to the composer once it is shown. */
   focusOnOpen = false;
   private offs: (() => void)[] = [];
+  /** The agents' replies in this dialog (streams, stop, widgets). */
+  private agents: AgentActivity | undefined;
+  /** Agent messages shown from their finished item before the stored message arrived. */
+  private provisional = new Set<string>();
   private quotes = new Map<string, Message>();
   private loadingMore = false;
   private generation = 0;
@@ -59,6 +67,7 @@ export class ParleyThread extends SessionElement {
     messageStyles,
     attachmentStyles,
     threadStyles,
+    agentStyles,
   ];
 
   constructor() {
@@ -104,20 +113,30 @@ export class ParleyThread extends SessionElement {
   private unsubscribe(): void {
     for (const off of this.offs) off();
     this.offs = [];
+    this.agents?.close();
+    this.agents = undefined;
   }
 
   private subscribe(): void {
     const client = this.session!.client;
     const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
+    this.agents = new AgentActivity(client, this.dialogId!, () => this.requestUpdate(), (m) => {
+      if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
+      this.provisional.add(m.id);
+      this.messages = [...this.messages, m].sort(byId);
+    });
     this.offs.push(
       client.on('message.new', (m) => {
         if (!mine(m) || this.hasMoreAfter) return;
         const atBottom = this.nearBottom();
-        if (!this.messages.some((x) => x.id === m.id)) {
-          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: [] };
-          this.messages = [...this.messages, message].sort(byId);
-          // The event carries no attachments: read the stored message once for them.
-          if (m.sender_id !== this.session?.userId && m.message_type === 'user') void this.refetch(m.dialog_id, m.id);
+        const carried = (m as { attachments?: Message['attachments'] }).attachments;
+        if (this.provisional.delete(m.id) || !this.messages.some((x) => x.id === m.id)) {
+          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: carried ?? [] };
+          this.messages = [...this.messages.filter((x) => x.id !== m.id), message].sort(byId);
+          // Read the stored message for its attachments only when the event does not carry them (agents send none).
+          if (!carried && m.sender_id !== this.session?.userId && !m.sender_id?.startsWith('agent:') && m.message_type === 'user') {
+            void this.refetch(m.dialog_id, m.id);
+          }
         }
         if (atBottom || m.sender_id === this.session?.userId) void this.updateComplete.then(() => this.scrollToBottom());
         this.scheduleRead();
@@ -160,6 +179,7 @@ export class ParleyThread extends SessionElement {
       this.messages = [...page.messages].sort(byId);
       this.hasMoreBefore = page.has_more_before;
       this.hasMoreAfter = page.has_more_after;
+      this.agents?.load(this.messages, this.pageSize).catch((err) => this.session?.fail(err));
       if (!around) this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
       void this.loadParticipants();
       await this.updateComplete;
@@ -198,6 +218,8 @@ export class ParleyThread extends SessionElement {
       if (dialogId !== this.dialogId) return;
       this.session?.learn(undefined, list);
       this.participants = list;
+      const agents = list.filter((p) => p.user_id.startsWith('agent:'));
+      if (this.agents) this.agents.soleAgent = agents.length === 1 ? agents[0]!.user_id : undefined;
     } catch (err) {
       this.session?.fail(err);
     }
@@ -358,6 +380,7 @@ export class ParleyThread extends SessionElement {
       },
       onDelete: (m) => void this.onDelete(m),
       onJump: (id) => void this.jumpTo(id),
+      agentItem: (id) => this.agents?.items.get(id),
       onOpenFile: (message, file) => {
         const files = this.messages.flatMap((m) => (m.attachments ?? []).filter((a) => isImage(a) || isPdf(a)));
         const viewable = isPdf(file) ? [file] : files.filter(isImage);
@@ -365,6 +388,28 @@ export class ParleyThread extends SessionElement {
         void message;
       },
     };
+  }
+
+  /** A widget's action: server actions go to the server (which authorizes them); client ones only to the host page. */
+  private async onWidgetAction(e: CustomEvent<WidgetActionDetail>): Promise<void> {
+    const widget = e.target as ParleyWidget;
+    const { action, itemId } = e.detail;
+    if (!this.agents || !itemId || action.handler === 'client') return widget.done?.();
+    try {
+      await this.agents.act(itemId, action);
+    } catch (err) {
+      this.session?.fail(err);
+    } finally {
+      widget.done?.();
+    }
+  }
+
+  private async onStop(): Promise<void> {
+    try {
+      await this.agents?.stop();
+    } catch (err) {
+      this.session?.fail(err);
+    }
   }
 
   private renderHeader() {
@@ -382,10 +427,10 @@ export class ParleyThread extends SessionElement {
     const unread = this.session.client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
     return html`
       ${this.renderHeader()}
-      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll}>
+      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll} @parley-widget-action=${this.onWidgetAction}>
         <div role="list" aria-label=${this.t('thread.label')}>
           ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
-          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context())}
+          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context(), this.agents)}
         </div>
         ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
         ${unread > 0 && this.firstUnread
@@ -400,6 +445,7 @@ export class ParleyThread extends SessionElement {
       ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
         ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
         : nothing}
+      ${renderAgentBar(this.agents, this.session, () => void this.onStop())}
       <parley-composer .session=${this.session} .dialogId=${this.dialogId} .participants=${this.participants} @parley-compose=${this.onCompose}></parley-composer>
       ${this.gallery
         ? html`<parley-gallery
