@@ -94,24 +94,27 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
     // It was opened after "sl" had streamed: those characters come from the client's store, not from later events.
     expect(partial.length).toBeGreaterThanOrEqual(2);
     expect('slow reply'.startsWith(partial), `partial reply ${JSON.stringify(partial)}`).toBe(true);
+    // The screen while a reply streams (stop button and all), usually still streaming by now.
+    await shot(first.page, 'agent-streaming');
+    await expectNoSeriousViolations(first.page);
     await message(first.page, 'slow reply').waitFor();
     await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
 
     // Again, and stop it part way: what was streamed stays as the message, for both devices.
+    const before = await agentReplies(first.page).count();
     await send(first.page, '/slow');
     await growing.filter({ hasText: /^slo/ }).waitFor();
-    await shot(first.page, 'agent-streaming');
-    await expectNoSeriousViolations(first.page);
     await first.page.getByRole('button', { name: 'Stop the reply' }).click();
     await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
     await streaming(first.page).waitFor({ state: 'detached' });
-    await expect.poll(() => agentReplies(first.page).count()).toBe(2);
+    await expect.poll(() => agentReplies(first.page).count()).toBe(before + 1);
     const stopped = (await agentReplies(first.page).last().locator('.content').textContent())!.trim();
     expect(stopped.length).toBeGreaterThanOrEqual(3);
     expect(stopped.length).toBeLessThan('slow reply'.length);
     expect('slow reply'.startsWith(stopped)).toBe(true);
     await expect.poll(async () => (await agentReplies(second.page).last().locator('.content').textContent())?.trim()).toBe(stopped);
-    expect(await agentReplies(second.page).count()).toBe(2);
+    expect(await agentReplies(second.page).count()).toBe(before + 1);
+    await expectNoSeriousViolations(first.page);
     await shot(first.page, 'agent-stopped');
     await first.context.close();
     await second.context.close();
