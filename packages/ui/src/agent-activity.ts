@@ -6,6 +6,8 @@
 import { selectAgentItems, type Message, type ParleyClient } from '@parley/client';
 import type { PendingAgentItem, ThreadItem } from '@parley/protocol';
 import { marked } from 'marked';
+import type { WidgetActionDetail } from './widgets/types.js';
+import type { ParleyWidget } from './widgets/widget.js';
 
 export interface AgentRun {
   agent?: string;
@@ -38,6 +40,7 @@ export class AgentActivity {
     private readonly client: ParleyClient,
     private readonly dialogId: string,
     private readonly changed: () => void,
+    private readonly fail: (err: unknown) => void,
     /** A finished item becomes a message at once, so the stream and the message never both show (or neither). */
     private readonly finished: (message: Message) => void,
   ) {
@@ -54,6 +57,12 @@ export class AgentActivity {
         run(e.run_id).progress = undefined;
         this.changed();
       }),
+      client.on('agent.item.updated', (e) => {
+        if (mine(e)) this.changed();
+      }),
+      client.on('agent.item.partial', (e) => {
+        if (mine(e)) this.changed();
+      }),
       client.on('agent.signal', (e) => {
         if (!mine(e)) return;
         if (e.event.type === 'progress_update') run(e.run_id).progress = e.event.text;
@@ -62,7 +71,7 @@ export class AgentActivity {
       }),
       client.on('agent.error', (e) => {
         if (!mine(e)) return;
-        this.problem(e.run_id, e.message ?? e.code);
+        this.problem(e.run_id, e.message ?? '');
         this.changed();
       }),
       client.on('agent.run.finished', (e) => {
@@ -122,21 +131,31 @@ export class AgentActivity {
   }
 
   /**
-   * Sends a widget's server action for the server to authorize and run; the widget shows busy until it is done
-   * (the replaced widget and any reply arrive as events too, for every participant).
+   * A widget's action in the thread: a server action goes to the server, which authorizes and runs it (the
+   * replaced widget and any reply also arrive as events, for every participant); a client action is only the host
+   * page's (the event bubbles on to it). The widget shows busy until then.
    */
-  async act(itemId: string, action: { type: string; payload?: unknown }): Promise<void> {
-    const payload = typeof action.payload === 'object' && action.payload !== null ? (action.payload as Record<string, unknown>) : {};
-    const updated = await this.client.agents.action(this.dialogId, itemId, { type: action.type, payload });
-    if (updated) {
-      this.items.set(updated.id, updated);
-      this.changed();
+  async onWidgetAction(e: CustomEvent<WidgetActionDetail>): Promise<void> {
+    const widget = e.target as ParleyWidget;
+    const { action, itemId } = e.detail;
+    try {
+      if (!itemId || action.handler === 'client') return;
+      const payload = typeof action.payload === 'object' && action.payload !== null ? (action.payload as Record<string, unknown>) : {};
+      const updated = await this.client.agents.action(this.dialogId, itemId, { type: action.type, payload });
+      if (updated) {
+        this.items.set(updated.id, updated);
+        this.changed();
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      widget.done?.();
     }
   }
 
-  /** Stops the dialog's agent replies. */
-  async stop(): Promise<void> {
-    await this.client.agents.cancel(this.dialogId);
+  /** Stops the dialog's agent replies (the stop button). */
+  stop(): void {
+    this.client.agents.cancel(this.dialogId).catch(this.fail);
   }
 
   private asMessage(item: ThreadItem, sender: string): Message {

@@ -46,7 +46,7 @@ export const agentStyles = css`
     flex: 1;
     color: var(--_muted);
   }
-  .agent-problem {
+  .agent-problem .grow {
     color: var(--_danger);
   }
 `;
@@ -77,7 +77,7 @@ export function renderStreaming(p: PendingAgentItem, sender: string | undefined,
 }
 
 /** Above the composer: what the agents are doing (progress), what went wrong, and the stop button. */
-export function renderAgentBar(activity: AgentActivity | undefined, session: ChatSession, onStop: () => void) {
+export function renderAgentBar(activity: AgentActivity | undefined, session: ChatSession) {
   if (!activity) return nothing;
   const t = session.i18n.t;
   const running = [...activity.runs.values()];
@@ -88,14 +88,14 @@ export function renderAgentBar(activity: AgentActivity | undefined, session: Cha
   return html`<div class="agent-bar">
     ${activity.problems.map(
       (p) => html`<div class="agent-row agent-problem" role="alert">
-        <span class="grow agent-problem">${t('agent.error', { name: session.name(p.agent ?? activity.soleAgent), message: p.text })}</span>
+        <span class="grow">${t(p.text ? 'agent.errorDetail' : 'agent.error', { name: session.name(p.agent ?? activity.soleAgent), message: p.text })}</span>
         <button @click=${() => activity.dismiss(p)}>${t('agent.dismiss')}</button>
       </div>`,
     )}
     ${active
       ? html`<div class="agent-row" role="status">
           <span class="grow">${progress ?? t('agent.replying', { name: session.name(agent) || t('agent.thinking') })}</span>
-          <button class="agent-stop" @click=${onStop} aria-label=${t('agent.stopLabel')}>${t('agent.stop')}</button>
+          <button class="agent-stop" @click=${() => activity.stop()} aria-label=${t('agent.stopLabel')}>${t('agent.stop')}</button>
         </div>`
       : nothing}
   </div>`;

@@ -104,7 +104,8 @@ const en = {
   'agent.thinking': 'Thinking…',
   'agent.stopLabel': 'Stop the reply',
   'agent.replying': '{name} is replying…',
-  'agent.error': '{name} could not answer: {message}',
+  'agent.error': '{name} could not answer.',
+  'agent.errorDetail': '{name} could not answer: {message}',
   'agent.dismiss': 'Dismiss',
   'agent.tool': 'Tool: {name}',
 };
@@ -213,7 +214,8 @@ const ru: Strings = {
   'agent.thinking': 'Думаю…',
   'agent.stopLabel': 'Остановить ответ',
   'agent.replying': '{name} отвечает…',
-  'agent.error': '{name} не смог ответить: {message}',
+  'agent.error': '{name} не смог ответить.',
+  'agent.errorDetail': '{name} не смог ответить: {message}',
   'agent.dismiss': 'Скрыть',
   'agent.tool': 'Инструмент: {name}',
 };
@@ -319,7 +321,8 @@ const zh: Strings = {
   'agent.thinking': '思考中…',
   'agent.stopLabel': '停止回复',
   'agent.replying': '{name} 正在回复…',
-  'agent.error': '{name} 无法回答：{message}',
+  'agent.error': '{name} 无法回答。',
+  'agent.errorDetail': '{name} 无法回答：{message}',
   'agent.dismiss': '关闭',
   'agent.tool': '工具：{name}',
 };

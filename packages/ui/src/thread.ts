@@ -12,9 +12,8 @@ import { renderComposeContext, renderThreadHeader, renderTimeline } from './thre
 import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
 import type { ParleyComposer } from './composer.js';
 import { AgentActivity } from './agent-activity.js';
-import { agentStyles, renderAgentBar } from './agent-view.js';
 import type { WidgetActionDetail } from './widgets/types.js';
-import type { ParleyWidget } from './widgets/widget.js';
+import { agentStyles, renderAgentBar } from './agent-view.js';
 
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
 
@@ -120,7 +119,7 @@ export class ParleyThread extends SessionElement {
   private subscribe(): void {
     const client = this.session!.client;
     const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
-    this.agents = new AgentActivity(client, this.dialogId!, () => this.requestUpdate(), (m) => {
+    this.agents = new AgentActivity(client, this.dialogId!, () => this.followUpdate(), (err) => this.session?.fail(err), (m) => {
       if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
       this.provisional.add(m.id);
       this.messages = [...this.messages, m].sort(byId);
@@ -232,6 +231,13 @@ export class ParleyThread extends SessionElement {
   private nearBottom(): boolean {
     const s = this.scroller;
     return !s || s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  }
+
+  /** Re-renders, keeping the view at the bottom when it was there (a reply growing stays in sight). */
+  private followUpdate(): void {
+    const atBottom = this.nearBottom();
+    this.requestUpdate();
+    if (atBottom) void this.updateComplete.then(() => this.scrollToBottom());
   }
 
   private scrollToBottom(): void {
@@ -390,28 +396,6 @@ export class ParleyThread extends SessionElement {
     };
   }
 
-  /** A widget's action: server actions go to the server (which authorizes them); client ones only to the host page. */
-  private async onWidgetAction(e: CustomEvent<WidgetActionDetail>): Promise<void> {
-    const widget = e.target as ParleyWidget;
-    const { action, itemId } = e.detail;
-    if (!this.agents || !itemId || action.handler === 'client') return widget.done?.();
-    try {
-      await this.agents.act(itemId, action);
-    } catch (err) {
-      this.session?.fail(err);
-    } finally {
-      widget.done?.();
-    }
-  }
-
-  private async onStop(): Promise<void> {
-    try {
-      await this.agents?.stop();
-    } catch (err) {
-      this.session?.fail(err);
-    }
-  }
-
   private renderHeader() {
     const session = this.session!;
     const { view, participants, joined, showBack } = this;
@@ -427,7 +411,7 @@ export class ParleyThread extends SessionElement {
     const unread = this.session.client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
     return html`
       ${this.renderHeader()}
-      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll} @parley-widget-action=${this.onWidgetAction}>
+      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll} @parley-widget-action=${(e: CustomEvent<WidgetActionDetail>) => this.agents?.onWidgetAction(e)}>
         <div role="list" aria-label=${this.t('thread.label')}>
           ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
           ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context(), this.agents)}
@@ -445,7 +429,7 @@ export class ParleyThread extends SessionElement {
       ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
         ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
         : nothing}
-      ${renderAgentBar(this.agents, this.session, () => void this.onStop())}
+      ${renderAgentBar(this.agents, this.session)}
       <parley-composer .session=${this.session} .dialogId=${this.dialogId} .participants=${this.participants} @parley-compose=${this.onCompose}></parley-composer>
       ${this.gallery
         ? html`<parley-gallery

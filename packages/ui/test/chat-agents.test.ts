@@ -17,7 +17,7 @@ afterAll(async () => {
   await demo?.close();
 });
 
-const assistant = () => (demo.host as unknown as { assistantDialogs: Record<string, string> }).assistantDialogs;
+const assistant = () => demo.host.assistantDialogs;
 const streaming = (page: Page) => page.locator('parley-thread .msg.streaming');
 /** The stored messages of the demo agent in the open thread. */
 const agentReplies = (page: Page) => page.locator('parley-thread .msg[data-message-id]').filter({ has: page.locator('.sender', { hasText: 'Demo assistant' }) });
@@ -95,7 +95,6 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
     expect(partial.length).toBeGreaterThanOrEqual(2);
     expect('slow reply'.startsWith(partial), `partial reply ${JSON.stringify(partial)}`).toBe(true);
     // The screen while a reply streams (stop button and all), usually still streaming by now.
-    await shot(first.page, 'agent-streaming');
     await expectNoSeriousViolations(first.page);
     await message(first.page, 'slow reply').waitFor();
     await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
@@ -104,6 +103,14 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
     const before = await agentReplies(first.page).count();
     await send(first.page, '/slow');
     await growing.filter({ hasText: /^slo/ }).waitFor();
+    await shot(first.page, 'agent-streaming');
+    // The thread follows the growing reply: its bubble is inside the scroller's visible area.
+    const inView = await streaming(first.page).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest('.scroller')!.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom + 1;
+    });
+    expect(inView).toBe(true);
     await first.page.getByRole('button', { name: 'Stop the reply' }).click();
     await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
     await streaming(first.page).waitFor({ state: 'detached' });
