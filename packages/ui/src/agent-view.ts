@@ -11,7 +11,9 @@ import { safeHtml } from './sanitize.js';
 import type { WidgetNode } from './widgets/types.js';
 
 export const agentStyles = css`
-  .msg.streaming .content::after {
+  /* The cursor goes after the text so far (inside its last paragraph). */
+  .msg.streaming .content > :last-child::after,
+  .msg.streaming .content:empty::after {
     content: '▍';
     color: var(--_muted);
     animation: parley-blink 1s steps(2) infinite;
@@ -22,7 +24,7 @@ export const agentStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    .msg.streaming .content::after {
+    .msg.streaming .content > :last-child::after {
       animation: none;
     }
   }

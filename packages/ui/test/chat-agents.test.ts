@@ -74,7 +74,8 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
   });
 
   it('shows a reply growing, also to a device that opens the dialog mid-stream, and stops one', async () => {
-    const first = await signIn(browser, demo, 'alice');
+    // A short window, so the replies overflow the thread and following the growing one matters.
+    const first = await signIn(browser, demo, 'alice', '/chat', { width: 1200, height: 520 });
     const second = await signIn(browser, demo, 'alice');
     await first.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
     await first.page.locator('parley-thread .scroller').waitFor();
