@@ -1,7 +1,8 @@
 /**
  * The demo host application: a plain Node HTTP server (no framework) that signs people in with a cookie, mints
  * Parley tokens for them, keeps one Parley dialog per order, receives and verifies Parley's webhooks, and runs a
- * small support agent that answers when it is mentioned or asked about an order's status.
+ * small support agent that answers when it is mentioned or asked about an order's status. Each user also has a
+ * chat with Parley's built-in demo agent (streamed replies, stop, widgets, errors).
  *
  *   const host = await startHostApp({ parleyUrl, adminToken, webhookSecret, port: 5199 });
  */
@@ -39,6 +40,7 @@ export async function startHostApp(options) {
   const sessions = new Map();
   const log = [];
   let dialogs = {};
+  let assistantDialogs = {};
   let url = '';
 
   async function agentAnswer(payload) {
@@ -120,11 +122,16 @@ export async function startHostApp(options) {
     get dialogs() {
       return dialogs;
     },
+    /** User id → that user's dialog with Parley's built-in demo agent. */
+    get assistantDialogs() {
+      return assistantDialogs;
+    },
     /** Connects the host to Parley and creates the order dialogs. */
     async setParley(newUrl, adminToken) {
       parleyUrl = newUrl;
       admin = parleyAdmin(newUrl, adminToken);
       dialogs = await admin.ensureOrderDialogs(url);
+      assistantDialogs = await admin.ensureAssistantDialogs();
       return dialogs;
     },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),

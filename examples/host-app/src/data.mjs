@@ -11,6 +11,9 @@ export const USERS = [
 /** The demo support agent: a participant of every order chat that answers the customer (through the Chat API). */
 export const AGENT = { id: 'agent-sam', name: 'Sam (support agent)', company: 'Parley Demo Logistics' };
 
+/** Parley's built-in demo agent (kind `demo`): each user has a chat with it to try streaming, stop, widgets and errors. */
+export const ASSISTANT = { id: 'assistant', name: 'Demo assistant' };
+
 export const ORDERS = [
   { id: '1001', customer: 'alice', item: 'Office chairs × 12', status: 'In transit', eta: 'Tuesday' },
   { id: '1002', customer: 'alice', item: 'Standing desks × 3', status: 'Being packed', eta: 'Friday' },

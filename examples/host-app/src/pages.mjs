@@ -84,7 +84,8 @@ export function signInPage({ parleyUrl }) {
     body: `<div class="card">
   <h1>Sign in to the demo</h1>
   <p>This small host application owns its users and orders. It mints a Parley token for whoever signs in, creates a
-  chat per order (customer, support manager and a demo support agent), and shows the webhooks Parley sends it.</p>
+  chat per order (customer, support manager and a demo support agent), gives each user a chat with Parley's built-in
+  demo agent (try <code>hello</code>, <code>/slow</code>, <code>/widget</code>, <code>/fail</code>), and shows the webhooks Parley sends it.</p>
   <ul>${USERS.map((u) => `<li><form method="post" action="/signin" style="display:inline"><input type="hidden" name="user" value="${u.id}"><button type="submit">Sign in as ${esc(u.name)}</button></form> <span class="muted">${esc(u.role)}, ${esc(u.company)}</span></li>`).join('')}</ul>
 </div>`,
   });

@@ -1,14 +1,15 @@
 /** What the host backend asks of Parley's Management API: tokens for its users and one dialog per order. */
-import { AGENT, ORDERS, SCOPE, USERS, userById } from './data.mjs';
+import { AGENT, ASSISTANT, ORDERS, SCOPE, USERS, userById } from './data.mjs';
 
 export function parleyAdmin(parleyUrl, adminToken) {
-  const call = async (method, path, body) => {
+  const call = async (method, path, body, { missingOk = false } = {}) => {
     const res = await fetch(`${parleyUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = res.status === 204 ? undefined : await res.json();
+    if (missingOk && res.status === 404) return undefined;
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json?.data;
   };
@@ -44,6 +45,33 @@ export function parleyAdmin(parleyUrl, adminToken) {
           access_scopes: [SCOPE],
         });
         ids[order.id] = created.id;
+      }
+      return ids;
+    },
+    /**
+     * Registers Parley's built-in demo agent and gives each user a chat with it, where it streams its replies
+     * (`hello` → `Echo: hello`, `/slow`, `/widget`, `/fail`; docs/agents.md). Returns user id → dialog id.
+     */
+    async ensureAssistantDialogs() {
+      if (!(await call('GET', `/api/v1/management/agents/${ASSISTANT.id}`, undefined, { missingOk: true }))) {
+        await call('POST', '/api/v1/management/agents', { id: ASSISTANT.id, display_name: ASSISTANT.name, kind: 'demo' });
+      }
+      const ids = {};
+      for (const user of USERS) {
+        const found = await call('POST', '/api/v1/management/dialogs/search', { object_type: 'assistant', object_id: user.id, access_scopes: [SCOPE] });
+        ids[user.id] = (
+          found ??
+          (await call('POST', '/api/v1/management/dialogs', {
+            object_type: 'assistant',
+            object_id: user.id,
+            title: 'Demo assistant: try hello, /slow, /widget, /fail',
+            participants: [
+              { user_id: user.id, display_name: user.name, company: user.company, email: user.email },
+              { user_id: `agent:${ASSISTANT.id}` },
+            ],
+            access_scopes: [SCOPE],
+          }))
+        ).id;
       }
       return ids;
     },

@@ -2,6 +2,7 @@
  * @module client: createClient(), the facade. It only composes: auth, REST surfaces, the realtime connection,
  * the send queue and the state store; each lives in its own module. See docs/client.md.
  */
+import { AgentsApi } from './api/agents.js';
 import { DialogsApi } from './api/dialogs.js';
 import { FilesApi } from './api/files.js';
 import { encodeScope, Http } from './api/http.js';
@@ -26,6 +27,8 @@ export interface ParleyClient {
   readonly messages: MessagesApi;
   readonly participants: ParticipantsApi;
   readonly files: FilesApi;
+  /** Stop agent replies, read agents' ChatKit items, send widget actions (docs/agents.md). */
+  readonly agents: AgentsApi;
   /** Dialogs, messages per dialog, unread counts, pending sends, presence: kept current by realtime events. */
   readonly state: ChatStore;
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -169,6 +172,7 @@ export function createClient(options: ClientOptions): ParleyClient {
     messages,
     participants: new ParticipantsApi(http),
     files: new FilesApi(http, opts.fetch),
+    agents: new AgentsApi(http),
     state: store,
     on: (name, fn) => emitter.on(name, fn),
     once: (name, fn) => emitter.once(name, fn),

@@ -30,6 +30,7 @@ export type { DialogsApi } from './api/dialogs.js';
 export type { MessagesApi } from './api/messages.js';
 export type { ParticipantsApi } from './api/participants.js';
 export type { FilesApi, UploadOptions } from './api/files.js';
+export type { AgentsApi, WidgetAction } from './api/agents.js';
 export type {
   AttachmentRef,
   ChatParticipant,

@@ -104,6 +104,12 @@ const en = {
   'widget.invalid': 'Please fill in the required fields',
   'agent.stop': 'Stop',
   'agent.thinking': 'Thinking…',
+  'agent.stopLabel': 'Stop the reply',
+  'agent.replying': '{name} is replying…',
+  'agent.error': '{name} could not answer.',
+  'agent.errorDetail': '{name} could not answer: {message}',
+  'agent.dismiss': 'Dismiss',
+  'agent.tool': 'Tool: {name}',
 };
 
 export type StringKey = keyof typeof en;
@@ -210,6 +216,12 @@ const ru: Strings = {
   'widget.invalid': 'Заполните обязательные поля',
   'agent.stop': 'Остановить',
   'agent.thinking': 'Думаю…',
+  'agent.stopLabel': 'Остановить ответ',
+  'agent.replying': '{name} отвечает…',
+  'agent.error': '{name} не смог ответить.',
+  'agent.errorDetail': '{name} не смог ответить: {message}',
+  'agent.dismiss': 'Скрыть',
+  'agent.tool': 'Инструмент: {name}',
 };
 
 const zh: Strings = {
@@ -313,6 +325,12 @@ const zh: Strings = {
   'widget.invalid': '请填写必填项',
   'agent.stop': '停止',
   'agent.thinking': '思考中…',
+  'agent.stopLabel': '停止回复',
+  'agent.replying': '{name} 正在回复…',
+  'agent.error': '{name} 无法回答。',
+  'agent.errorDetail': '{name} 无法回答：{message}',
+  'agent.dismiss': '关闭',
+  'agent.tool': '工具：{name}',
 };
 
 const TABLES: Record<Locale, Strings> = { en, ru, zh };

@@ -6,6 +6,8 @@ import { renderAttachments, type Attachment } from './attachments.js';
 import { formatTime, plainText, systemText } from './format.js';
 import { safeHtml } from './sanitize.js';
 import { icons } from './icons.js';
+import type { ThreadItem } from '@parley/protocol';
+import { renderItemBody } from './agent-view.js';
 
 export interface MessageContext {
   session: ChatSession;
@@ -18,6 +20,8 @@ export interface MessageContext {
   onDelete(message: Message): void;
   onJump(messageId: string): void;
   onOpenFile(message: Message, file: Attachment): void;
+  /** The ChatKit item of an agent's message, when known (a widget renders from it). */
+  agentItem(messageId: string): ThreadItem | undefined;
 }
 
 export const messageStyles = css`
@@ -117,6 +121,7 @@ export function renderMessage(message: Message, ctx: MessageContext) {
   const own = message.sender_id === session.userId;
   const quoted = message.reply_to_id ? ctx.quoted(message.reply_to_id) : undefined;
   const sender = session.name(message.sender_id);
+  const item = message.sender_id?.startsWith('agent:') ? ctx.agentItem(message.id) : undefined;
   return html`<div class="msg ${own ? 'own' : ''}" role="listitem" data-message-id=${message.id} aria-label=${`${sender}: ${plainText(message.content)}`}>
     <div class="bubble">
       ${own ? nothing : html`<div class="sender">${sender}</div>`}
@@ -125,7 +130,7 @@ export function renderMessage(message: Message, ctx: MessageContext) {
             ${quoted ? `${session.name(quoted.sender_id)}: ${plainText(quoted.content)}` : t('msg.quoteMissing')}
           </button>`
         : nothing}
-      <div class="content">${safeHtml(message.content)}</div>
+      ${item?.type === 'widget' ? renderItemBody(item, session) : html`<div class="content">${safeHtml(message.content)}</div>`}
       ${renderAttachments(message.attachments ?? [], session.i18n, (file) => ctx.onOpenFile(message, file))}
       <div class="meta">
         ${message.last_edited_at ? html`<span>${t('msg.edited')}</span>` : nothing}

@@ -157,6 +157,7 @@ export class ParleyChat extends LitElement {
       this.session.setI18n(createI18n(resolveLocale(this.locale ?? navigator.language), this.strings));
     }
     if (changed.has('profile') && this.session) this.session.profile = this.profile ?? {};
+    if (changed.has('theme') && this.session) this.session.setTheme(this.theme);
     if (changed.has('dialogId') && this.dialogId && this.dialogId !== this.selected && this.ready) void this.select(this.dialogId);
   }
 
@@ -171,6 +172,7 @@ export class ParleyChat extends LitElement {
     }
     const session = (this.session = new ChatSession(client, createI18n(resolveLocale(this.locale ?? navigator.language), this.strings)));
     session.profile = this.profile ?? {};
+    session.theme = this.theme;
     session.addEventListener('error', (e) => {
       const detail = (e as CustomEvent<{ message: string; code?: string }>).detail;
       this.errorText = session.i18n.t('error.generic', { message: detail.message });

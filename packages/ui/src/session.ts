@@ -16,6 +16,8 @@ export class ChatSession extends EventTarget {
   private names = new Map<string, string>();
   /** The user's profile as the host knows it: pre-fills the join form. */
   profile: JoinDefaults = {};
+  /** The chat's theme, for inner elements that carry their own defaults (agent widgets). */
+  theme: 'light' | 'dark' = 'light';
 
   constructor(
     readonly client: ParleyClient,
@@ -43,6 +45,13 @@ export class ChatSession extends EventTarget {
   /** Re-renders every element after a locale or strings change. */
   setI18n(i18n: I18n): void {
     this.i18n = i18n;
+    this.dispatchEvent(new Event('change'));
+  }
+
+  /** Re-renders every element after a theme change. */
+  setTheme(theme: 'light' | 'dark'): void {
+    if (theme === this.theme) return;
+    this.theme = theme;
     this.dispatchEvent(new Event('change'));
   }
 

@@ -5,8 +5,10 @@ import type { ChatSession } from './session.js';
 import { dayKey, formatDay } from './format.js';
 import { icons } from './icons.js';
 import { renderMessage, renderPending, renderSystem, type MessageContext } from './message-view.js';
+import { renderStreaming } from './agent-view.js';
+import type { AgentActivity } from './agent-activity.js';
 
-export function renderTimeline(messages: Message[], pending: PendingMessage[], firstUnread: string | undefined, ctx: MessageContext) {
+export function renderTimeline(messages: Message[], pending: PendingMessage[], firstUnread: string | undefined, ctx: MessageContext, agents?: AgentActivity) {
   const { session } = ctx;
   const out: unknown[] = [];
   let day = '';
@@ -20,6 +22,8 @@ export function renderTimeline(messages: Message[], pending: PendingMessage[], f
     out.push(m.message_type === 'system' ? renderSystem(m, session) : renderMessage(m, ctx));
   }
   for (const p of pending) out.push(renderPending(p, session));
+  // Agent replies still streaming; a finished one is already in `messages` (same id), so it is never shown twice.
+  for (const p of agents?.pending ?? []) if (!messages.some((m) => m.id === p.item.id)) out.push(renderStreaming(p, agents!.agentOf(p.run_id), session));
   return out;
 }
 

@@ -11,6 +11,9 @@ import { messageStyles, type MessageContext } from './message-view.js';
 import { renderComposeContext, renderThreadHeader, renderTimeline } from './thread-view.js';
 import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
 import type { ParleyComposer } from './composer.js';
+import { AgentActivity } from './agent-activity.js';
+import type { WidgetActionDetail } from './widgets/types.js';
+import { agentStyles, renderAgentBar } from './agent-view.js';
 
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
 
@@ -48,6 +51,10 @@ export class ParleyThread extends SessionElement {
   /** Set by <parley-chat> when the user picked this dialog: focus moves to the composer once it is shown. */
   focusOnOpen = false;
   private offs: (() => void)[] = [];
+  /** The agents' replies in this dialog (streams, stop, widgets). */
+  private agents: AgentActivity | undefined;
+  /** Agent messages shown from their finished item before the stored message arrived. */
+  private provisional = new Set<string>();
   private quotes = new Map<string, Message>();
   private loadingMore = false;
   private generation = 0;
@@ -59,6 +66,7 @@ export class ParleyThread extends SessionElement {
     messageStyles,
     attachmentStyles,
     threadStyles,
+    agentStyles,
   ];
 
   constructor() {
@@ -104,20 +112,30 @@ export class ParleyThread extends SessionElement {
   private unsubscribe(): void {
     for (const off of this.offs) off();
     this.offs = [];
+    this.agents?.close();
+    this.agents = undefined;
   }
 
   private subscribe(): void {
     const client = this.session!.client;
     const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
+    this.agents = new AgentActivity(client, this.dialogId!, () => this.followUpdate(), (err) => this.session?.fail(err), (m) => {
+      if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
+      this.provisional.add(m.id);
+      this.messages = [...this.messages, m].sort(byId);
+    });
     this.offs.push(
       client.on('message.new', (m) => {
         if (!mine(m) || this.hasMoreAfter) return;
         const atBottom = this.nearBottom();
-        if (!this.messages.some((x) => x.id === m.id)) {
-          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: [] };
-          this.messages = [...this.messages, message].sort(byId);
-          // The event carries no attachments: read the stored message once for them.
-          if (m.sender_id !== this.session?.userId && m.message_type === 'user') void this.refetch(m.dialog_id, m.id);
+        const carried = (m as { attachments?: Message['attachments'] }).attachments;
+        if (this.provisional.delete(m.id) || !this.messages.some((x) => x.id === m.id)) {
+          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: carried ?? [] };
+          this.messages = [...this.messages.filter((x) => x.id !== m.id), message].sort(byId);
+          // Read the stored message for its attachments only when the event does not carry them (agents send none).
+          if (!carried && m.sender_id !== this.session?.userId && !m.sender_id?.startsWith('agent:') && m.message_type === 'user') {
+            void this.refetch(m.dialog_id, m.id);
+          }
         }
         if (atBottom || m.sender_id === this.session?.userId) void this.updateComplete.then(() => this.scrollToBottom());
         this.scheduleRead();
@@ -160,6 +178,7 @@ export class ParleyThread extends SessionElement {
       this.messages = [...page.messages].sort(byId);
       this.hasMoreBefore = page.has_more_before;
       this.hasMoreAfter = page.has_more_after;
+      this.agents?.load(this.messages, this.pageSize).catch((err) => this.session?.fail(err));
       if (!around) this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
       void this.loadParticipants();
       await this.updateComplete;
@@ -198,6 +217,8 @@ export class ParleyThread extends SessionElement {
       if (dialogId !== this.dialogId) return;
       this.session?.learn(undefined, list);
       this.participants = list;
+      const agents = list.filter((p) => p.user_id.startsWith('agent:'));
+      if (this.agents) this.agents.soleAgent = agents.length === 1 ? agents[0]!.user_id : undefined;
     } catch (err) {
       this.session?.fail(err);
     }
@@ -210,6 +231,13 @@ export class ParleyThread extends SessionElement {
   private nearBottom(): boolean {
     const s = this.scroller;
     return !s || s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  }
+
+  /** Re-renders, keeping the view at the bottom when it was there (a reply growing stays in sight). */
+  private followUpdate(): void {
+    const atBottom = this.nearBottom();
+    this.requestUpdate();
+    if (atBottom) void this.updateComplete.then(() => this.scrollToBottom());
   }
 
   private scrollToBottom(): void {
@@ -358,6 +386,7 @@ export class ParleyThread extends SessionElement {
       },
       onDelete: (m) => void this.onDelete(m),
       onJump: (id) => void this.jumpTo(id),
+      agentItem: (id) => this.agents?.items.get(id),
       onOpenFile: (message, file) => {
         const files = this.messages.flatMap((m) => (m.attachments ?? []).filter((a) => isImage(a) || isPdf(a)));
         const viewable = isPdf(file) ? [file] : files.filter(isImage);
@@ -382,10 +411,10 @@ export class ParleyThread extends SessionElement {
     const unread = this.session.client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
     return html`
       ${this.renderHeader()}
-      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll}>
+      <div class="scroller" role="log" aria-labelledby="thread-title" aria-busy=${String(this.loading)} tabindex="0" @scroll=${this.onScroll} @parley-widget-action=${(e: CustomEvent<WidgetActionDetail>) => this.agents?.onWidgetAction(e)}>
         <div role="list" aria-label=${this.t('thread.label')}>
           ${this.messages.length === 0 && !this.loading ? html`<div class="empty" role="listitem">${this.t('thread.empty')}</div>` : nothing}
-          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context())}
+          ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context(), this.agents)}
         </div>
         ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
         ${unread > 0 && this.firstUnread
@@ -400,6 +429,7 @@ export class ParleyThread extends SessionElement {
       ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
         ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
         : nothing}
+      ${renderAgentBar(this.agents, this.session)}
       <parley-composer .session=${this.session} .dialogId=${this.dialogId} .participants=${this.participants} @parley-compose=${this.onCompose}></parley-composer>
       ${this.gallery
         ? html`<parley-gallery

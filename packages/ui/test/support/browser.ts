@@ -34,6 +34,8 @@ export interface HostApp {
   url: string;
   log: { event: string; verified: boolean; payload: any }[];
   dialogs: Record<string, string>;
+  /** User id → that user's dialog with Parley's built-in demo agent. */
+  assistantDialogs: Record<string, string>;
   setParley(url: string, adminToken: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }

@@ -1,0 +1,168 @@
+/**
+ * Agent replies in the full chat, in Chromium, with Parley's built-in demo agent in the demo's assistant dialog:
+ * a reply streams in and becomes the stored message without a gap or a duplicate, a second device that opens the
+ * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, and an agent error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axe, launchBrowser, message, send, shot, signIn, startDemo, type Demo } from './support/browser.js';
+
+let browser: Browser;
+let demo: Demo;
+beforeAll(async () => {
+  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+const assistant = () => demo.host.assistantDialogs;
+const streaming = (page: Page) => page.locator('parley-thread .msg.streaming');
+/** The stored messages of the demo agent in the open thread. */
+const agentReplies = (page: Page) => page.locator('parley-thread .msg[data-message-id]').filter({ has: page.locator('.sender', { hasText: 'Demo assistant' }) });
+
+/**
+ * Records, after every change of the open thread's DOM, how many messages (streaming or stored) contain `needle`:
+ * once the reply appeared the count must stay exactly 1 (0 is a flicker, 2 a duplicate).
+ */
+async function watchReplies(page: Page, needle: string): Promise<void> {
+  await page.evaluate((needle) => {
+    const find = (root: Document | ShadowRoot): ShadowRoot | undefined => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.tagName === 'PARLEY-THREAD' && el.shadowRoot) return el.shadowRoot;
+        if (el.shadowRoot) {
+          const inner = find(el.shadowRoot);
+          if (inner) return inner;
+        }
+      }
+      return undefined;
+    };
+    const root = find(document)!;
+    const counts: number[] = [];
+    (window as unknown as { replyCounts: number[] }).replyCounts = counts;
+    new MutationObserver(() => {
+      counts.push([...root.querySelectorAll('.msg')].filter((m) => m.textContent?.includes(needle)).length);
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+  }, needle);
+}
+
+async function expectNoSeriousViolations(page: Page): Promise<void> {
+  expect(await axe(page)).toEqual([]);
+}
+
+describe('agent replies in the chat', { timeout: 90_000 }, () => {
+  it('streams a reply in and replaces it by the stored message without a gap or a duplicate', async () => {
+    const alice = await signIn(browser, demo, 'alice');
+    await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    await alice.page.locator('parley-thread .scroller').waitFor();
+    await watchReplies(alice.page, 'Echo: hel');
+    await send(alice.page, 'hello');
+
+    const reply = message(alice.page, 'Echo: hello');
+    await reply.waitFor();
+    await streaming(alice.page).waitFor({ state: 'detached' });
+    expect(await reply.count()).toBe(1);
+    expect(await reply.locator('.sender').textContent()).toBe('Demo assistant');
+    const counts = await alice.page.evaluate(() => (window as unknown as { replyCounts: number[] }).replyCounts);
+    const seen = counts.slice(counts.findIndex((n) => n > 0));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((n) => n === 1)).toBe(true);
+    await expectNoSeriousViolations(alice.page);
+    await shot(alice.page, 'agent-reply');
+    await alice.context.close();
+  });
+
+  it('shows a reply growing, also to a device that opens the dialog mid-stream, and stops one', async () => {
+    // A short window, so the replies overflow the thread and following the growing one matters.
+    const first = await signIn(browser, demo, 'alice', '/chat', { width: 1200, height: 520 });
+    const second = await signIn(browser, demo, 'alice');
+    await first.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    await first.page.locator('parley-thread .scroller').waitFor();
+    await send(first.page, '/slow');
+
+    // The reply grows on the first device, one character at a time, with a stop button.
+    const growing = streaming(first.page).locator('.content');
+    await growing.filter({ hasText: /^sl/ }).waitFor();
+    expect(await first.page.getByRole('button', { name: 'Stop the reply' }).isVisible()).toBe(true);
+
+    // The second device was connected but had not opened the dialog: it sees the reply so far, then the rest.
+    await second.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    const partial = (await streaming(second.page).locator('.content').textContent({ timeout: 1500 }).catch(() => null))?.trim() ?? '';
+    await message(second.page, 'slow reply').waitFor();
+    expect(await message(second.page, 'slow reply').count()).toBe(1);
+    expect(await streaming(second.page).count()).toBe(0);
+    // It was opened after "sl" had streamed: those characters come from the client's store, not from later events.
+    expect(partial.length).toBeGreaterThanOrEqual(2);
+    expect('slow reply'.startsWith(partial), `partial reply ${JSON.stringify(partial)}`).toBe(true);
+    // The screen while a reply streams (stop button and all), usually still streaming by now.
+    await expectNoSeriousViolations(first.page);
+    await message(first.page, 'slow reply').waitFor();
+    await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
+
+    // Again, and stop it part way: what was streamed stays as the message, for both devices.
+    const before = await agentReplies(first.page).count();
+    await send(first.page, '/slow');
+    await growing.filter({ hasText: /^slo/ }).waitFor();
+    await shot(first.page, 'agent-streaming');
+    // The thread follows the growing reply: its bubble is inside the scroller's visible area.
+    const inView = await streaming(first.page).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest('.scroller')!.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom + 1;
+    });
+    expect(inView).toBe(true);
+    await first.page.getByRole('button', { name: 'Stop the reply' }).click();
+    await first.page.getByRole('button', { name: 'Stop the reply' }).waitFor({ state: 'detached' });
+    await streaming(first.page).waitFor({ state: 'detached' });
+    await expect.poll(() => agentReplies(first.page).count()).toBe(before + 1);
+    const stopped = (await agentReplies(first.page).last().locator('.content').textContent())!.trim();
+    expect(stopped.length).toBeGreaterThanOrEqual(3);
+    expect(stopped.length).toBeLessThan('slow reply'.length);
+    expect('slow reply'.startsWith(stopped)).toBe(true);
+    await expect.poll(async () => (await agentReplies(second.page).last().locator('.content').textContent())?.trim()).toBe(stopped);
+    expect(await agentReplies(second.page).count()).toBe(before + 1);
+    await expectNoSeriousViolations(first.page);
+    await shot(first.page, 'agent-stopped');
+    await first.context.close();
+    await second.context.close();
+  });
+
+  it('renders a widget and sends its action to the server, which runs it', async () => {
+    const alice = await signIn(browser, demo, 'alice');
+    await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    await alice.page.locator('parley-thread .scroller').waitFor();
+    await send(alice.page, '/widget');
+    const widget = alice.page.locator('parley-thread .msg[data-message-id] parley-widget');
+    await widget.getByText('Approve this order?').waitFor();
+    await expectNoSeriousViolations(alice.page);
+    await shot(alice.page, 'agent-widget');
+
+    await widget.getByRole('button', { name: 'Approve' }).click();
+    await widget.getByText('Approved by Alice Martin').waitFor();
+    await message(alice.page, 'Approved.').filter({ hasNotText: 'Approved by' }).waitFor();
+    expect(await widget.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    // The stored widget renders from its item after a reload too.
+    await alice.page.reload();
+    await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    await alice.page.locator('parley-thread .msg[data-message-id] parley-widget').getByText('Approved by Alice Martin').waitFor();
+    await shot(alice.page, 'agent-widget-approved');
+    await alice.context.close();
+  });
+
+  it('shows an agent error', async () => {
+    const alice = await signIn(browser, demo, 'alice');
+    await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+    await alice.page.locator('parley-thread .scroller').waitFor();
+    await send(alice.page, '/fail');
+    const alert = alice.page.locator('parley-thread .agent-bar [role=alert]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Demo assistant could not answer');
+    await expectNoSeriousViolations(alice.page);
+    await shot(alice.page, 'agent-error');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await alice.context.close();
+  });
+});
