@@ -37,13 +37,17 @@ export function createChatKit(options: ChatKitOptions) {
   let toolId: string | null = null;
 
   const set = (next: ChatKitState) => {
-    state = next;
+    state = Object.freeze(next);
     events.emit('chatkit.state', state);
   };
-  const fail = (err: unknown): never => {
+  /** Emits chatkit.error (never for a cancel) and returns the error. */
+  const report = (err: unknown): ChatKitError => {
     const error = err instanceof ChatKitError ? err : new ChatKitError('client', safeMessage(undefined, false));
     if (error.code !== 'cancelled') events.emit('chatkit.error', { error });
-    throw error;
+    return error;
+  };
+  const fail = (err: unknown): never => {
+    throw report(err);
   };
   const idle = () => {
     if (active) throw new ChatKitError('busy.streaming', 'A response is still streaming.');
@@ -102,14 +106,14 @@ export function createChatKit(options: ChatKitOptions) {
       }
     } catch (err) {
       events.emit('chatkit.tool.call', { item, ok: false });
-      return void fail(err);
+      return void report(err);
     }
     let result: unknown;
     try {
       result = await tool.handler(args, { name: item.name, callId: item.call_id, threadId });
     } catch {
       events.emit('chatkit.tool.call', { item, ok: false });
-      return void fail(new ChatKitError('client_tool', `The client tool ${item.name} failed.`));
+      return void report(new ChatKitError('client_tool', `The client tool ${item.name} failed.`));
     }
     events.emit('chatkit.tool.call', { item, ok: true });
     await stream('threads.add_client_tool_output', { thread_id: threadId, result: result ?? {} });

@@ -101,11 +101,9 @@ export class Transport {
       return { retryable: false, error: new ChatKitError('protocol', 'The server did not answer with an event stream.') };
     }
     const seen: string[] = [];
-    let hintMs: number | undefined;
     let failure: ChatKitError | null = null;
     const parser = new SseParser((m: SseMessage) => {
       if (failure) return;
-      if (m.retry !== undefined) hintMs = m.retry;
       if ((m.event && KEEPALIVE.has(m.event)) || KEEPALIVE.has(m.data.trim())) return;
       if (m.id !== undefined) {
         if (seen.includes(m.id)) return;
@@ -152,6 +150,7 @@ export class Transport {
     } catch {
       if (!timedOut && attempt.signal.aborted) throw new ChatKitError('cancelled', 'The request was cancelled.');
       const error = new ChatKitError('transport', timedOut ? 'The connection went quiet.' : 'The connection was interrupted.', { allowRetry: true });
+      const hintMs = parser.retryHint;
       return { retryable: !started(), error, ...(hintMs !== undefined ? { hintMs } : {}) };
     } finally {
       clearTimeout(timer);

@@ -20,6 +20,11 @@ export class SseParser {
     private readonly onComment: () => void = () => {},
   ) {}
 
+  /** The last `retry:` hint (ms), also when no message followed it. */
+  get retryHint(): number | undefined {
+    return this.retry;
+  }
+
   /** Feeds decoded text; complete lines are processed, a partial last line waits for more. */
   push(chunk: string): void {
     this.buffer += chunk;
