@@ -7,7 +7,14 @@ import { ChatKitError } from './errors.js';
 import type { AttachmentLimits, UploadStrategy } from './options.js';
 import type { Transport } from './transport.js';
 
-export type ChatKitAttachment = { type: 'file' | 'image'; id: string; name: string; mime_type: string; preview_url?: string; [k: string]: unknown };
+export type ChatKitAttachment = {
+  type: 'file' | 'image';
+  id: string;
+  name: string;
+  mime_type: string;
+  preview_url?: string;
+  [k: string]: unknown;
+};
 
 export interface UploadInput {
   name: string;
@@ -18,7 +25,8 @@ export interface UploadInput {
   signal?: AbortSignal;
 }
 
-const mimeMatches = (pattern: string, mime: string) => pattern === '*' || pattern === mime || (pattern.endsWith('/*') && mime.startsWith(pattern.slice(0, -1)));
+const mimeMatches = (pattern: string, mime: string) =>
+  pattern === '*' || pattern === mime || (pattern.endsWith('/*') && mime.startsWith(pattern.slice(0, -1)));
 
 /** Throws `attachment.rejected` when the file breaks a limit; `already` is how many the message holds. */
 export function checkLimits(limits: AttachmentLimits, file: { name: string; mimeType: string; size: number }, already: number): void {
@@ -26,13 +34,22 @@ export function checkLimits(limits: AttachmentLimits, file: { name: string; mime
   const maxCount = limits.maxCount ?? 10;
   if (already >= maxCount) throw new ChatKitError('attachment.rejected', `At most ${maxCount} attachments per message.`);
   if (file.size > maxSize) throw new ChatKitError('attachment.rejected', `${file.name} is larger than ${maxSize} bytes.`);
-  if (limits.accept && !limits.accept.some((p) => mimeMatches(p, file.mimeType))) throw new ChatKitError('attachment.rejected', `${file.name}: ${file.mimeType} is not accepted.`);
+  if (limits.accept && !limits.accept.some((p) => mimeMatches(p, file.mimeType)))
+    throw new ChatKitError('attachment.rejected', `${file.name}: ${file.mimeType} is not accepted.`);
 }
 
 const sizeOf = (data: Blob | Uint8Array) => (data instanceof Uint8Array ? data.byteLength : data.size);
 const blobOf = (data: Blob | Uint8Array, type: string) => (data instanceof Uint8Array ? new Blob([data as BlobPart], { type }) : data);
 
-async function put(transport: Transport, url: string, method: string, headers: Record<string, string>, input: UploadInput, multipart: boolean, extra: Record<string, string> = {}): Promise<unknown> {
+async function put(
+  transport: Transport,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  input: UploadInput,
+  multipart: boolean,
+  extra: Record<string, string> = {},
+): Promise<unknown> {
   let body: BodyInit;
   const h = { ...headers };
   if (multipart) {
@@ -44,7 +61,7 @@ async function put(transport: Transport, url: string, method: string, headers: R
     body = blobOf(input.data, input.mimeType);
     h['content-type'] = input.mimeType;
   }
-  const res = await transport.fetch(url, { method, headers: h, body, ...(input.signal ? { signal: input.signal } : {}) }).catch((err) => {
+  const res = await transport.fetch(url, { method, headers: h, body, ...(input.signal ? { signal: input.signal } : {}) }).catch(() => {
     if (input.signal?.aborted) throw new ChatKitError('cancelled', 'The upload was cancelled.');
     throw new ChatKitError('transport', 'The upload failed.', { allowRetry: true });
   });
@@ -57,17 +74,19 @@ export async function upload(transport: Transport, strategy: UploadStrategy, inp
   const size = sizeOf(input.data);
   if (strategy.type === 'direct') {
     const headers = await transport.headers({ url: strategy.uploadUrl, method: 'POST', type: 'upload' });
-    const result = await put(transport, strategy.uploadUrl, 'POST', headers, input, true, { name: input.name, mime_type: input.mimeType, size: String(size) });
+    const result = await put(transport, strategy.uploadUrl, 'POST', headers, input, true, {
+      name: input.name,
+      mime_type: input.mimeType,
+      size: String(size),
+    });
     input.onProgress?.(1);
-    if (!result || typeof (result as ChatKitAttachment).id !== 'string') throw new ChatKitError('attachment.upload_failed', 'The upload endpoint returned no attachment.');
+    if (!result || typeof (result as ChatKitAttachment).id !== 'string')
+      throw new ChatKitError('attachment.upload_failed', 'The upload endpoint returned no attachment.');
     return result as ChatKitAttachment;
   }
-  const created = await transport.json<ChatKitAttachment & { upload_descriptor?: { url: string; method?: string; headers?: Record<string, string> }; upload_url?: string }>(
-    'attachments.create',
-    { name: input.name, size, mime_type: input.mimeType },
-    {},
-    input.signal,
-  );
+  const created = await transport.json<
+    ChatKitAttachment & { upload_descriptor?: { url: string; method?: string; headers?: Record<string, string> }; upload_url?: string }
+  >('attachments.create', { name: input.name, size, mime_type: input.mimeType }, {}, input.signal);
   input.onProgress?.(0.5);
   const descriptor = created.upload_descriptor ?? (created.upload_url ? { url: created.upload_url, method: 'POST', headers: {} } : null);
   if (!descriptor) throw new ChatKitError('protocol', 'attachments.create returned no upload target.');

@@ -4,10 +4,20 @@ import { type ChatKitAttachment, checkLimits, upload, type UploadInput } from '.
 import { ChatKitError, safeMessage } from './errors.js';
 import type { ChatKitEvents } from './events.js';
 import { type ChatKitOptions, isHosted } from './options.js';
-import { type ChatKitItem, type ChatKitState, type ChatKitThreadMeta, initialState, pendingUserMessage, reduce, widgetActionTypes } from './state.js';
+import {
+  type ChatKitItem,
+  type ChatKitState,
+  type ChatKitThreadMeta,
+  initialState,
+  pendingUserMessage,
+  reduce,
+  widgetActionTypes,
+} from './state.js';
 import { type StreamEvent, Transport } from './transport.js';
 
-export type UserContent = { type: 'input_text'; text: string } | { type: 'input_tag'; id: string; text: string; data?: Record<string, unknown>; group?: string; interactive?: boolean };
+export type UserContent =
+  | { type: 'input_text'; text: string }
+  | { type: 'input_tag'; id: string; text: string; data?: Record<string, unknown>; group?: string; interactive?: boolean };
 export type Page<T> = { data: T[]; has_more: boolean; after?: string };
 
 export interface SendInput {
@@ -58,7 +68,7 @@ export function createChatKit(options: ChatKitOptions) {
     let next: ChatKitState;
     try {
       next = reduce(state, e);
-    } catch (err) {
+    } catch {
       log('stream.update.rejected', { type: e.type });
       return;
     }
@@ -66,7 +76,12 @@ export function createChatKit(options: ChatKitOptions) {
     set(next);
     if (e.type === 'thread.created' && before !== next.threadId) events.emit('chatkit.thread.change', { threadId: next.threadId });
     if (e.type === 'client_effect') events.emit('chatkit.effect', { name: String(e.name), ...(e.data ? { data: e.data } : {}) });
-    if (e.type === 'error') events.emit('chatkit.error', { error: new ChatKitError(e.code ?? 'custom', safeMessage(e.message, e.code === 'custom' || e.code === undefined), { allowRetry: e.allow_retry === true }) });
+    if (e.type === 'error')
+      events.emit('chatkit.error', {
+        error: new ChatKitError(e.code ?? 'custom', safeMessage(e.message, e.code === 'custom' || e.code === undefined), {
+          allowRetry: e.allow_retry === true,
+        }),
+      });
     events.emit('chatkit.stream.event', e);
   }
 
@@ -123,7 +138,8 @@ export function createChatKit(options: ChatKitOptions) {
     if (!state.threadId) throw new ChatKitError('no_thread', 'No thread is open.');
     return state.threadId;
   };
-  const json = <T>(type: string, params: Record<string, unknown>, metadata?: Record<string, unknown>) => transport.json<T>(type, params, metadata).catch(fail);
+  const json = <T>(type: string, params: Record<string, unknown>, metadata?: Record<string, unknown>) =>
+    transport.json<T>(type, params, metadata).catch(fail);
 
   const api = {
     events,
@@ -136,7 +152,8 @@ export function createChatKit(options: ChatKitOptions) {
     },
 
     // Threads
-    listThreads: (p: { limit?: number; order?: 'asc' | 'desc'; after?: string } = {}) => json<Page<ChatKitThreadMeta>>('threads.list', { order: 'desc', ...p }),
+    listThreads: (p: { limit?: number; order?: 'asc' | 'desc'; after?: string } = {}) =>
+      json<Page<ChatKitThreadMeta>>('threads.list', { order: 'desc', ...p }),
     async setThreadId(threadId: string | null): Promise<void> {
       idle();
       if (threadId === null) {
@@ -172,7 +189,12 @@ export function createChatKit(options: ChatKitOptions) {
 
     // Items, both ways
     listItems: (p: { threadId: string; limit?: number; order?: 'asc' | 'desc'; after?: string }) =>
-      json<Page<ChatKitItem>>('items.list', { thread_id: p.threadId, order: p.order ?? 'desc', ...(p.limit ? { limit: p.limit } : {}), ...(p.after ? { after: p.after } : {}) }),
+      json<Page<ChatKitItem>>('items.list', {
+        thread_id: p.threadId,
+        order: p.order ?? 'desc',
+        ...(p.limit ? { limit: p.limit } : {}),
+        ...(p.after ? { after: p.after } : {}),
+      }),
     /** Prepends the page of items before the oldest one shown; false when there is none. */
     async loadOlder(limit = 20): Promise<boolean> {
       const threadId = requireThread();
@@ -195,14 +217,22 @@ export function createChatKit(options: ChatKitOptions) {
     // Sending
     async sendUserMessage(input: SendInput): Promise<void> {
       idle();
-      const content: UserContent[] = [...(input.content ?? []), ...(input.text !== undefined ? [{ type: 'input_text' as const, text: input.text }] : [])];
+      const content: UserContent[] = [
+        ...(input.content ?? []),
+        ...(input.text !== undefined ? [{ type: 'input_text' as const, text: input.text }] : []),
+      ];
       const attachments = input.attachments ?? [];
       checkCount(attachments.length);
       const inference: Record<string, unknown> = {};
       const tool = input.toolChoice === undefined ? toolId : (input.toolChoice?.id ?? null);
       if (tool) inference.tool_choice = { id: tool };
       if (input.model) inference.model = input.model;
-      const userInput = { content, attachments: attachments.map((a) => a.id), inference_options: inference, ...(input.quotedText ? { quoted_text: input.quotedText } : {}) };
+      const userInput = {
+        content,
+        attachments: attachments.map((a) => a.id),
+        inference_options: inference,
+        ...(input.quotedText ? { quoted_text: input.quotedText } : {}),
+      };
       const newThread = input.newThread || !state.threadId;
       if (newThread && state.threadId) {
         set(initialState());
@@ -220,22 +250,35 @@ export function createChatKit(options: ChatKitOptions) {
       if (at >= 0) set({ ...state, items: state.items.slice(0, at + 1) });
       await stream('threads.retry_after_item', { thread_id: threadId, item_id: itemId });
     },
-    submitFeedback: (itemIds: string[], kind: 'positive' | 'negative') => json('items.feedback', { thread_id: requireThread(), item_ids: itemIds, kind }),
+    submitFeedback: (itemIds: string[], kind: 'positive' | 'negative') =>
+      json('items.feedback', { thread_id: requireThread(), item_ids: itemIds, kind }),
     /** Sends a widget action; only an action type the server put in that widget item is sent. */
-    async sendCustomAction(action: { type: string; payload?: unknown; handler?: 'client' | 'server'; streaming?: boolean }, itemId?: string): Promise<ChatKitItem | null> {
+    async sendCustomAction(
+      action: { type: string; payload?: unknown; handler?: 'client' | 'server'; streaming?: boolean },
+      itemId?: string,
+    ): Promise<ChatKitItem | null> {
       const threadId = requireThread();
       let sender: ChatKitItem | undefined;
       if (itemId !== undefined) {
         sender = state.items.find((i) => i.id === itemId);
-        if (!sender || sender.type !== 'widget' || sender.pending) fail(new ChatKitError('action.rejected', 'That action does not come from a widget of this thread.'));
-        if (!widgetActionTypes(sender!.widget).has(action.type)) fail(new ChatKitError('action.rejected', 'That widget does not offer this action.'));
+        if (sender?.type !== 'widget' || sender.pending)
+          return fail(new ChatKitError('action.rejected', 'That action does not come from a widget of this thread.'));
+        if (!widgetActionTypes(sender.widget).has(action.type))
+          fail(new ChatKitError('action.rejected', 'That widget does not offer this action.'));
       }
       log('action.send', { type: action.type });
       if (action.handler === 'client') {
-        await options.widgets?.onAction?.({ type: action.type, ...(action.payload !== undefined ? { payload: action.payload } : {}) }, sender ?? { id: '', type: 'none' });
+        await options.widgets?.onAction?.(
+          { type: action.type, ...(action.payload !== undefined ? { payload: action.payload } : {}) },
+          sender ?? { id: '', type: 'none' },
+        );
         return null;
       }
-      const params = { thread_id: threadId, ...(itemId ? { item_id: itemId } : {}), action: { type: action.type, ...(action.payload !== undefined ? { payload: action.payload } : {}) } };
+      const params = {
+        thread_id: threadId,
+        ...(itemId ? { item_id: itemId } : {}),
+        action: { type: action.type, ...(action.payload !== undefined ? { payload: action.payload } : {}) },
+      };
       if (action.streaming === false) {
         const res = await json<{ updated_item?: ChatKitItem }>('threads.sync_custom_action', params);
         if (res.updated_item) set({ ...state, items: state.items.map((i) => (i.id === res.updated_item!.id ? res.updated_item! : i)) });
@@ -245,9 +288,16 @@ export function createChatKit(options: ChatKitOptions) {
       await stream('threads.custom_action', params);
       return null;
     },
-    async submitStructuredInput(itemId: string, input: { status?: 'answered' | 'skipped'; answers: Record<string, { values: string[]; skipped?: boolean }> }): Promise<void> {
+    async submitStructuredInput(
+      itemId: string,
+      input: { status?: 'answered' | 'skipped'; answers: Record<string, { values: string[]; skipped?: boolean }> },
+    ): Promise<void> {
       idle();
-      await stream('threads.add_structured_input', { thread_id: requireThread(), item_id: itemId, input: { status: input.status ?? 'answered', answers: input.answers } });
+      await stream('threads.add_structured_input', {
+        thread_id: requireThread(),
+        item_id: itemId,
+        input: { status: input.status ?? 'answered', answers: input.answers },
+      });
     },
     /** Audio → text through the host's transcriber, or the server's `input.transcribe`. */
     async transcribe(audio: { base64: string; mimeType: string }): Promise<string> {
@@ -266,9 +316,18 @@ export function createChatKit(options: ChatKitOptions) {
 
     // Attachments
     async uploadAttachment(input: UploadInput, alreadyAttached = 0): Promise<ChatKitAttachment> {
-      checkLimits(options.attachments ?? {}, { name: input.name, mimeType: input.mimeType, size: input.data instanceof Uint8Array ? input.data.byteLength : input.data.size }, alreadyAttached);
-      const strategy = isHosted(options.api) ? { type: 'two_phase' as const } : (options.api.uploadStrategy ?? { type: 'two_phase' as const });
-      log('attachments.upload.start', { name: input.name, size: input.data instanceof Uint8Array ? input.data.byteLength : input.data.size });
+      checkLimits(
+        options.attachments ?? {},
+        { name: input.name, mimeType: input.mimeType, size: input.data instanceof Uint8Array ? input.data.byteLength : input.data.size },
+        alreadyAttached,
+      );
+      const strategy = isHosted(options.api)
+        ? { type: 'two_phase' as const }
+        : (options.api.uploadStrategy ?? { type: 'two_phase' as const });
+      log('attachments.upload.start', {
+        name: input.name,
+        size: input.data instanceof Uint8Array ? input.data.byteLength : input.data.size,
+      });
       try {
         const attachment = await upload(transport, strategy, input);
         log('attachments.upload.complete', { id: attachment.id });

@@ -28,7 +28,8 @@ const MAX_MESSAGE = 300;
 export function safeMessage(message: unknown, trusted: boolean): string {
   if (!trusted || typeof message !== 'string') return GENERIC_MESSAGE;
   const text = message.trim();
-  if (text === '' || text.length > MAX_MESSAGE || /[\r\n]|\bat .+:\d+:\d+|Traceback|Exception:|node_modules|\.(ts|js|py):\d+/.test(text)) return GENERIC_MESSAGE;
+  if (text === '' || text.length > MAX_MESSAGE || /[\r\n]|\bat .+:\d+:\d+|Traceback|Exception:|node_modules|\.(ts|js|py):\d+/.test(text))
+    return GENERIC_MESSAGE;
   return text;
 }
 
@@ -42,5 +43,9 @@ export function readErrorBody(body: unknown): { code?: string; message?: string;
   const ms = inner.retry_after_ms ?? top.retry_after_ms;
   const s = inner.retry_after ?? top.retry_after;
   const retryAfterMs = typeof ms === 'number' ? ms : typeof s === 'number' ? s * 1000 : undefined;
-  return { ...(code ? { code } : {}), ...(typeof raw === 'string' ? { message: raw } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  return {
+    ...(code ? { code } : {}),
+    ...(typeof raw === 'string' ? { message: raw } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }

@@ -6,7 +6,13 @@ import { applyItemUpdate, type ThreadItem, type ThreadItemUpdate } from '@parley
 import type { StreamEvent } from './transport.js';
 
 export type ChatKitItem = { id: string; type: string; thread_id?: string; created_at?: string; [k: string]: any };
-export type ChatKitThreadMeta = { id: string; title?: string; status?: { type: string; reason?: string }; created_at?: string; [k: string]: any };
+export type ChatKitThreadMeta = {
+  id: string;
+  title?: string;
+  status?: { type: string; reason?: string };
+  created_at?: string;
+  [k: string]: any;
+};
 export type Notice = { level: string; message: string; title?: string };
 
 export interface ChatKitState {
@@ -36,7 +42,16 @@ let pendingSeq = 0;
 
 /** The optimistic user message shown until the server's own user item arrives. */
 export function pendingUserMessage(threadId: string | null, content: unknown[], attachments: unknown[]): ChatKitItem {
-  return { id: `pending-${++pendingSeq}`, type: 'user_message', thread_id: threadId ?? '', created_at: new Date().toISOString(), content, attachments, inference_options: {}, pending: true };
+  return {
+    id: `pending-${++pendingSeq}`,
+    type: 'user_message',
+    thread_id: threadId ?? '',
+    created_at: new Date().toISOString(),
+    content,
+    attachments,
+    inference_options: {},
+    pending: true,
+  };
 }
 
 const upsert = (items: ChatKitItem[], item: ChatKitItem): ChatKitItem[] => {
@@ -60,7 +75,12 @@ function reconcile(items: ChatKitItem[], item: ChatKitItem): ChatKitItem[] {
 export function reduce(state: ChatKitState, e: StreamEvent): ChatKitState {
   switch (e.type) {
     case 'thread.created':
-      return { ...state, threadId: e.thread.id, thread: withoutItems(e.thread), items: state.items.map((i) => (i.pending ? { ...i, thread_id: e.thread.id } : i)) };
+      return {
+        ...state,
+        threadId: e.thread.id,
+        thread: withoutItems(e.thread),
+        items: state.items.map((i) => (i.pending ? { ...i, thread_id: e.thread.id } : i)),
+      };
     case 'thread.updated':
       return { ...state, thread: withoutItems(e.thread) };
     case 'thread.item.added':
@@ -84,7 +104,11 @@ export function reduce(state: ChatKitState, e: StreamEvent): ChatKitState {
     case 'notice':
       return { ...state, notices: [...state.notices, { level: e.level, message: e.message, ...(e.title ? { title: e.title } : {}) }] };
     case 'error':
-      return { ...state, items: state.items.filter((i) => !i.pending), error: { code: e.code ?? 'custom', message: e.message ?? '', allowRetry: e.allow_retry === true } };
+      return {
+        ...state,
+        items: state.items.filter((i) => !i.pending),
+        error: { code: e.code ?? 'custom', message: e.message ?? '', allowRetry: e.allow_retry === true },
+      };
     default:
       return state;
   }
@@ -100,7 +124,13 @@ export function widgetActionTypes(node: unknown, out = new Set<string>()): Set<s
   if (Array.isArray(node)) for (const n of node) widgetActionTypes(n, out);
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) {
-      if ((k === 'onClickAction' || k === 'onSubmitAction' || k === 'onChangeAction' || k === 'action') && v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string') out.add((v as { type: string }).type);
+      if (
+        (k === 'onClickAction' || k === 'onSubmitAction' || k === 'onChangeAction' || k === 'action') &&
+        v &&
+        typeof v === 'object' &&
+        typeof (v as { type?: unknown }).type === 'string'
+      )
+        out.add((v as { type: string }).type);
       else widgetActionTypes(v, out);
     }
   }

@@ -17,10 +17,14 @@ const SEEN_IDS = 64;
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new ChatKitError('cancelled', 'The request was cancelled.'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new ChatKitError('cancelled', 'The request was cancelled.'));
+      },
+      { once: true },
+    );
   });
 
 interface Attempt {
@@ -33,7 +37,10 @@ export class Transport {
   readonly url: string;
   readonly secret: SecretHolder | null;
   private readonly fetchFn: typeof fetch;
-  private readonly t: Required<Omit<NonNullable<ChatKitOptions['transport']>, 'random' | 'sleep'>> & { random: () => number; sleep: NonNullable<NonNullable<ChatKitOptions['transport']>['sleep']> };
+  private readonly t: Required<Omit<NonNullable<ChatKitOptions['transport']>, 'random' | 'sleep'>> & {
+    random: () => number;
+    sleep: NonNullable<NonNullable<ChatKitOptions['transport']>['sleep']>;
+  };
 
   constructor(
     private readonly options: ChatKitOptions,
@@ -78,10 +85,16 @@ export class Transport {
   }
 
   /** A non-streaming request: the parsed JSON answer. */
-  async json<T = any>(type: string, params: Record<string, unknown>, metadata: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  async json<T = any>(
+    type: string,
+    params: Record<string, unknown>,
+    metadata: Record<string, unknown> = {},
+    signal?: AbortSignal,
+  ): Promise<T> {
     let result: T | undefined;
     await this.run(type, params, metadata, signal, async (res) => {
-      if (!(res.headers.get('content-type') ?? '').includes('json')) return { retryable: false, error: new ChatKitError('protocol', 'The server answered with an unexpected content type.') };
+      if (!(res.headers.get('content-type') ?? '').includes('json'))
+        return { retryable: false, error: new ChatKitError('protocol', 'The server answered with an unexpected content type.') };
       result = (await res.json()) as T;
       return null;
     });
@@ -89,14 +102,34 @@ export class Transport {
   }
 
   /** A streaming request: each event in order; resolves when the server ends the stream. */
-  async stream(type: string, params: Record<string, unknown>, metadata: Record<string, unknown>, signal: AbortSignal | undefined, onEvent: (e: StreamEvent) => void): Promise<void> {
+  async stream(
+    type: string,
+    params: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    onEvent: (e: StreamEvent) => void,
+  ): Promise<void> {
     let received = 0;
     this.log('transport.streaming.start', { type });
-    await this.run(type, params, metadata, signal, (res, attempt) => this.readStream(res, attempt, onEvent, () => received++, () => received > 0));
+    await this.run(type, params, metadata, signal, (res, attempt) =>
+      this.readStream(
+        res,
+        attempt,
+        onEvent,
+        () => received++,
+        () => received > 0,
+      ),
+    );
     this.log('transport.streaming.complete', { type, events: received });
   }
 
-  private async readStream(res: Response, attempt: AbortController, onEvent: (e: StreamEvent) => void, count: () => void, started: () => boolean): Promise<Attempt | null> {
+  private async readStream(
+    res: Response,
+    attempt: AbortController,
+    onEvent: (e: StreamEvent) => void,
+    count: () => void,
+    started: () => boolean,
+  ): Promise<Attempt | null> {
     if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !res.body) {
       return { retryable: false, error: new ChatKitError('protocol', 'The server did not answer with an event stream.') };
     }
@@ -149,7 +182,9 @@ export class Transport {
       parser.push(decoder.decode());
     } catch {
       if (!timedOut && attempt.signal.aborted) throw new ChatKitError('cancelled', 'The request was cancelled.');
-      const error = new ChatKitError('transport', timedOut ? 'The connection went quiet.' : 'The connection was interrupted.', { allowRetry: true });
+      const error = new ChatKitError('transport', timedOut ? 'The connection went quiet.' : 'The connection was interrupted.', {
+        allowRetry: true,
+      });
       const hintMs = parser.retryHint;
       return { retryable: !started(), error, ...(hintMs !== undefined ? { hintMs } : {}) };
     } finally {
@@ -161,7 +196,13 @@ export class Transport {
   }
 
   /** Sends until one attempt succeeds or fails for good; `handle` reads a 2xx answer and may ask for a retry. */
-  private async run(type: string, params: Record<string, unknown>, metadata: Record<string, unknown>, signal: AbortSignal | undefined, handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>): Promise<void> {
+  private async run(
+    type: string,
+    params: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>,
+  ): Promise<void> {
     const body = JSON.stringify({ type, params, metadata });
     const backoff = new Backoff({ initialMs: this.t.initialBackoffMs, maxMs: this.t.maxBackoffMs, random: this.t.random });
     let refreshed = false;
@@ -204,7 +245,13 @@ export class Transport {
         const base = Math.min(this.t.maxBackoffMs, Math.max(outcome.hintMs, 50) * 2 ** retry);
         delay = Math.round(base * (0.8 + 0.4 * this.t.random()));
       } else delay = backoff.next();
-      this.log('transport.retry', { type, attempt: retry + 1, delay_ms: delay, ...(outcome.hintMs !== undefined ? { server_hint_ms: outcome.hintMs } : {}), ...(error.status ? { status: error.status } : {}) });
+      this.log('transport.retry', {
+        type,
+        attempt: retry + 1,
+        delay_ms: delay,
+        ...(outcome.hintMs !== undefined ? { server_hint_ms: outcome.hintMs } : {}),
+        ...(error.status ? { status: error.status } : {}),
+      });
       await this.t.sleep(delay, signal);
     }
   }
@@ -214,7 +261,12 @@ export class Transport {
     return new ChatKitError('cancelled', 'The request was cancelled.');
   }
 
-  private async once(type: string, body: string, attempt: AbortController, handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>): Promise<Attempt | null> {
+  private async once(
+    type: string,
+    body: string,
+    attempt: AbortController,
+    handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>,
+  ): Promise<Attempt | null> {
     let res: Response;
     try {
       const headers = await this.headers({ url: this.url, method: 'POST', type });

@@ -18,7 +18,12 @@ let seen: Array<{ body: any; headers: http.IncomingHttpHeaders }> = [];
 
 const seed = Number(process.env.TEST_SEED ?? Date.now() % 100000);
 console.log(`chatkit-fake: jitter seed ${seed}`);
-const seeded = (s = seed) => () => ((s = (s * 16807) % 2147483647) / 2147483647);
+const seeded =
+  (s = seed) =>
+  () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
 
 beforeAll(async () => {
   server = http.createServer(async (req, res) => {
@@ -45,12 +50,37 @@ afterEach(() => {
 
 const sse = (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
 const frame = (e: unknown) => `data: ${JSON.stringify(e)}\n\n`;
-const created = { type: 'thread.created', thread: { id: 'thr_1', created_at: '2026-01-01T00:00:00', status: { type: 'active' }, items: { data: [], has_more: false } } };
-const userDone = { type: 'thread.item.done', item: { id: 'msg_u', thread_id: 'thr_1', type: 'user_message', created_at: '2026-01-01T00:00:00', content: [{ type: 'input_text', text: 'hi' }], attachments: [], inference_options: {} } };
+const created = {
+  type: 'thread.created',
+  thread: { id: 'thr_1', created_at: '2026-01-01T00:00:00', status: { type: 'active' }, items: { data: [], has_more: false } },
+};
+const userDone = {
+  type: 'thread.item.done',
+  item: {
+    id: 'msg_u',
+    thread_id: 'thr_1',
+    type: 'user_message',
+    created_at: '2026-01-01T00:00:00',
+    content: [{ type: 'input_text', text: 'hi' }],
+    attachments: [],
+    inference_options: {},
+  },
+};
 const reply = (text: string) => [
-  { type: 'thread.item.added', item: { id: 'msg_a', thread_id: 'thr_1', type: 'assistant_message', created_at: '2026-01-01T00:00:01', content: [] } },
-  { type: 'thread.item.updated', item_id: 'msg_a', update: { type: 'assistant_message.content_part.added', content_index: 0, content: { type: 'output_text', text: '', annotations: [] } } },
-  { type: 'thread.item.updated', item_id: 'msg_a', update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: text } },
+  {
+    type: 'thread.item.added',
+    item: { id: 'msg_a', thread_id: 'thr_1', type: 'assistant_message', created_at: '2026-01-01T00:00:01', content: [] },
+  },
+  {
+    type: 'thread.item.updated',
+    item_id: 'msg_a',
+    update: { type: 'assistant_message.content_part.added', content_index: 0, content: { type: 'output_text', text: '', annotations: [] } },
+  },
+  {
+    type: 'thread.item.updated',
+    item_id: 'msg_a',
+    update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: text },
+  },
 ];
 const happy = [created, userDone, { type: 'stream_options', stream_options: { allow_cancel: true } }, ...reply('ok')];
 
@@ -76,7 +106,10 @@ describe('SSE parsing', () => {
       res.write(': hello\n\n');
       res.write(`id: 1\ndata: ${JSON.stringify(created)}\n\n`);
       res.write(`id: 1\ndata: ${JSON.stringify(created)}\n\n`);
-      const multi = JSON.stringify([userDone, ...reply('a')], null, 1).split('\n').map((l) => `data: ${l}`).join('\n');
+      const multi = JSON.stringify([userDone, ...reply('a')], null, 1)
+        .split('\n')
+        .map((l) => `data: ${l}`)
+        .join('\n');
       res.write(`id: 2\n${multi}\n\n`);
       res.write('event: ping\ndata: {}\n\n');
       res.write('data: ping\n\n');
@@ -88,7 +121,14 @@ describe('SSE parsing', () => {
     ck.on('chatkit.stream.event', (e) => types.push(e.type));
     await ck.sendUserMessage({ text: 'hi' });
     expect(errors).toEqual([]);
-    expect(types).toEqual(['thread.created', 'thread.item.done', 'thread.item.added', 'thread.item.updated', 'thread.item.updated', 'thread.item.updated']);
+    expect(types).toEqual([
+      'thread.created',
+      'thread.item.done',
+      'thread.item.added',
+      'thread.item.updated',
+      'thread.item.updated',
+      'thread.item.updated',
+    ]);
     expect(text(ck)).toBe('ab');
   });
 
@@ -139,7 +179,10 @@ describe('retries', () => {
   });
 
   it('gives up after maxRetries on 5xx, and shows no server internals', async () => {
-    handler = (_q, _b, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL', message: 'TypeError: x is undefined\n    at handler (/srv/app.js:10:5)' } }));
+    handler = (_q, _b, res) =>
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'TypeError: x is undefined\n    at handler (/srv/app.js:10:5)' } }));
     const { ck, errors, sleeps } = kit({ transport: { maxRetries: 2 } });
     await expect(ck.listThreads()).rejects.toMatchObject({ status: 500 });
     expect(seen.length).toBe(3);
@@ -162,7 +205,10 @@ describe('retries', () => {
 
   it('429 waits Retry-After, then succeeds', async () => {
     handler = (_q, _b, res, n) => {
-      if (n === 1) return void res.writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' }).end('{"error":{"code":"RATE_LIMITED","message":"slow down"}}');
+      if (n === 1)
+        return void res
+          .writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' })
+          .end('{"error":{"code":"RATE_LIMITED","message":"slow down"}}');
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[],"has_more":false}');
     };
     const { ck, sleeps } = kit();
@@ -190,9 +236,18 @@ describe('retries', () => {
 describe('security guidelines, client half', () => {
   it('401: one refresh of the hosted secret and one retry, then auth.expired; the secret is never logged', async () => {
     const secrets = ['s3cr3t-one', 's3cr3t-two'];
-    handler = (_q, _b, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAUTHORIZED","message":"bad token"}}');
+    handler = (_q, _b, res) =>
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAUTHORIZED","message":"bad token"}}');
     const asked: Array<string | null> = [];
-    const { ck, logs, errors } = kit({ api: { url: `${url}/chatkit`, getClientSecret: async (c) => (asked.push(c), secrets[asked.length - 1]!) } });
+    const { ck, logs, errors } = kit({
+      api: {
+        url: `${url}/chatkit`,
+        getClientSecret: async (c) => {
+          asked.push(c);
+          return secrets[asked.length - 1]!;
+        },
+      },
+    });
     let expired = 0;
     ck.on('chatkit.auth.expired', () => expired++);
     await expect(ck.listThreads()).rejects.toMatchObject({ code: 'auth.expired' });
@@ -206,10 +261,20 @@ describe('security guidelines, client half', () => {
   it('headersBuilder runs for every request (uploads too), the domain key goes as x-chatkit-domain-key', async () => {
     let n = 0;
     handler = (req, _b, res) => {
-      if (req.url === '/upload') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"file","id":"atc_1","name":"a.txt","mime_type":"text/plain"}');
+      if (req.url === '/upload')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"type":"file","id":"atc_1","name":"a.txt","mime_type":"text/plain"}');
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[],"has_more":false}');
     };
-    const { ck } = kit({}, { domainKey: 'dk_public', headersBuilder: (r) => ({ 'x-app-token': `t${++n}-${r.type}` }), uploadStrategy: { type: 'direct', uploadUrl: `${url}/upload` } });
+    const { ck } = kit(
+      {},
+      {
+        domainKey: 'dk_public',
+        headersBuilder: (r) => ({ 'x-app-token': `t${++n}-${r.type}` }),
+        uploadStrategy: { type: 'direct', uploadUrl: `${url}/upload` },
+      },
+    );
     await ck.listThreads();
     await ck.listThreads();
     const att = await ck.uploadAttachment({ name: 'a.txt', mimeType: 'text/plain', data: new TextEncoder().encode('hello') });
@@ -234,15 +299,28 @@ describe('security guidelines, client half', () => {
         uploaded.push(`${req.method} ${req.headers['content-type']} ${raw.length}`);
         return void res.writeHead(204).end();
       }
-      const target = legacy ? { upload_url: `${url}/bytes` } : { upload_descriptor: { url: `${url}/bytes`, method: 'PUT', headers: { 'x-sig': 'abc' } } };
-      if (body.type === 'attachments.create') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'file', id: `atc_${seen.length}`, name: body.params.name, mime_type: body.params.mime_type, ...target }));
+      const target = legacy
+        ? { upload_url: `${url}/bytes` }
+        : { upload_descriptor: { url: `${url}/bytes`, method: 'PUT', headers: { 'x-sig': 'abc' } } };
+      if (body.type === 'attachments.create')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ type: 'file', id: `atc_${seen.length}`, name: body.params.name, mime_type: body.params.mime_type, ...target }),
+          );
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     };
     const { ck } = kit({ attachments: { maxSize: 10, maxCount: 2, accept: ['text/*'] } });
     const data = new TextEncoder().encode('12345');
-    await expect(ck.uploadAttachment({ name: 'big.txt', mimeType: 'text/plain', data: new Uint8Array(11) })).rejects.toMatchObject({ code: 'attachment.rejected' });
-    await expect(ck.uploadAttachment({ name: 'x.exe', mimeType: 'application/x-msdownload', data })).rejects.toMatchObject({ code: 'attachment.rejected' });
-    await expect(ck.uploadAttachment({ name: 'c.txt', mimeType: 'text/plain', data }, 2)).rejects.toMatchObject({ code: 'attachment.rejected' });
+    await expect(ck.uploadAttachment({ name: 'big.txt', mimeType: 'text/plain', data: new Uint8Array(11) })).rejects.toMatchObject({
+      code: 'attachment.rejected',
+    });
+    await expect(ck.uploadAttachment({ name: 'x.exe', mimeType: 'application/x-msdownload', data })).rejects.toMatchObject({
+      code: 'attachment.rejected',
+    });
+    await expect(ck.uploadAttachment({ name: 'c.txt', mimeType: 'text/plain', data }, 2)).rejects.toMatchObject({
+      code: 'attachment.rejected',
+    });
     expect(seen).toEqual([]);
 
     const progress: number[] = [];
@@ -257,7 +335,13 @@ describe('security guidelines, client half', () => {
 
     hang = true;
     const abort = new AbortController();
-    const pending = ck.uploadAttachment({ name: 'c.txt', mimeType: 'text/plain', data, signal: abort.signal, onProgress: (f) => f === 0.5 && setTimeout(() => abort.abort(), 10) });
+    const pending = ck.uploadAttachment({
+      name: 'c.txt',
+      mimeType: 'text/plain',
+      data,
+      signal: abort.signal,
+      onProgress: (f) => f === 0.5 && setTimeout(() => abort.abort(), 10),
+    });
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
     expect(seen.at(-1)!.body).toMatchObject({ type: 'attachments.delete', params: { attachment_id: expect.stringMatching(/^atc_/) } });
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createChatKit, type ChatKitError, type ChatKitOptions } from '@parley/chatkit';
+import { createChatKit, type ChatKitError, type ChatKitItem, type ChatKitOptions } from '@parley/chatkit';
 import { registerAgent } from '../../server/test/support/agents.js';
 import { unique } from '../../server/test/support/chat.js';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
@@ -29,7 +29,13 @@ async function kit(extra: Partial<ChatKitOptions> = {}) {
   const user = unique('ck');
   const calls: Array<string | null> = [];
   const ck = createChatKit({
-    api: { url: `${server.url}/chatkit`, getClientSecret: async (current) => (calls.push(current), mint(user)) },
+    api: {
+      url: `${server.url}/chatkit`,
+      getClientSecret: async (current) => {
+        calls.push(current);
+        return mint(user);
+      },
+    },
     ...extra,
   });
   const errors: ChatKitError[] = [];
@@ -37,7 +43,8 @@ async function kit(extra: Partial<ChatKitOptions> = {}) {
   return { ck, calls, errors, user };
 }
 
-const textOf = (item: { content?: Array<{ text?: string }> } | undefined) => item?.content?.map((c) => c.text).join('') ?? '';
+const textOf = (item: ChatKitItem | undefined): string =>
+  (item?.content as Array<{ text?: string }> | undefined)?.map((c) => c.text).join('') ?? '';
 
 describe('conversation', () => {
   it('creates a thread, streams the reply through the reducer, and keeps one user item after the optimistic one', async () => {
@@ -150,12 +157,16 @@ describe('widgets and client tools', () => {
 
   it('checks client tool arguments before the handler runs, then streams the tool output round trip', async () => {
     let ran = 0;
-    const strict = await kit({ clientTools: { get_location: { schema: z.object({ city: z.string() }), handler: () => (ran++, { city: 'x' }) } } });
+    const strict = await kit({
+      clientTools: { get_location: { schema: z.object({ city: z.string() }), handler: () => (ran++, { city: 'x' }) } },
+    });
     await strict.ck.sendUserMessage({ text: '/tool' });
     expect(ran).toBe(0);
     expect(strict.errors.map((e) => e.code)).toEqual(['client_tool']);
 
-    const { ck } = await kit({ clientTools: { get_location: { schema: z.object({}).strict(), handler: (_args, call) => ({ city: 'Paris', call: call.callId }) } } });
+    const { ck } = await kit({
+      clientTools: { get_location: { schema: z.object({}).strict(), handler: (_args, call) => ({ city: 'Paris', call: call.callId }) } },
+    });
     await ck.sendUserMessage({ text: '/tool' });
     const answer = textOf(ck.state.items.at(-1));
     expect(answer.startsWith('Tool result: ')).toBe(true);
@@ -169,7 +180,9 @@ describe('auth', () => {
     const good = await mint(user);
     const handed: Array<string | null> = [];
     let next = ['not-a-token', good];
-    const ck = createChatKit({ api: { url: `${server.url}/chatkit`, getClientSecret: async (c) => (handed.push(c), next.shift() ?? 'still-bad') } });
+    const ck = createChatKit({
+      api: { url: `${server.url}/chatkit`, getClientSecret: async (c) => (handed.push(c), next.shift() ?? 'still-bad') },
+    });
     await ck.sendUserMessage({ text: 'hi' });
     expect(handed).toEqual([null, 'not-a-token']);
     expect(textOf(ck.state.items.at(-1))).toBe('Echo: hi');
