@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { AttachmentStore, ChatKitServer, Store } from 'chatkit-node-backend-sdk';
 
 type Any = any;
-const page = (rows: Any[], limit: number, after: string | null) => {
+const page = (rows: Any[], limit: number, after: string | null): Any => {
   const start = after ? rows.findIndex((r) => r.id === after) + 1 : 0;
   const data = rows.slice(start, start + limit);
   return { data, has_more: start + limit < rows.length, ...(data.length ? { after: data.at(-1).id } : {}) };
