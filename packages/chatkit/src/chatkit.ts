@@ -54,8 +54,18 @@ export function createChatKit(options: ChatKitOptions) {
   const report = (err: unknown): ChatKitError => {
     const error = err instanceof ChatKitError ? err : new ChatKitError('client', safeMessage(undefined, false));
     if (error.code !== 'cancelled') events.emit('chatkit.error', { error });
+    if (error.code === 'stale_client') queueMicrotask(() => void handshake());
     return error;
   };
+
+  /** The stale-client handshake: a notice, then the open thread reloaded from the server. */
+  async function handshake(): Promise<void> {
+    log('transport.handshake.start');
+    const notice = { level: 'warning', message: 'This conversation changed elsewhere and was reloaded.' };
+    set({ ...state, notices: [...state.notices, notice] });
+    if (state.threadId && !active && !loading) await api.fetchUpdates().catch(() => {});
+    log('transport.handshake.complete');
+  }
   const fail = (err: unknown): never => {
     throw report(err);
   };
@@ -173,6 +183,13 @@ export function createChatKit(options: ChatKitOptions) {
         events.emit('chatkit.thread.load.end', { threadId });
       }
       events.emit('chatkit.thread.change', { threadId });
+    },
+    /** Reloads the open thread from the server. */
+    async fetchUpdates(): Promise<void> {
+      const threadId = requireThread();
+      const notices = state.notices;
+      await api.setThreadId(threadId);
+      set({ ...state, notices });
     },
     async renameThread(threadId: string, title: string) {
       const thread = await json<ChatKitThreadMeta>('threads.update', { thread_id: threadId, title });

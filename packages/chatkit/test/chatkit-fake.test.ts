@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChatKit, type ChatKitError, type ChatKitOptions } from '@parley/chatkit';
 
 type Handler = (req: http.IncomingMessage, body: any, res: http.ServerResponse, n: number, raw: string) => void;
@@ -230,6 +230,32 @@ describe('retries', () => {
     expect(seen.length).toBe(1);
     expect(ck.state.streaming).toBe(false);
     expect(logs.map((l) => l.name)).toContain('transport.cancelled');
+  });
+});
+
+describe('stale client', () => {
+  it('a 409 stale_client is reported, then the open thread is reloaded with a notice', async () => {
+    let stale = false;
+    handler = (_q, body, res) => {
+      if (body.type === 'threads.get_by_id')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ...created.thread, title: 'fresh', items: { data: [userDone.item], has_more: false } }));
+      if (stale)
+        return void res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":{"code":"stale_client","message":"reload"}}');
+      sse(res);
+      res.end(happy.map(frame).join(''));
+    };
+    const { ck, logs, errors } = kit();
+    await ck.sendUserMessage({ text: 'hi' });
+    stale = true;
+    await expect(ck.sendUserMessage({ text: 'again' })).rejects.toMatchObject({ code: 'stale_client', status: 409 });
+    await vi.waitFor(() => expect(logs.map((l) => l.name)).toContain('transport.handshake.complete'));
+    expect(errors.map((e) => e.code)).toEqual(['stale_client']);
+    expect(seen.at(-1)!.body).toMatchObject({ type: 'threads.get_by_id', params: { thread_id: 'thr_1' } });
+    expect(ck.state.thread?.title).toBe('fresh');
+    expect(ck.state.items.map((i) => i.id)).toEqual(['msg_u']);
+    expect(ck.state.notices).toHaveLength(1);
   });
 });
 
