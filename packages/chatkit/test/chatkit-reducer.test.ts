@@ -1,7 +1,7 @@
 /**
  * Every stream event of chatkit-protocol §3.1 and item update of §3.3, streamed by a scripted local server and
  * folded by @parley/chatkit's reducer; the remaining request types (structured input, sync action, transcribe,
- * the whole request envelope) and the hosted secret's refresh before a JWT expires.
+ * the whole request envelope), items paged both ways, and the hosted secret's refresh before a JWT expires.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -212,6 +212,33 @@ describe('the other requests', () => {
         metadata: {},
       },
     ]);
+  });
+
+  it('loads a thread, then pages older items before it and newer items after it, without duplicates', async () => {
+    const all = [1, 2, 3, 4, 5, 6].map((n) => ({
+      ...base,
+      id: `i${n}`,
+      type: 'user_message',
+      content: [{ type: 'input_text', text: `m${n}` }],
+      attachments: [],
+      inference_options: {},
+    }));
+    script = (b) => {
+      if (b.type === 'threads.get_by_id') return { json: { ...thread, items: { data: all.slice(2, 4), has_more: true, after: 'i4' } } };
+      const rows = b.params.order === 'desc' ? [...all].reverse() : all;
+      const start = b.params.after ? rows.findIndex((r) => r.id === b.params.after) + 1 : 0;
+      const data = rows.slice(start, start + (b.params.limit ?? 20));
+      return { json: { data, has_more: start + data.length < rows.length, ...(data.length ? { after: data.at(-1)!.id } : {}) } };
+    };
+    const ck = createChatKit({ api: { url } });
+    await ck.setThreadId('thr_1');
+    expect(ck.state.items.map((i) => i.id)).toEqual(['i3', 'i4']);
+    expect(await ck.loadOlder(1)).toBe(true);
+    expect(ck.state.items.map((i) => i.id)).toEqual(['i2', 'i3', 'i4']);
+    expect(await ck.loadOlder(5)).toBe(false);
+    expect(await ck.loadNewer(1)).toBe(true);
+    expect(await ck.loadNewer(5)).toBe(false);
+    expect(ck.state.items.map((i) => i.id)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
   });
 
   it('a hosted JWT secret about to expire is refreshed before the request, not after a 401', async () => {
