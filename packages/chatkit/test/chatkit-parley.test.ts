@@ -158,7 +158,15 @@ describe('widgets and client tools', () => {
   it('checks client tool arguments before the handler runs, then streams the tool output round trip', async () => {
     let ran = 0;
     const strict = await kit({
-      clientTools: { get_location: { schema: z.object({ city: z.string() }), handler: () => (ran++, { city: 'x' }) } },
+      clientTools: {
+        get_location: {
+          schema: z.object({ city: z.string() }),
+          handler: () => {
+            ran++;
+            return { city: 'x' };
+          },
+        },
+      },
     });
     await strict.ck.sendUserMessage({ text: '/tool' });
     expect(ran).toBe(0);
@@ -181,7 +189,13 @@ describe('auth', () => {
     const handed: Array<string | null> = [];
     let next = ['not-a-token', good];
     const ck = createChatKit({
-      api: { url: `${server.url}/chatkit`, getClientSecret: async (c) => (handed.push(c), next.shift() ?? 'still-bad') },
+      api: {
+        url: `${server.url}/chatkit`,
+        getClientSecret: async (c) => {
+          handed.push(c);
+          return next.shift() ?? 'still-bad';
+        },
+      },
     });
     await ck.sendUserMessage({ text: 'hi' });
     expect(handed).toEqual([null, 'not-a-token']);
