@@ -342,7 +342,7 @@ export function createChatKit(options: ChatKitOptions) {
         ? { type: 'two_phase' as const }
         : (options.api.uploadStrategy ?? { type: 'two_phase' as const });
       log('attachments.upload.start', {
-        name: input.name,
+        mime_type: input.mimeType,
         size: input.data instanceof Uint8Array ? input.data.byteLength : input.data.size,
       });
       try {
