@@ -51,7 +51,7 @@ export default defineConfig(async () => {
     projects.push({ extends: true, test: { ...shared, name: 'postgres', env: { PARLEY_TEST_BACKEND: 'postgres' } } });
   }
   return {
-    resolve: { alias: { '@parley/protocol': sources('protocol'), '@parley/client': sources('client') } },
+    resolve: { alias: { '@parley/protocol': sources('protocol'), '@parley/client': sources('client'), '@parley/chatkit': sources('chatkit') } },
     test: { projects, maxWorkers: 2 },
   };
 });

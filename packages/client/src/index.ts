@@ -18,6 +18,10 @@ export type { ConnectionState, ConnectionStateEvent, HeartbeatOptions } from './
 export type { TransportName } from './connection/transport.js';
 export type { WebSocketConstructor, WebSocketLike } from './connection/transports/websocket.js';
 export { Backoff } from './connection/backoff.js';
+export { SseParser } from './connection/sse-parser.js';
+export type { SseMessage } from './connection/sse-parser.js';
+export { Emitter } from './emitter.js';
+export type { Listener } from './emitter.js';
 export type { BackoffOptions } from './connection/backoff.js';
 export { browserNetwork, manualNetwork } from './connection/network.js';
 export type { NetworkSignal } from './connection/network.js';

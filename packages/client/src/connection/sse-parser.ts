@@ -1,9 +1,11 @@
-/** @module connection/sse-parser: an incremental text/event-stream parser (fields `data`, `id`, `event`; comments). */
+/** @module connection/sse-parser: an incremental text/event-stream parser (fields `data`, `id`, `event`, `retry`; comments). */
 
 export interface SseMessage {
   data: string;
   id?: string;
   event?: string;
+  /** The last `retry:` hint (ms) seen on the stream, if any. */
+  retry?: number;
 }
 
 export class SseParser {
@@ -11,11 +13,17 @@ export class SseParser {
   private data: string[] = [];
   private id: string | undefined;
   private event: string | undefined;
+  private retry: number | undefined;
 
   constructor(
     private readonly onMessage: (message: SseMessage) => void,
     private readonly onComment: () => void = () => {},
   ) {}
+
+  /** The last `retry:` hint (ms), also when no message followed it. */
+  get retryHint(): number | undefined {
+    return this.retry;
+  }
 
   /** Feeds decoded text; complete lines are processed, a partial last line waits for more. */
   push(chunk: string): void {
@@ -47,6 +55,7 @@ export class SseParser {
     if (field === 'data') this.data.push(value);
     else if (field === 'id') this.id = value;
     else if (field === 'event') this.event = value;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
   }
 
   private dispatch(): void {
@@ -54,6 +63,7 @@ export class SseParser {
       const message: SseMessage = { data: this.data.join('\n') };
       if (this.id !== undefined) message.id = this.id;
       if (this.event !== undefined) message.event = this.event;
+      if (this.retry !== undefined) message.retry = this.retry;
       this.onMessage(message);
     }
     this.data = [];
