@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { CreateDialogBody, ReplaceScopesBody, Scope } from '@parley/protocol';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { notFound } from '../errors.js';
 import { dialogWire, scopeWire } from '../queries/serialize.js';
 import { newId } from '../wire.js';
 import { resolveParticipants } from '../agents/registry.js';
@@ -88,7 +88,7 @@ export async function deleteDialog(svc: Services, dialogId: string): Promise<voi
 export async function replaceScopes(svc: Services, dialogId: string, body: z.output<typeof ReplaceScopesBody>) {
   return inTransaction(svc, async (tx) => {
     const dialog = await tx.trx.selectFrom('dialogs').select('id').where('id', '=', dialogId).forUpdate().executeTakeFirst();
-    if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!dialog) throw notFound('Dialog');
     await tx.trx.deleteFrom('dialog_access_scopes').where('dialog_id', '=', dialogId).execute();
     const rows = await insertScopes(tx, dialogId, body.access_scopes);
     tx.emit({ type: 'dialog.scopes_changed', dialog_id: dialogId });

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { JoinBody, ParticipantInput } from '@parley/protocol';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { accessDialog, dialogNotFound, notParticipant } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { resolveParticipants } from '../agents/registry.js';
@@ -15,7 +15,7 @@ export async function addParticipant(svc: Services, dialogId: string, input: Par
     const [p] = await resolveParticipants(tx.trx, [input]);
     if (!p) return;
     const dialog = await tx.trx.selectFrom('dialogs').select(['id', 'message_seq']).where('id', '=', dialogId).forUpdate().executeTakeFirst();
-    if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!dialog) throw notFound('Dialog');
     const inserted = await tx.trx
       .insertInto('dialog_participants')
       .values({

@@ -106,6 +106,5 @@ export async function accessAsMember(
   return { dialog: access.dialog, member: access.member };
 }
 
-export const dialogNotFound = () => new AppError('DIALOG_NOT_FOUND', 'Dialog not found');
-export const notParticipant = () => new AppError('NOT_PARTICIPANT', 'Not a participant');
-export const joinFirst = () => new AppError('FORBIDDEN', 'Not a participant. Join the dialog first.');
+// The errors moved to the catalog's factories; re-exported for the modules that import them from here.
+export { dialogNotFound, joinFirst, notParticipant } from '../errors.js';
