@@ -98,7 +98,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   // Every long-lived connection and loop registers here; outages are logged on change (docs/operations.md).
   const health = new Dependencies(app.log);
   const database = health.register(config.database.url ? 'database (PostgreSQL pool)' : 'database (embedded PGlite)', 'database');
-  const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined);
+  const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined, app.log);
   const db: Db = await openDatabase(config, {
     onConnectionError: (err) => database.failed(err),
     onConnect: () => database.ok(),
