@@ -6,6 +6,7 @@ import { notFound } from '../errors.js';
 import { dialogWire, scopeWire } from '../queries/serialize.js';
 import { newId } from '../wire.js';
 import { resolveParticipants } from '../agents/registry.js';
+import { participantRow } from './participant-row.js';
 import { insertSystemMessage } from './system-messages.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 
@@ -45,21 +46,7 @@ export async function createDialog(svc: Services, body: CreateDialogBody, opts: 
       await tx.trx
         .insertInto('dialog_participants')
         .values(
-          participants.map((p) => ({
-            dialog_id: id,
-            user_id: p.user_id,
-            joined_at: tx.now,
-            joined_as: 'participant' as const,
-            notifications_enabled: true,
-            last_read_message_id: null,
-            read_seq: 0,
-            display_name: p.display_name,
-            company: p.company ?? null,
-            email: p.email ?? null,
-            phone: p.phone ?? null,
-            is_archived: false,
-            is_pinned: false,
-          })),
+          participants.map((p) => participantRow(id, p, { joinedAt: tx.now, joinedAs: 'participant', readSeq: 0 })),
         )
         .execute();
       for (const p of participants) tx.emit({ type: 'participant.joined', dialog_id: id, user_id: p.user_id, joined_as: 'participant' });
