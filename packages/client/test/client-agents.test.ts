@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import { selectAgentItems, type ClientEvents } from '../src/index.js';
-import { closeClients, nodeClient, uid, until } from './support/clients.js';
+import { closeClients, nodeClient, uid } from './support/clients.js';
+import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
 
 let server: TestServer;
@@ -48,8 +49,8 @@ describe('agent replies in the client', () => {
       if (text && seen.at(-1) !== text) seen.push(text);
     });
     await client.messages.send(dialog, '/slow');
-    const done = await until(() => events.find((e) => e.type === 'agent.item.done'), 'the finished item');
-    await until(() => events.some((e) => e.type === 'agent.run.finished'), 'the run finished');
+    const done = await eventually(() => events.find((e) => e.type === 'agent.item.done'), 'the finished item');
+    await eventually(() => events.some((e) => e.type === 'agent.run.finished'), 'the run finished');
     expect((done as { item: { id: string } }).item.id).toBeTruthy();
     off();
     // One more character each time, exactly as streamed.
@@ -65,7 +66,7 @@ describe('agent replies in the client', () => {
     const first = nodeClient(server.url, host.auth(alice));
     await first.connect();
     await first.messages.send(dialog, '/slow');
-    await until(() => textOf(selectAgentItems(first.state.get(), dialog)[0]?.item as never).length >= 3, 'three characters');
+    await eventually(() => textOf(selectAgentItems(first.state.get(), dialog)[0]?.item as never).length >= 3, 'three characters');
     const late = nodeClient(server.url, host.auth(alice));
     const partials: ClientEvents['agent.item.partial'][] = [];
     late.on('agent.item.partial', (p) => partials.push(p));
@@ -75,7 +76,7 @@ describe('agent replies in the client', () => {
       if (text && seen.at(-1) !== text) seen.push(text);
     });
     await late.connect();
-    await until(() => seen.at(-1) === 'slow reply', 'the whole reply');
+    await eventually(() => seen.at(-1) === 'slow reply', 'the whole reply');
     expect(partials).toHaveLength(1);
     // It never saw the reply from its start: the first state it showed was the partial item, then it grew.
     expect(seen[0]!.length).toBeGreaterThanOrEqual(3);

@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import type { AuthExpired, ClientEvents, ErrorEvent } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid, until } from './support/clients.js';
+import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
+import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
 import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 
@@ -63,10 +64,10 @@ describe('token expiry mid-session', () => {
         const stored = await client.messages.send(dialogId, `alice ${round}`);
         expect(stored.sender_id).toBe(alice);
         proxy.cut();
-        await until(() => client.connection.state !== 'connected', 'the cut');
+        await eventually(() => client.connection.state !== 'connected', 'the cut');
         expect((await bobApi.post(`/api/v1/dialogs/${dialogId}/messages`, { content: `bob ${round}` })).status).toBe(200);
         proxy.restore();
-        await until(() => got.includes(`bob ${round}`), `bob's message of round ${round}`);
+        await eventually(() => got.includes(`bob ${round}`), `bob's message of round ${round}`);
       }
       expect(got).toEqual(['alice 1', 'bob 1', 'alice 2', 'bob 2', 'alice 3', 'bob 3']);
       expect(expired).toEqual([]);
@@ -112,7 +113,7 @@ describe('token lifetime on a live connection', () => {
     for (let round = 1; round <= 3; round += 1) {
       await sleep(2200);
       expect((await bobApi.post(`/api/v1/dialogs/${dialogId}/messages`, { content: `round ${round}` })).status).toBe(200);
-      await until(() => got.includes(`round ${round}`), `round ${round}`);
+      await eventually(() => got.includes(`round ${round}`), `round ${round}`);
     }
     expect(states.map((s) => s.state)).toEqual(['connecting', 'connected']);
     expect(expired).toEqual([]);
@@ -138,7 +139,7 @@ describe('token lifetime on a live connection', () => {
       sent.push(`m${i}`);
       await sleep(300);
     }
-    await until(() => got.length === sent.length, 'every message');
+    await eventually(() => got.length === sent.length, 'every message');
     expect(got).toEqual(sent);
     const reasons = states.filter((s) => s.state === 'connecting').map((s) => s.reason);
     expect(reasons).toContain('token expired');
@@ -196,7 +197,7 @@ describe('refresh on refusal', () => {
       if (s.retryInMs !== undefined) retriesScheduled += 1;
     });
     void client.connect().catch(() => {});
-    await until(() => attempts >= 6, 'six connection attempts');
+    await eventually(() => attempts >= 6, 'six connection attempts');
     expect(client.connection.state).not.toBe('connected');
     expect(calls).toBeLessThanOrEqual(attempts + 1);
     expect(retriesScheduled).toBeGreaterThanOrEqual(attempts - 2);
@@ -218,7 +219,7 @@ describe('host backend down', () => {
     const errors: ErrorEvent[] = [];
     client.on('error', (e) => errors.push(e));
     const sending = client.messages.send(dialogId, 'eventually');
-    await until(() => errors.length >= 2, 'refresh failures reported');
+    await eventually(() => errors.length >= 2, 'refresh failures reported');
     expect(errors[0]).toMatchObject({ code: 'AUTH_REFRESH_FAILED', retryable: true });
     expect(client.queuedSends).toBe(1);
     down = false;
@@ -242,7 +243,7 @@ describe('custom mode realtime', () => {
     await client.connect();
     expect(client.connection.transport).toBe('websocket');
     await (await server.user(bob)).post(`/api/v1/dialogs/${dialogId}/messages`, { content: 'custom' });
-    await until(() => got.length === 1, 'the event');
+    await eventually(() => got.length === 1, 'the event');
     expect(got).toEqual(['custom']);
   });
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Message } from '../src/index.js';
 import { Api } from '../../server/test/support/api.js';
 import { seededRandom, testSeed } from '../../server/test/support/seeded.js';
-import { closeClients, dialogWith, nodeClient, uid, until, type TestClient } from './support/clients.js';
+import { closeClients, dialogWith, nodeClient, uid, type TestClient } from './support/clients.js';
+import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
 import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
@@ -121,7 +122,7 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
   for (const u of users) {
     const expected = stored.filter((m) => members[m.dialog_id]!.includes(u)).map((m) => m.id);
     const counts = received.get(u)!;
-    await until(() => expected.every((id) => counts.has(id)), `every message to reach ${u}`, 120_000).catch((err: Error) => {
+    await eventually(() => expected.every((id) => counts.has(id)), `every message to reach ${u}`, 120_000).catch((err: Error) => {
       const missing = expected.filter((id) => !counts.has(id));
       throw new Error(`${err.message}; ${missing.length} missing (${missing.slice(0, 5).join(', ')}), connection ${JSON.stringify(clients.get(u)!.connection)}`);
     });
@@ -138,7 +139,7 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
     const client = clients.get(u)!;
     const reader = await api(u);
     let server: Record<string, number> = {};
-    await until(async () => {
+    await eventually(async () => {
       const res = await reader.get('/api/v1/dialogs');
       server = Object.fromEntries((res.body.data as { id: string; unread_count: number }[]).map((d) => [d.id, d.unread_count]));
       const mine = Object.fromEntries(Object.entries(client.state.get().chat.dialogs).map(([id, d]) => [id, d.unread_count]));

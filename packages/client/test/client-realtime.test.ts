@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import type { ClientEvents, ConnectionStateEvent } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid, until } from './support/clients.js';
+import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
+import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
 import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
 
@@ -61,14 +62,14 @@ describe('realtime', () => {
     });
     const bobApi = await server.user(bob);
     await sendAll(bobApi, dialogId, ['first']);
-    await until(() => box.got.length === 1, 'first message');
+    await eventually(() => box.got.length === 1, 'first message');
     expect(box.got[0]).toMatchObject({ type: 'message.new', dialog_id: dialogId, sender_id: bob, content: 'first', message_type: 'user' });
     expect(typeof box.got[0]!.event_id).toBe('number');
     expect(unreadSeen).toBe(1);
 
     box.off();
     await sendAll(bobApi, dialogId, ['second']);
-    await until(() => client.state.get().chat.dialogs[dialogId]!.unread_count === 2, 'second message in the state');
+    await eventually(() => client.state.get().chat.dialogs[dialogId]!.unread_count === 2, 'second message in the state');
     expect(box.contents()).toEqual(['first']);
 
     // Families: participant.* and dialog.* carry every event of their kind, typed.
@@ -78,7 +79,7 @@ describe('realtime', () => {
     const carol = uid('carol');
     expect((await server.admin.post(`/api/v1/management/dialogs/${dialogId}/participants`, { user_id: carol, display_name: 'Carol' })).status).toBe(201);
     await client.dialogs.pin(dialogId);
-    await until(() => families.length === 2, 'a participant and a dialog event');
+    await eventually(() => families.length === 2, 'a participant and a dialog event');
     expect(families).toEqual([`participant.joined ${carol}`, 'dialog.pinned']);
     expect(client.state.get().chat.dialogs[dialogId]).toMatchObject({ is_pinned: true, participants: expect.arrayContaining([alice, bob, carol]) });
   });
@@ -94,15 +95,15 @@ describe('realtime', () => {
     const bobApi = await server.user(bob);
     await client.connect();
     await sendAll(bobApi, dialogId, ['before']);
-    await until(() => box.got.length === 1, 'message before the cut');
+    await eventually(() => box.got.length === 1, 'message before the cut');
     const cursor = client.connection.lastEventId!;
 
     proxy.cut();
-    await until(() => client.connection.state !== 'connected', 'the client to notice the cut');
+    await eventually(() => client.connection.state !== 'connected', 'the client to notice the cut');
     await sendAll(bobApi, dialogId, ['during 1', 'during 2', 'during 3']);
     proxy.restore();
-    await until(() => box.got.length === 4, 'messages sent during the cut');
-    await until(() => client.connection.state === 'connected', 'reconnect');
+    await eventually(() => box.got.length === 4, 'messages sent during the cut');
+    await eventually(() => client.connection.state === 'connected', 'reconnect');
     expect(box.contents()).toEqual(['before', 'during 1', 'during 2', 'during 3']);
     expect(client.connection.lastEventId!).toBeGreaterThan(cursor);
     expect(resyncs).toBe(0);
@@ -122,11 +123,11 @@ describe('realtime', () => {
       if (s.retryInMs !== undefined) retries.push(s);
     });
     proxy.cut();
-    await until(() => retries.length > 0, 'a scheduled retry');
+    await eventually(() => retries.length > 0, 'a scheduled retry');
     expect(retries[0]!.retryInMs!).toBeGreaterThan(60_000);
     proxy.restore();
     client.network.resume();
-    await until(() => client.connection.state === 'connected', 'reconnect on network resume');
+    await eventually(() => client.connection.state === 'connected', 'reconnect on network resume');
     const stored = await client.messages.send(dialogId, 'back online');
     expect(stored.content).toBe('back online');
   });
@@ -147,10 +148,10 @@ describe('realtime', () => {
     const bobApi = await server.user(bob);
     proxy.blackhole(true);
     await sendAll(bobApi, dialogId, ['lost in the hole?']);
-    await until(() => reasons.includes('heartbeat timeout'), 'the heartbeat to declare the socket dead');
+    await eventually(() => reasons.includes('heartbeat timeout'), 'the heartbeat to declare the socket dead');
     proxy.blackhole(false);
-    await until(() => box.got.length === 1, 'the message sent while the link was dead');
-    await until(() => client.connection.state === 'connected', 'reconnect');
+    await eventually(() => box.got.length === 1, 'the message sent while the link was dead');
+    await eventually(() => client.connection.state === 'connected', 'reconnect');
     expect(box.contents()).toEqual(['lost in the hole?']);
     // No event had arrived before the link died, so there was no cursor to resume from: the gap came from REST.
     expect(resyncs).toEqual([{ reason: 'reconnected', recovered: 1 }]);
@@ -169,13 +170,13 @@ describe('realtime', () => {
     expect(proxy.refusedUpgrades).toBeGreaterThan(0);
     const bobApi = await server.user(bob);
     await sendAll(bobApi, dialogId, ['over sse']);
-    await until(() => box.got.length === 1, 'an event over SSE');
+    await eventually(() => box.got.length === 1, 'an event over SSE');
 
     proxy.cut();
-    await until(() => client.connection.state !== 'connected', 'the client to notice the cut');
+    await eventually(() => client.connection.state !== 'connected', 'the client to notice the cut');
     await sendAll(bobApi, dialogId, ['missed 1', 'missed 2']);
     proxy.restore();
-    await until(() => box.got.length === 3, 'replay over SSE');
+    await eventually(() => box.got.length === 3, 'replay over SSE');
     expect(box.contents()).toEqual(['over sse', 'missed 1', 'missed 2']);
     expect(client.connection.transport).toBe('sse');
   });
@@ -186,15 +187,15 @@ describe('realtime', () => {
     const client = nodeClient(proxy.url, host.auth(alice));
     await client.connect();
     proxy.cut();
-    await until(() => client.connection.state !== 'connected', 'offline');
+    await eventually(() => client.connection.state !== 'connected', 'offline');
     const sends = ['q1', 'q2', 'q3', 'q4'].map((c) => client.messages.send(dialogId, c));
-    await until(() => client.state.get().pending[dialogId]?.length === 4, 'four pending messages');
+    await eventually(() => client.state.get().pending[dialogId]?.length === 4, 'four pending messages');
     expect(client.queuedSends).toBe(4);
     proxy.restore();
     client.network.resume();
     const stored = await Promise.all(sends);
     expect(stored.map((m) => m.content)).toEqual(['q1', 'q2', 'q3', 'q4']);
-    await until(() => client.state.get().pending[dialogId] === undefined, 'pending copies reconciled');
+    await eventually(() => client.state.get().pending[dialogId] === undefined, 'pending copies reconciled');
     const page = await (await server.user(alice)).get(`/api/v1/dialogs/${dialogId}/messages`);
     const contents = (page.body.data.messages as { content: string; message_type: string }[]).filter((m) => m.message_type === 'user').map((m) => m.content);
     expect(contents).toEqual(['q1', 'q2', 'q3', 'q4']);

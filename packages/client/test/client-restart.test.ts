@@ -5,7 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvents } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid, until } from './support/clients.js';
+import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
+import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
 import { Api } from '../../server/test/support/api.js';
@@ -48,20 +49,20 @@ describe('server restart', () => {
     const bRec = recorder(b);
     await Promise.all([a.connect(), b.connect()]);
     await b.messages.send(dialogId, 'before');
-    await until(() => aRec.got.length === 1, 'the first message');
+    await eventually(() => aRec.got.length === 1, 'the first message');
 
     await srv.stop();
-    await until(() => a.connection.state !== 'connected' && b.connection.state !== 'connected', 'both clients to notice');
+    await eventually(() => a.connection.state !== 'connected' && b.connection.state !== 'connected', 'both clients to notice');
     const sends = [b.messages.send(dialogId, 'bob while down'), a.messages.send(dialogId, 'alice while down')];
-    await until(() => a.queuedSends === 1 && b.queuedSends === 1, 'queued sends');
+    await eventually(() => a.queuedSends === 1 && b.queuedSends === 1, 'queued sends');
     await srv.start();
     a.network.resume();
     b.network.resume();
     const stored = await Promise.all(sends);
     expect(stored.map((m) => m.content)).toEqual(['bob while down', 'alice while down']);
 
-    await until(() => aRec.got.length === 3 && bRec.got.length === 3, 'every message on both sides');
-    await until(() => a.connection.state === 'connected' && b.connection.state === 'connected', 'both reconnected');
+    await eventually(() => aRec.got.length === 3 && bRec.got.length === 3, 'every message on both sides');
+    await eventually(() => a.connection.state === 'connected' && b.connection.state === 'connected', 'both reconnected');
     expect(aRec.got.slice(0, 1)).toEqual(['before']);
     expect([...aRec.got].sort()).toEqual(['alice while down', 'before', 'bob while down']);
     expect(bRec.got).toEqual(aRec.got);
@@ -70,8 +71,8 @@ describe('server restart', () => {
 
     const page = await a.messages.list(dialogId);
     expect(page.messages.filter((m) => m.message_type === 'user').map((m) => m.content)).toEqual(aRec.got);
-    await until(async () => (await unreadOnServer(alice))[dialogId] === a.state.get().chat.dialogs[dialogId]!.unread_count, "alice's unread to match");
-    await until(async () => (await unreadOnServer(bob))[dialogId] === b.state.get().chat.dialogs[dialogId]!.unread_count, "bob's unread to match");
+    await eventually(async () => (await unreadOnServer(alice))[dialogId] === a.state.get().chat.dialogs[dialogId]!.unread_count, "alice's unread to match");
+    await eventually(async () => (await unreadOnServer(bob))[dialogId] === b.state.get().chat.dialogs[dialogId]!.unread_count, "bob's unread to match");
   });
 
   it('replaced by a server with an empty log: the client is told to resync, refetches its dialogs and emits resync', async () => {
@@ -83,7 +84,7 @@ describe('server restart', () => {
     await a.connect();
     const bobApi = new Api(srv.url, { authorization: `Bearer ${await host.mint(bob)}` });
     for (let i = 0; i < 10; i += 1) expect((await bobApi.post(`/api/v1/dialogs/${oldDialog}/messages`, { content: `old ${i}` })).status).toBe(200);
-    await until(() => rec.got.length === 10, 'the old messages');
+    await eventually(() => rec.got.length === 10, 'the old messages');
     const cursor = a.connection.lastEventId!;
 
     await srv.replaceWithFresh();
@@ -93,17 +94,17 @@ describe('server restart', () => {
     expect((await bobNew.post(`/api/v1/dialogs/${newDialog}/messages`, { content: 'new world' })).status).toBe(200);
     a.network.resume();
 
-    await until(() => rec.resyncs.length === 1, 'a resync');
+    await eventually(() => rec.resyncs.length === 1, 'a resync');
     expect(rec.resyncs[0]!.reason).toBe('resync_required');
     expect(cursor).toBeGreaterThan(3);
-    await until(() => a.connection.state === 'connected', 'connected to the new server');
+    await eventually(() => a.connection.state === 'connected', 'connected to the new server');
     expect(Object.keys(a.state.get().chat.dialogs)).toEqual([newDialog]);
     // The message posted before the client came back is in its count, whether the resync or the live event brought it.
     expect((await unreadOnServer(alice))[newDialog]).toBe(1);
-    await until(() => a.state.get().chat.dialogs[newDialog]?.unread_count === 1, 'the unread count to match the server');
+    await eventually(() => a.state.get().chat.dialogs[newDialog]?.unread_count === 1, 'the unread count to match the server');
 
     expect((await bobNew.post(`/api/v1/dialogs/${newDialog}/messages`, { content: 'after resync' })).status).toBe(200);
-    await until(() => rec.got.includes('after resync'), 'live events after the resync');
+    await eventually(() => rec.got.includes('after resync'), 'live events after the resync');
     expect(a.state.get().chat.dialogs[newDialog]!.unread_count).toBe(2);
   });
 });

@@ -51,6 +51,8 @@ export interface BuiltApp {
   services: Services;
   /** What `/health/ready` answers from. */
   readiness: Readiness;
+  /** Every route registered (HEAD included), and whether its schema hides it from the OpenAPI document. */
+  routes: { method: string; url: string; hidden: boolean }[];
   /** Set when this start generated the admin token (main.ts prints it once). */
   generatedAdminToken?: string;
   close(): Promise<void>;
@@ -75,6 +77,10 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
     frameworkErrors,
     // http/drain.ts answers requests that arrive while shutting down, in the error envelope.
     return503OnClosing: false,
+  });
+  const routes: BuiltApp['routes'] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, hidden: r.schema?.hide === true });
   });
   const dataDirWarning = prepareDataDir(config.dataDir);
   if (dataDirWarning) app.log.warn(dataDirWarning);
@@ -101,7 +107,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   // Every long-lived connection and loop registers here; outages are logged on change (docs/operations.md).
   const health = new Dependencies(app.log);
   const database = health.register(config.database.url ? 'database (PostgreSQL pool)' : 'database (embedded PGlite)', 'database');
-  const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined);
+  const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined, app.log);
   const db: Db = await openDatabase(config, {
     onConnectionError: (err) => database.failed(err),
     onConnect: () => database.ok(),
@@ -180,6 +186,7 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
     app,
     services,
     readiness,
+    routes,
     generatedAdminToken,
     async close() {
       // Graceful shutdown (docs/operations.md): turn new requests away, hand leased background work back, let

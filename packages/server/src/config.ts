@@ -252,6 +252,9 @@ export interface JobsConfig {
   archiveAfterSecs: number;
 }
 
+/** Records one bad variable (or set of variables) and why. */
+type Bad = (name: string, message: string) => void;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -264,30 +267,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Every rule across variables reports here, so one start names every bad variable at once.
+  const problems: string[] = [];
+  const bad: Bad = (name, message) => problems.push(`  ${name}: ${message}`);
   const hostSecrets = env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' ? list.parse(env.JWT_SECRETS) : e.JWT_SECRET ? [e.JWT_SECRET] : [];
   if (env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' && hostSecrets.length === 0) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRETS: contains no secret');
+    bad('JWT_SECRETS', 'contains no secret');
   }
   const jwtEnabled = e.JWT_AUTH_ENABLED === undefined ? undefined : e.JWT_AUTH_ENABLED === 'true' || e.JWT_AUTH_ENABLED === '1';
   if (jwtEnabled === true && hostSecrets.length === 0 && !e.JWT_JWKS_URL) {
-    throw new ConfigError('Invalid configuration:\n  JWT_AUTH_ENABLED: is true, but none of JWT_SECRET, JWT_SECRETS or JWT_JWKS_URL is set');
+    bad('JWT_AUTH_ENABLED', 'is true, but none of JWT_SECRET, JWT_SECRETS or JWT_JWKS_URL is set');
   }
-  for (const s of hostSecrets) {
-    if (s.length < 16) throw new ConfigError('Invalid configuration:\n  JWT_SECRET(S): every secret must be at least 16 characters long');
-  }
+  if (hostSecrets.some((s) => s.length < 16)) bad('JWT_SECRET(S)', 'every secret must be at least 16 characters long');
   const corsList = (v: string) => (v === '*' ? '*' : list.parse(v));
   const origins = corsList(e.CORS_ALLOWED_ORIGINS);
   if (origins !== '*') {
     for (const o of origins) {
       if (!URL.canParse(o) || new URL(o).origin !== o) {
-        throw new ConfigError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: '${o}' is not an origin like https://app.example.com`);
+        bad('CORS_ALLOWED_ORIGINS', `'${o}' is not an origin like https://app.example.com`);
       }
     }
   }
   const headers = corsList(e.CORS_ALLOWED_HEADERS);
   if (e.CORS_ALLOW_CREDENTIALS && (origins === '*' || headers === '*')) {
-    throw new ConfigError('Invalid configuration:\n  CORS_ALLOW_CREDENTIALS: cannot be combined with a * origin or header list');
+    bad('CORS_ALLOW_CREDENTIALS', 'cannot be combined with a * origin or header list');
   }
+  const webhooks = webhookConfig(e, bad);
+  const files = filesConfig(e, bad);
+  const cron = archiveCron(e.ARCHIVE_CRON, bad);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return {
     ui: { bundlePath: e.UI_BUNDLE_PATH, demoUrl: e.DEMO_URL },
     port: e.PORT,
@@ -347,15 +355,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       heartbeatSecs: e.REALTIME_HEARTBEAT_SECS,
       authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS,
     },
-    webhooks: webhookConfig(e),
+    webhooks,
     jobs: {
       pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
       notificationDelaySecs: e.NOTIFICATION_DELAY_SECS,
       notificationConcurrency: e.NOTIFICATION_CONCURRENCY,
-      archiveCron: archiveCron(e.ARCHIVE_CRON),
+      archiveCron: cron,
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
-    files: filesConfig(e),
+    files,
     search: { language: e.SEARCH_LANGUAGE },
     agents: {
       concurrency: e.AGENT_CONCURRENCY,
@@ -370,10 +378,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 const S3_VARS = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET'] as const;
 
 /** S3 needs all of its connection variables; a partial set is a mistake, not a reason to fall back to disk. */
-function filesConfig(e: z.output<typeof EnvSchema>): FilesConfig {
+function filesConfig(e: z.output<typeof EnvSchema>, bad: Bad): FilesConfig {
   const missing = S3_VARS.filter((k) => e[k] === undefined);
   if (missing.length > 0 && missing.length < S3_VARS.length) {
-    throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when any S3_* connection variable is set`);
+    bad(missing.join(', '), 'required when any S3_* connection variable is set');
   }
   const s3 =
     missing.length === 0
@@ -401,9 +409,12 @@ function filesConfig(e: z.output<typeof EnvSchema>): FilesConfig {
   };
 }
 
-function webhookConfig(e: z.output<typeof EnvSchema>): WebhookConfig | undefined {
+function webhookConfig(e: z.output<typeof EnvSchema>, bad: Bad): WebhookConfig | undefined {
   const events = parseWebhookEvents(e.WEBHOOK_EVENTS);
-  if ('error' in events) throw new ConfigError(`Invalid configuration:\n  WEBHOOK_EVENTS: ${events.error}`);
+  if ('error' in events) {
+    bad('WEBHOOK_EVENTS', events.error);
+    return undefined;
+  }
   if (!e.WEBHOOK_URL || !e.WEBHOOK_SECRET) return undefined;
   return {
     url: e.WEBHOOK_URL,
@@ -418,12 +429,13 @@ function webhookConfig(e: z.output<typeof EnvSchema>): WebhookConfig | undefined
 }
 
 /** `off` disables auto-archive; anything else must be a cron pattern (6 fields, seconds first, as MTChat's). */
-function archiveCron(pattern: string): string | undefined {
+function archiveCron(pattern: string, bad: Bad): string | undefined {
   if (pattern.toLowerCase() === 'off') return undefined;
   try {
     new Cron(pattern, { paused: true, timezone: 'UTC' }).stop();
   } catch (err) {
-    throw new ConfigError(`Invalid configuration:\n  ARCHIVE_CRON: ${(err as Error).message}`);
+    bad('ARCHIVE_CRON', (err as Error).message);
+    return undefined;
   }
   return pattern;
 }

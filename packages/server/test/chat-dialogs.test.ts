@@ -175,6 +175,14 @@ describe('GET /dialogs', () => {
     expect(idsOf((await plain.withScope({ scope_level0: [ta] }).get('/api/v1/dialogs')).body.data)).toEqual([dn.id, da.id]);
     expect(idsOf((await plain.withScope({ scope_level0: [tb] }).get('/api/v1/dialogs')).body.data)).toEqual([dn.id, db.id]);
     expect(idsOf((await plain.get('/api/v1/dialogs')).body.data)).toEqual([dn.id, db.id, da.id]);
+    // Single reads follow the same rule as the list: another tenant's dialog does not exist for this caller.
+    const asA = plain.withScope({ scope_level0: [ta] });
+    expect((await asA.get(`/api/v1/dialogs/${da.id}`)).body.data).toMatchObject({ id: da.id, i_am_participant: true });
+    expectError(await asA.get(`/api/v1/dialogs/${db.id}`), 404, 'DIALOG_NOT_FOUND');
+    // Messages of a dialog the caller may not know answer as for a missing one (MTChat: 403 FORBIDDEN).
+    expectError(await asA.get(`/api/v1/dialogs/${db.id}/messages`), 403, 'FORBIDDEN');
+    expect((await asA.get(`/api/v1/dialogs/by-object/order/${db.object_id}`)).body.data).toBeNull();
+    expect((await plain.get(`/api/v1/dialogs/${db.id}`)).status).toBe(200);
   });
 
   it('answers 400 BAD_REQUEST for a malformed X-Scope-Config', async () => {

@@ -12,7 +12,8 @@ import { chatKitUser, ck, openStream, userInput, type Ev } from './support/chatk
 import { expectError } from './support/fixtures.js';
 import { redisEnv } from './support/realtime.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 let server: TestServer;
 let receiver: Receiver;
@@ -78,7 +79,7 @@ describe('threads.create and threads.add_user_message', () => {
     await server.admin.post(`/api/v1/management/dialogs/${thread.id}/participants`, { user_id: bob, display_name: 'Bob' });
     const bobApi = await chatUser(server, bob);
     await send(bobApi, thread.id, 'from the <b>chat</b> api');
-    await eventually('the condition', async () => (await ck(api, 'items.list', { thread_id: thread.id })).body.data.length === 4);
+    await eventually(async () => (await ck(api, 'items.list', { thread_id: thread.id })).body.data.length === 4, 'the condition');
     const items = (await ck(api, 'items.list', { thread_id: thread.id, order: 'asc' })).body.data;
     expect(items.map((i: Ev) => i.type)).toEqual(['user_message', 'assistant_message', 'user_message', 'assistant_message']);
     expect(items[2].content).toEqual([{ type: 'input_text', text: 'from the chat api' }]);
@@ -231,14 +232,14 @@ describe('widgets, client tools, retry and errors', () => {
     const api = await chatKitUser(server, unique('lee'), demo);
     const s = openStream(server, api, { type: 'threads.create', params: { input: userInput('/slow') } });
     await s.ready;
-    await eventually('the condition', async () => s.events.filter((e) => e.type === 'thread.item.updated' && e.update.type === 'assistant_message.content_part.text_delta').length >= 2);
+    await eventually(async () => s.events.filter((e) => e.type === 'thread.item.updated' && e.update.type === 'assistant_message.content_part.text_delta').length >= 2, 'the condition');
     const thread = s.events[0]!.thread.id;
     s.hangUp();
     let items: Ev[] = [];
-    await eventually('the condition', async () => {
+    await eventually(async () => {
       items = (await ck(api, 'items.list', { thread_id: thread, order: 'asc' })).body.data;
       return items.length === 2;
-    });
+    }, 'the condition');
     const text = items[1]!.content[0].text as string;
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toBe('slow reply');
@@ -294,7 +295,7 @@ describe('thread management, feedback and what is not available', () => {
     const res = await ck(api, 'items.feedback', { thread_id: thread.id, item_ids: [reply], kind: 'negative' });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({});
-    await eventually('the condition', async () => receiver.delivered().some((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id));
+    await eventually(async () => receiver.delivered().some((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id), 'the condition');
     const hook = receiver.delivered().find((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id)!;
     expect(hook.json.payload).toMatchObject({ user_id: user, item_ids: [reply], kind: 'negative' });
     expectError(await ck(api, 'items.feedback', { thread_id: thread.id, item_ids: ['0190f2a4-0000-7000-8000-000000000000'], kind: 'positive' }), 404, 'NOT_FOUND');
@@ -305,7 +306,7 @@ describe('thread management, feedback and what is not available', () => {
     expectError(await ck(api, 'input.transcribe', { audio_base64: 'AAAA', mime_type: 'audio/webm' }), 501, 'NOT_IMPLEMENTED');
     const { thread, events } = await newThread(api, 'hook me');
     const reply = events.at(-1)!.item.id;
-    await eventually('the condition', async () => receiver.delivered().some((r) => r.json.type === 'message_new' && r.json.payload.message?.id === reply));
+    await eventually(async () => receiver.delivered().some((r) => r.json.type === 'message_new' && r.json.payload.message?.id === reply), 'the condition');
     expect(receiver.delivered().find((r) => r.json.payload.message?.id === reply)!.json.payload).toMatchObject({ dialog_id: thread.id, message: { sender_id: `agent:${demo}`, content: '<p>Echo: hook me</p>' } });
   });
 });

@@ -25,6 +25,24 @@ function configError(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
+  it('names every bad variable at once, across the rules that join several variables', () => {
+    const message = configError({
+      JWT_AUTH_ENABLED: 'true',
+      CORS_ALLOWED_ORIGINS: 'https://ok.example, not-an-origin',
+      WEBHOOK_EVENTS: 'no.such.event',
+      ARCHIVE_CRON: 'every tuesday',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+    });
+    const named = message.split('\n').slice(1).map((line) => line.trim().split(':')[0]);
+    expect(named).toEqual([
+      'JWT_AUTH_ENABLED',
+      'CORS_ALLOWED_ORIGINS',
+      'WEBHOOK_EVENTS',
+      'S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_BUCKET',
+      'ARCHIVE_CRON',
+    ]);
+  });
+
   it('has MTChat-compatible defaults', () => {
     const c = loadConfig({});
     expect(c.port).toBe(8080);

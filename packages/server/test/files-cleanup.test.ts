@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { download, eventually, png, presign, put, sendWith, sleep, startFileServer, STORES, text, thumbnailUrl, type FileServer, type FileSpec } from './support/files.js';
+import { download, png, presign, put, sendWith, sleep, startFileServer, STORES, text, thumbnailUrl, type FileServer, type FileSpec } from './support/files.js';
+import { eventually } from './support/poll.js';
 import type { Api } from './support/api.js';
 
 /** Upload URLs here live 2 s: retry the presign + PUT pair if a slow machine let one run out. */

@@ -45,26 +45,17 @@ describe('OpenAPI', () => {
   it('documents every Management and Chat route from the validating schemas', async () => {
     const res = await server.anon().get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
-    const paths = Object.keys(res.body.paths);
-    for (const p of [
-      '/api/v1/management/dialogs',
-      '/api/v1/management/dialogs/search',
-      '/api/v1/management/dialogs/{id}',
-      '/api/v1/management/dialogs/{id}/participants',
-      '/api/v1/management/dialogs/{id}/participants/{user_id}',
-      '/api/v1/management/dialogs/{id}/access-scopes',
-      '/api/v1/management/tokens',
-      '/api/v1/dialogs',
-      '/api/v1/dialogs/{id}',
-      '/api/v1/dialogs/by-object/{object_type}/{object_id}',
-      '/api/v1/dialogs/by-object/{object_type}/{object_id}/list',
-      '/api/v1/dialogs/{id}/join',
-      '/api/v1/dialogs/{id}/read',
-      '/api/v1/dialogs/{dialog_id}/messages',
-      '/api/v1/dialogs/{dialog_id}/messages/{id}',
-    ]) {
-      expect(paths).toContain(p);
+    // Derived from the routes the app registered (not a hand-written list): each one of the API, unless its
+    // schema hides it on purpose, has its method and path in the document.
+    const documented = new Set<string>();
+    for (const [path, item] of Object.entries(res.body.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
     }
+    const registered = server.built.routes
+      .filter((r) => r.url.startsWith('/api/') && !r.hidden && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(registered.length).toBeGreaterThan(30);
+    expect(registered.filter((r) => !documented.has(r))).toEqual([]);
     const create = res.body.paths['/api/v1/management/dialogs'].post;
     expect(create.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['object_id', 'object_type', 'participants']),

@@ -17,7 +17,7 @@ import { createDialog, person } from './support/fixtures.js';
 import { SseClient, WsClient } from './support/realtime.js';
 import { dropSchema } from './support/server.js';
 import { Senders, storedCounts } from './support/traffic.js';
-import { eventually } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const children: ChildServer[] = [];
 const envs: Record<string, string | undefined>[] = [];
@@ -53,7 +53,7 @@ describe('kill -9 under write load', () => {
     for (const round of [1, 2]) {
       const senders = new Senders(new Api(child.url, { authorization: `Bearer ${token}` }), d.id, `kill${round}`);
       senders.start(4);
-      await eventually(`acknowledged sends in round ${round}`, () => senders.acked.size >= 25, 60_000);
+      await eventually(() => senders.acked.size >= 25, `acknowledged sends in round ${round}`, 60_000);
       child.process.kill('SIGKILL');
       expect(await child.exited).toBe('SIGKILL');
       await senders.stop();
@@ -144,21 +144,21 @@ describe('SIGTERM', () => {
       const sse = await SseClient.connect(child.url, bobToken);
       const first = await new Api(child.url, { authorization: `Bearer ${aliceToken}` }).post(`/api/v1/dialogs/${d.id}/messages`, { content: 'first' });
       expect(first.status).toBe(200);
-      await eventually('the webhook delivery is in flight', () => hooks.received() >= 1);
+      await eventually(() => hooks.received() >= 1, 'the webhook delivery is in flight');
 
       const path = `/api/v1/dialogs/${d.id}/messages`;
       const finished = slowPost(child.url, path, aliceToken, { content: 'finished during the drain', client_message_id: 'drained' });
       const abandoned = slowPost(child.url, path, aliceToken, { content: 'never finished', client_message_id: 'abandoned' });
       abandoned.response.catch(() => undefined);
-      await eventually('both slow requests arrived', () => child.logs.filter((l) => l.msg === 'incoming request' && (l.req as { url?: string })?.url === path).length >= 2);
+      await eventually(() => child.logs.filter((l) => l.msg === 'incoming request' && (l.req as { url?: string })?.url === path).length >= 2, 'both slow requests arrived');
 
       child.process.kill('SIGTERM');
-      await eventually('the listener closed', () => refuses(child.url));
+      await eventually(() => refuses(child.url), 'the listener closed');
       finished.finish();
       const answer = await finished.response;
       expect(answer.status, answer.text).toBe(200);
       expect(await ws.closed).toBe(1001);
-      await eventually('the event stream ended', () => sse.ended);
+      await eventually(() => sse.ended, 'the event stream ended');
       // The request that never finished is cut at SHUTDOWN_DRAIN_SECS; the process then exits cleanly.
       expect(await child.exited).toBe(0);
       await expect(abandoned.response).rejects.toThrow();

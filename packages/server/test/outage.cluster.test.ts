@@ -22,7 +22,8 @@ import { dropSchema, startServer, type TestServer } from './support/server.js';
 import { childEnv, startChild } from './support/child-server.js';
 import { startProxy, type Proxy } from './support/tcp-proxy.js';
 import { Senders, storedCounts } from './support/traffic.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const DATABASE_URL = process.env.DATABASE_URL!;
 const REDIS_URL = process.env.REDIS_URL!;
@@ -156,7 +157,7 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
 
     for (const round of [1, 2]) {
       const ackedBefore = senders.acked.size;
-      await eventually(`traffic before cut ${round}`, () => senders.acked.size >= ackedBefore + 10, 30_000);
+      await eventually(() => senders.acked.size >= ackedBefore + 10, `traffic before cut ${round}`, 30_000);
       if (round === 2) {
         // Carol goes away before the second outage and resumes after it from her last event id.
         carolBefore.push(...carolWs.received);
@@ -167,7 +168,7 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       const cutAt = Date.now();
       // During the outage: liveness stays, readiness says no at once, requests fail fast with 503.
       expect((await server.anon().get('/health')).status).toBe(200);
-      await eventually('database known down', () => database.state === 'down', 10_000);
+      await eventually(() => database.state === 'down', 'database known down', 10_000);
       const ready = await server.anon().get('/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('not_ready');
@@ -189,12 +190,12 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       pgProxy.restore();
       const restored = Date.now();
-      await eventually(`ready after cut ${round}`, async () => (await server.anon().get('/health/ready')).status === 200, 30_000);
+      await eventually(async () => (await server.anon().get('/health/ready')).status === 200, `ready after cut ${round}`, 30_000);
       recoveredIn.push(Date.now() - restored);
       if (round === 1) lateWs = await WsClient.connect(server.url, { token: bobToken, lastEventId: lateCursor });
       if (round === 2) carolWs = await WsClient.connect(server.url, { token: carolToken, lastEventId: Math.max(0, ...carolBefore.map((m) => m.event_id ?? 0)) });
       const ackedAfter = senders.acked.size;
-      await eventually(`traffic after cut ${round}`, () => senders.acked.size >= ackedAfter + 10, 30_000);
+      await eventually(() => senders.acked.size >= ackedAfter + 10, `traffic after cut ${round}`, 30_000);
     }
     await senders.stop();
 
@@ -208,16 +209,16 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     expect(new Set(stored.keys())).toEqual(new Set(senders.acked.keys()));
 
     // The clients that stayed connected received every message once, in order; carol resumed without a gap.
-    await eventually('websocket caught up', () => userMessages(ws, d.id).length >= senders.acked.size);
-    await eventually('sse caught up', () => userMessages(sse, d.id).length >= senders.acked.size);
-    await eventually('carol caught up', () => userMessages({ received: [...carolBefore, ...carolWs.received] }, d.id).length >= senders.acked.size);
+    await eventually(() => userMessages(ws, d.id).length >= senders.acked.size, 'websocket caught up');
+    await eventually(() => userMessages(sse, d.id).length >= senders.acked.size, 'sse caught up');
+    await eventually(() => userMessages({ received: [...carolBefore, ...carolWs.received] }, d.id).length >= senders.acked.size, 'carol caught up');
     expectExactlyOnce(ws.received, d.id, senders.acked, 'websocket');
     expectExactlyOnce(sse.received, d.id, senders.acked, 'sse');
     expectExactlyOnce([...carolBefore, ...carolWs.received.filter((m) => m.type !== 'connected')], d.id, senders.acked, 'resumed websocket');
     expect(carolWs.received.some((m) => m.type === 'resync_required')).toBe(false);
     // The client dropped during the outage came back with its cursor and got exactly what followed it.
     const afterCursor = new Map([...senders.acked].filter(([, id]) => userMessages(ws, d.id).some((m) => m.id === id && m.event_id > lateCursor)));
-    await eventually('late client caught up', () => userMessages(lateWs!, d.id).length >= afterCursor.size);
+    await eventually(() => userMessages(lateWs!, d.id).length >= afterCursor.size, 'late client caught up');
     expectExactlyOnce(lateWs!.received, d.id, afterCursor, 'client resumed after being dropped');
     expect(lateWs!.received.some((m) => m.type === 'resync_required')).toBe(false);
     expect(ws.ended, 'the websocket stayed open').toBe(false);
@@ -225,7 +226,7 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
 
     // The webhook dispatcher carried on: every message was delivered.
     const hooked = () => new Set(receiver.delivered().map((r) => r.json?.payload?.message?.id).filter(Boolean));
-    await eventually('webhooks delivered', () => [...senders.acked.values()].every((id) => hooked().has(id)), 30_000);
+    await eventually(() => [...senders.acked.values()].every((id) => hooked().has(id)), 'webhooks delivered', 30_000);
 
     console.log(
       `chaos: ${senders.acked.size} sends acknowledged, ${senders.refused.length} answered 503 and retried; ` +
@@ -259,11 +260,11 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     const before = new Map(touched.map((d) => [d.name, d.outages]));
     pgProxy.cut();
     try {
-      await eventually('every loop saw the outage', () => touched.every((d) => d.outages > before.get(d.name)!), 30_000);
+      await eventually(() => touched.every((d) => d.outages > before.get(d.name)!), 'every loop saw the outage', 30_000);
     } finally {
       pgProxy.restore();
     }
-    await eventually('every loop recovered', () => touched.every((d) => d.state === 'up'), 30_000);
+    await eventually(() => touched.every((d) => d.state === 'up'), 'every loop recovered', 30_000);
     expect(ws.ended).toBe(false);
     ws.socket.close();
   }, 90_000);
@@ -283,7 +284,7 @@ describe('Redis down', () => {
     const before = new Map(redis.map((x) => [x.name, x.outages]));
     redisProxy.cut();
     try {
-      await eventually('every redis client saw the outage', () => redis.every((x) => x.outages > before.get(x.name)!), 30_000);
+      await eventually(() => redis.every((x) => x.outages > before.get(x.name)!), 'every redis client saw the outage', 30_000);
       const sent = await aliceApi.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'during the redis outage' });
       expect(sent.status, sent.text).toBe(200);
       await ws.waitFor((m) => m.type === 'message.new' && m.id === sent.body.data.id, 'the message sent during the outage');
@@ -294,7 +295,7 @@ describe('Redis down', () => {
     } finally {
       redisProxy.restore();
     }
-    await eventually('every redis client reconnected', () => redis.every((x) => x.state === 'up'), 30_000);
+    await eventually(() => redis.every((x) => x.state === 'up'), 'every redis client reconnected', 30_000);
     const after = await aliceApi.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after the redis outage' });
     expect(after.status).toBe(200);
     await ws.waitFor((m) => m.type === 'message.new' && m.id === after.body.data.id, 'the message sent after the outage');
@@ -352,12 +353,12 @@ describe('the process, as an operator runs it', () => {
       // Cut mid-traffic, so connections are checked out when they drop: the case that used to end the process.
       const senders = new Senders(api, d.id, 'p');
       senders.start(8);
-      await eventually('traffic', () => senders.acked.size >= 40, 30_000);
+      await eventually(() => senders.acked.size >= 40, 'traffic', 30_000);
       pgProxy.cut();
       for (let i = 0; i < 20; i += 1) expectUnavailable(await bounded(api, '/api/v1/dialogs'));
       expect((await child.admin.get('/health/ready')).status).toBe(503);
       pgProxy.restore();
-      await eventually('ready again', async () => (await child.admin.get('/health/ready')).status === 200, 30_000);
+      await eventually(async () => (await child.admin.get('/health/ready')).status === 200, 'ready again', 30_000);
       await senders.stop();
       expect(senders.unexpected).toEqual([]);
       expect((await api.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after' })).status).toBe(200);

@@ -166,7 +166,7 @@ describe('handshake', () => {
     expect(ok.received[0]).toEqual({ type: 'connected', employee_id: 'h bea' });
     const missing = await WsClient.refusal(strict.url, {});
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toBe('Missing user_id query parameter');
+    expect(missing.body.error.message).toBe('user_id query parameter required');
     const empty = await WsClient.refusal(strict.url, { userId: '' });
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toBe('user_id cannot be empty');

@@ -111,7 +111,12 @@ describe('security headers', () => {
       const res = await server.anon().get('/health');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
-      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      // Framing is refused by both headers, and they agree (CSP frame-ancestors 'none' = X-Frame-Options DENY).
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const home = await server.anon().get('/');
+      expect(home.headers.get('x-frame-options')).toBe('DENY');
+      expect(home.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
       const err = await server.anon().get('/api/v1/dialogs');
       expect(err.headers.get('x-content-type-options')).toBe('nosniff');

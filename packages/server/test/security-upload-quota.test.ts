@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { eventually, sendWith, startFileServer, STORES, text, upload, type FileServer } from './support/files.js';
+import { sendWith, startFileServer, STORES, text, upload, type FileServer } from './support/files.js';
+import { eventually } from './support/poll.js';
 import type { Api } from './support/api.js';
 
 const QUOTA = 1000;

@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const EVERY_SECOND = '* * * * * *';
 let server: TestServer | undefined;
@@ -42,10 +42,10 @@ it('archives every participant of an inactive dialog, with one dialog.archived p
   expect((await server.admin.post(`/api/v1/management/dialogs/${empty.id}/participants`, person(c))).status).toBe(201);
 
   const s = server;
-  await eventually('archived', async () => {
+  await eventually(async () => {
     const [t, e] = [await archivedFlags(s, talked.id), await archivedFlags(s, empty.id)];
     return t[a] && t[b] && e[c];
-  });
+  }, 'archived');
   const events = await archivedEvents(s, talked.id);
   expect(events.map((e) => e.user_id).sort()).toEqual([a, b].sort());
   for (const e of events) expect(e).toEqual({ user_id: e.user_id, to_users: [e.user_id], to_members: false });
@@ -63,10 +63,10 @@ it('does not archive a new dialog that has no messages yet', async () => {
   const ready = Date.now();
   // Wait for a whole run that started after the dialog existed.
   const s = server;
-  await eventually('a finished run', async () => {
+  await eventually(async () => {
     const tick = (await s.admin.get('/api/v1/management/jobs')).body.data.auto_archive.finished_tick_at;
     return tick !== null && Date.parse(tick) > ready;
-  });
+  }, 'a finished run');
   expect(await archivedFlags(s, fresh.id)).toEqual({ [u]: false });
   expect(await archivedEvents(s, fresh.id)).toEqual([]);
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Received, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Received, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const hmac = (data: string) => createHmac('sha256', SECRET).update(data).digest('hex');
@@ -34,7 +35,7 @@ describe('message_new', () => {
     const u = unique('sender');
     const d = await createDialog(server, { participants: [person(u), person(unique('peer'))] });
     const msg = await send(await chatUser(server, u), d.id, '<b>hi</b> there');
-    const got = await eventually('message_new', () => receiver.delivered().find(byMessage(msg.id)));
+    const got = await eventually(() => receiver.delivered().find(byMessage(msg.id)), 'message_new');
 
     const expected = JSON.stringify({
       id: got.json.id,
@@ -66,7 +67,7 @@ describe('message_new', () => {
     const api = await chatUser(server, u);
     const first = await send(api, d.id, 'first');
     const reply = await send(api, d.id, 'second', { reply_to: first.id });
-    const got = await eventually('reply webhook', () => receiver.delivered().find(byMessage(reply.id)));
+    const got = await eventually(() => receiver.delivered().find(byMessage(reply.id)), 'reply webhook');
     expect(Object.keys(got.json.payload.message)).toEqual(['id', 'sender_id', 'content', 'reply_to', 'created_at', 'message_type']);
     expect(got.json.payload.message.reply_to).toBe(first.id);
   });
@@ -88,7 +89,7 @@ describe('default events', () => {
     const marker = await send(await chatUser(server, owner), d.id, 'marker');
 
     // Deliveries of one dialog arrive in order, so once the marker is in, everything before it is too.
-    await eventually('marker', () => receiver.delivered().find(byMessage(marker.id)));
+    await eventually(() => receiver.delivered().find(byMessage(marker.id)), 'marker');
     const got = forDialog(d.id);
     expect(got.map((r) => [r.headers['x-webhook-event'], r.json.type])).toEqual([
       ['participant.joined', 'participant_joined'],
@@ -121,10 +122,10 @@ describe('WEBHOOK_EVENTS=all', () => {
       expect((await api.delete(`/api/v1/dialogs/${d.id}/messages/${msg.id}`)).status).toBe(204);
       expect((await s.admin.delete(`/api/v1/management/dialogs/${d.id}`)).status).toBe(204);
 
-      const got = await eventually('dialog_deleted', () => {
+      const got = await eventually(() => {
         const list = rx.delivered();
         return list.some((r) => r.json.type === 'dialog_deleted') && list;
-      });
+      }, 'dialog_deleted');
       expect(got.map((r) => [r.headers['x-webhook-event'], r.json.type])).toEqual([
         ['dialog.created', 'dialog_created'],
         ['participant.added', 'participant_added'],

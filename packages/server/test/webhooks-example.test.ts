@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const SECRET = 'example-secret-0123456789abcdef';
 const script = fileURLToPath(new URL('../../../examples/webhook-receiver/receiver.mjs', import.meta.url));
@@ -49,14 +49,14 @@ it('accepts a delivery, and knows a redelivery of it as a duplicate', async () =
   const u = unique('sender');
   const d = await createDialog(server, { participants: [person(u), person(unique('peer'))] });
   const msg = await send(await chatUser(server, u), d.id, 'hello receiver');
-  const first = await eventually('received', () => lines.find((l) => l.payload?.message?.id === msg.id));
+  const first = await eventually(() => lines.find((l) => l.payload?.message?.id === msg.id), 'received');
   expect(first).toMatchObject({ event: 'message.new', type: 'message_new', duplicate: false });
 
   const id = first.received;
-  await eventually('delivered', async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered');
+  await eventually(async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered', 'delivered');
   expect((await server.admin.post(`/api/v1/management/webhooks/deliveries/${id}/redeliver`)).status).toBe(200);
-  await eventually('duplicate noticed', () => lines.find((l) => l.received === id && l.duplicate === true));
-  await eventually('redelivered', async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered');
+  await eventually(() => lines.find((l) => l.received === id && l.duplicate === true), 'duplicate noticed');
+  await eventually(async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered', 'redelivered');
 });
 
 it('rejects a forged body, a stale timestamp and a timestamp that the second signature does not cover', async () => {
@@ -86,10 +86,10 @@ it('recognises a captured delivery replayed with a new X-Webhook-Id as a duplica
   expect((await deliver(eventId)).status).toBe(204);
   // The replay: same signed bytes within the timestamp window, only the unsigned header changed.
   expect((await deliver(crypto.randomUUID())).status).toBe(204);
-  const seen = await eventually('both requests logged', () => {
+  const seen = await eventually(() => {
     const mine = lines.filter((l) => l.payload?.marker === eventId);
     return mine.length === 2 ? mine : undefined;
-  });
+  }, 'both requests logged');
   expect(seen.map((l: { duplicate: boolean }) => l.duplicate)).toEqual([false, true]);
   expect(seen.map((l: { received: string }) => l.received)).toEqual([eventId, eventId]);
 });

@@ -8,7 +8,8 @@ import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startSibling } from './support/restart.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let first: TestServer;
@@ -48,8 +49,8 @@ it('delivers each delivery once, in order per dialog, and runs each notification
   const okFor = (type: string, messageId: string) =>
     receiver.requests.filter((r) => r.status === 200 && r.json.type === type && r.json.payload.message.id === messageId);
   await eventually(
-    'all messages and notifications delivered',
     () => sent.every((m) => okFor('message_new', m.id).length > 0 && okFor('notification_pending', m.id).length > 0),
+    'all messages and notifications delivered',
     25_000,
   );
 

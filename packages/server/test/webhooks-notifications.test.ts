@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Received, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Received, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 const DELAY_SECS = 2;
 let receiver: Receiver;
@@ -28,7 +29,7 @@ const about = (messageId: string) => (r: Received) => r.json.payload.message?.id
 /** Sends a marker and waits for it: deliveries of a dialog arrive in order, so all created before it have arrived. */
 async function drain(api: Awaited<ReturnType<typeof chatUser>>, dialogId: string) {
   const marker = await send(api, dialogId, 'marker');
-  await eventually('marker', () => receiver.delivered().some((r) => r.json.type === 'message_new' && about(marker.id)(r)));
+  await eventually(() => receiver.delivered().some((r) => r.json.type === 'message_new' && about(marker.id)(r)), 'marker');
 }
 
 it('notifies an unread recipient after the delay, with MTChat payload fields', async () => {
@@ -40,7 +41,7 @@ it('notifies an unread recipient after the delay, with MTChat payload fields', a
   });
   const before = Date.now();
   const msg = await send(await chatUser(server, sender), d.id, 'are you there?');
-  const got = await eventually('notification', () => notifications(d.id).find(about(msg.id)));
+  const got = await eventually(() => notifications(d.id).find(about(msg.id)), 'notification');
 
   expect(got.headers['x-webhook-event']).toBe('notification.pending');
   expect(Object.keys(got.json.payload)).toEqual(['dialog_id', 'object_id', 'object_type', 'recipient_id', 'chat_title', 'sender_company', 'message']);
@@ -70,7 +71,7 @@ it('omits chat_title and sender_company when they are null', async () => {
   });
   const untitled = res.body.data;
   const msg = await send(await chatUser(server, sender), untitled.id, 'hello');
-  const got = await eventually('notification', () => notifications(untitled.id).find(about(msg.id)));
+  const got = await eventually(() => notifications(untitled.id).find(about(msg.id)), 'notification');
   expect(Object.keys(got.json.payload)).toEqual(['dialog_id', 'object_id', 'object_type', 'recipient_id', 'message']);
 });
 
@@ -94,7 +95,7 @@ it('skips recipients who read the message, turned notifications off, left, or jo
   ]);
   expect(results.map((r) => r.status)).toEqual([200, 200, 200, 201]);
 
-  await eventually('notification', () => notifications(d.id).find(about(msg.id)));
+  await eventually(() => notifications(d.id).find(about(msg.id)), 'notification');
   await drain(senderApi, d.id);
   expect(notifications(d.id).filter(about(msg.id)).map((r) => r.json.payload.recipient_id)).toEqual([notified]);
 });
@@ -107,7 +108,7 @@ it('decides per message: a recipient who read an earlier message is still notifi
   const m1 = await send(senderApi, d.id, 'one');
   const m2 = await send(senderApi, d.id, 'two');
   expect((await (await chatUser(server, recipient)).post(`/api/v1/dialogs/${d.id}/read`, { last_read_message_id: m1.id })).status).toBe(200);
-  await eventually('notification for m2', () => notifications(d.id).find(about(m2.id)));
+  await eventually(() => notifications(d.id).find(about(m2.id)), 'notification for m2');
   await drain(senderApi, d.id);
   expect(notifications(d.id).map((r) => r.json.payload.message.id)).toEqual([m2.id]);
 });
@@ -122,12 +123,12 @@ it('runs one job per message, whatever the number of recipients', async () => {
     expect(await queued()).toBe(0);
     await send(await chatUser(s, sender), d.id, 'to many');
     // The job is made from the log by the webhook consumer, moments after the send.
-    await eventually('the job', async () => (await queued()) >= 1);
+    await eventually(async () => (await queued()) >= 1, 'the job');
     expect(await queued()).toBe(1);
     await s.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person('r4'));
     // The consumer reads the log in order: once the next message's job exists, the join has been consumed too.
     await send(await chatUser(s, sender), d.id, 'after the join');
-    await eventually('the second job', async () => (await queued()) >= 2);
+    await eventually(async () => (await queued()) >= 2, 'the second job');
     expect(await queued()).toBe(2);
   } finally {
     await s.close();

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let server: TestServer;
@@ -44,9 +45,9 @@ it('holds later deliveries of a dialog while its head is retried, without blocki
   })();
   const m2 = await send(x.api, x.d.id, 'x2');
   const m3 = await send(x.api, x.d.id, 'x3');
-  await eventually('x1 retried', () => receiver.requests.filter((r) => messageId(r) === m1.id).length >= 2);
+  await eventually(() => receiver.requests.filter((r) => messageId(r) === m1.id).length >= 2, 'x1 retried');
   const n1 = await send(y.api, y.d.id, 'y1');
-  await eventually('all delivered', () => [m1, m2, m3, n1].every((m) => okFor(m.id) >= 0));
+  await eventually(() => [m1, m2, m3, n1].every((m) => okFor(m.id) >= 0), 'all delivered');
 
   // Nothing of X after its head was even attempted before the head succeeded.
   const firstTry = (id: string) => receiver.requests.findIndex((r) => messageId(r) === id);
@@ -62,7 +63,7 @@ it('keeps the order of concurrent sends in one dialog', async () => {
   const d = await createDialog(server, { participants: [person(u1), person(u2)] });
   const [a, b] = [await chatUser(server, u1), await chatUser(server, u2)];
   const sent = await Promise.all(Array.from({ length: 10 }, (_, i) => send(i % 2 ? a : b, d.id, `c${i}`)));
-  await eventually('all delivered', () => sent.every((m) => okFor(m.id) >= 0));
+  await eventually(() => sent.every((m) => okFor(m.id) >= 0), 'all delivered');
   const page = await a.get(`/api/v1/dialogs/${d.id}/messages?limit=50`);
   const stored = page.body.data.messages.filter((m: any) => m.message_type === 'user').map((m: any) => m.id);
   const arrived = receiver.requests.filter((r) => r.json?.payload?.dialog_id === d.id).map(messageId);

@@ -7,7 +7,8 @@ import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { restartServer } from './support/restart.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let server: TestServer;
@@ -33,24 +34,24 @@ it('sends a whole backlog after a restart, each delivery once, with the ids it h
     const api = await chatUser(server, u);
     for (let i = 0; i < 3; i += 1) sent.push(await send(api, d.id, `m${i}`));
   }
-  await eventually('backlog being retried', () => receiver.requests.length >= 4);
+  await eventually(() => receiver.requests.length >= 4, 'backlog being retried');
   // Deliveries are made from the log by a consumer, moments after each send: wait for all six.
   const pendingNow = async () => (await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500')).body.data.deliveries;
-  const pending = await eventually('the whole backlog pending', async () => {
+  const pending = await eventually(async () => {
     const list = await pendingNow();
     return list.length >= 6 && list;
-  });
+  }, 'the whole backlog pending');
   expect(pending).toHaveLength(6);
   const triedIds = new Set(receiver.requests.map((r) => String(r.headers['x-webhook-id'])));
 
   server = await restartServer(server, env);
   receiver.respond = () => 200;
-  await eventually('backlog delivered', () => sent.every((m) => receiver.delivered().some((r) => messageId(r) === m.id)));
+  await eventually(() => sent.every((m) => receiver.delivered().some((r) => messageId(r) === m.id)), 'backlog delivered');
   const delivered = receiver.delivered();
   expect(delivered).toHaveLength(6);
   expect(new Set(delivered.map((r) => r.json.id))).toEqual(new Set(pending.map((p: any) => p.id)));
   for (const id of triedIds) expect(delivered.some((r) => r.json.id === id)).toBe(true);
-  await eventually('recorded', async () => (await server.admin.get('/api/v1/management/jobs')).body.data.webhooks.delivered === 6);
+  await eventually(async () => (await server.admin.get('/api/v1/management/jobs')).body.data.webhooks.delivered === 6, 'recorded');
 });
 
 it('runs a notification job enqueued before a restart', async () => {
@@ -63,8 +64,8 @@ it('runs a notification job enqueued before a restart', async () => {
   const d = await createDialog(server, { participants: [person(u), person(peer)] });
   const msg = await send(await chatUser(server, u), d.id, 'ping');
   server = await restartServer(server, env);
-  const got = await eventually('notification', () =>
-    receiver.delivered().find((r) => r.json.type === 'notification_pending' && messageId(r) === msg.id),
+  const got = await eventually(() =>
+    receiver.delivered().find((r) => r.json.type === 'notification_pending' && messageId(r) === msg.id), 'notification',
   );
   expect(got.json.payload.recipient_id).toBe(peer);
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
-import { eventually, startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let server: TestServer;
@@ -42,14 +43,14 @@ describe('retries', () => {
     let failures = 0;
     receiver.respond = (r) => (r.json?.payload?.dialog_id === d.id && failures++ < 2 ? 503 : 200);
     const msg = await send(api, d.id, 'retry me');
-    await eventually('accepted', () => attemptsOf(msg.id).some((r) => r.status === 200));
+    await eventually(() => attemptsOf(msg.id).some((r) => r.status === 200), 'accepted');
     const attempts = attemptsOf(msg.id);
     expect(attempts.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(new Set(attempts.map((r) => r.headers['x-webhook-id'])).size).toBe(1);
     expect(new Set(attempts.map((r) => r.body)).size).toBe(1);
     expect(new Set(attempts.map((r) => r.headers['x-webhook-signature'])).size).toBe(1);
     const id = String(attempts[0]!.headers['x-webhook-id']);
-    await eventually('recorded as delivered', async () => (await delivery(server, id)).status === 'delivered');
+    await eventually(async () => (await delivery(server, id)).status === 'delivered', 'recorded as delivered');
     expect(await delivery(server, id)).toMatchObject({ id, event: 'message.new', type: 'message_new', status: 'delivered', attempts: 3, last_status_code: 200 });
   });
 
@@ -58,7 +59,7 @@ describe('retries', () => {
     const answers = [408, 429, 200];
     receiver.respond = (r) => (r.json?.payload?.dialog_id === d.id ? (answers.shift() ?? 200) : 200);
     const msg = await send(api, d.id, 'busy');
-    await eventually('accepted', () => attemptsOf(msg.id).some((r) => r.status === 200));
+    await eventually(() => attemptsOf(msg.id).some((r) => r.status === 200), 'accepted');
     expect(attemptsOf(msg.id).map((r) => r.status)).toEqual([408, 429, 200]);
   });
 
@@ -67,7 +68,7 @@ describe('retries', () => {
     receiver.respond = (r) => (r.json?.payload?.message?.content === 'rejected' ? 400 : 200);
     const rejected = await send(api, d.id, 'rejected');
     const next = await send(api, d.id, 'accepted');
-    await eventually('next delivered', () => attemptsOf(next.id).some((r) => r.status === 200));
+    await eventually(() => attemptsOf(next.id).some((r) => r.status === 200), 'next delivered');
     expect(attemptsOf(rejected.id).map((r) => r.status)).toEqual([400]);
     const id = String(attemptsOf(rejected.id)[0]!.headers['x-webhook-id']);
     const failed = await delivery(server, id);
@@ -84,11 +85,11 @@ describe('retries', () => {
     const res = await server.admin.post(`/api/v1/management/webhooks/deliveries/${id}/redeliver`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ id, status: 'pending' });
-    await eventually('redelivered', () => attemptsOf(rejected.id).some((r) => r.status === 200));
+    await eventually(() => attemptsOf(rejected.id).some((r) => r.status === 200), 'redelivered');
     const again = attemptsOf(rejected.id).at(-1)!;
     expect(again.headers['x-webhook-id']).toBe(id);
     expect(again.body).toBe(attemptsOf(rejected.id)[0]!.body);
-    await eventually('delivered', async () => (await delivery(server, id)).status === 'delivered');
+    await eventually(async () => (await delivery(server, id)).status === 'delivered', 'delivered');
   });
 });
 
@@ -104,14 +105,14 @@ describe('a receiver that is down', () => {
       sent.push(await send(b.api, b.d.id, `b${i}`));
     }
     // Both heads are being retried while the receiver refuses connections.
-    await eventually('retrying', async () => {
+    await eventually(async () => {
       const res = await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500');
       const heads = res.body.data.deliveries.filter((x: any) => x.attempts >= 2);
       return heads.length >= 2 && heads;
-    });
+    }, 'retrying');
     const before = receiver.requests.length;
     await receiver.start();
-    await eventually('all delivered', () => sent.every((m) => attemptsOf(m.id).some((r) => r.status === 200)));
+    await eventually(() => sent.every((m) => attemptsOf(m.id).some((r) => r.status === 200)), 'all delivered');
     for (const m of sent) expect(attemptsOf(m.id)).toHaveLength(1);
     const arrivals = receiver.requests.slice(before).map(messageId);
     const order = (dialogId: string) =>
@@ -130,22 +131,22 @@ describe('retry window', () => {
       const { d, api } = await dialogWithSender(s);
       const m1 = await send(api, d.id, 'one');
       const m2 = await send(api, d.id, 'two');
-      const failed = await eventually('both failed', async () => {
+      const failed = await eventually(async () => {
         const res = await s.admin.get('/api/v1/management/webhooks/deliveries?status=failed');
         return res.body.data.deliveries.length === 2 && res.body.data.deliveries;
-      });
+      }, 'both failed');
       expect(failed.map((x: any) => x.attempts)).toEqual([1, 1]);
 
       rx.respond = () => 200;
       const res = await s.admin.post('/api/v1/management/webhooks/deliveries/redeliver', { since_id: failed[1].id });
       expect(res.status).toBe(200);
       expect(res.body.data).toEqual({ requeued: 1 });
-      await eventually('second redelivered', () => rx.delivered().some((r) => r.json.payload.message.id === m2.id));
+      await eventually(() => rx.delivered().some((r) => r.json.payload.message.id === m2.id), 'second redelivered');
       expect(rx.delivered().some((r) => r.json.payload.message.id === m1.id)).toBe(false);
 
       const all = await s.admin.post('/api/v1/management/webhooks/deliveries/redeliver', { since: '2000-01-01T00:00:00Z', status: 'all' });
       expect(all.body.data).toEqual({ requeued: 2 });
-      await eventually('first redelivered', () => rx.delivered().some((r) => r.json.payload.message.id === m1.id));
+      await eventually(() => rx.delivered().some((r) => r.json.payload.message.id === m1.id), 'first redelivered');
     } finally {
       await s.close();
       await rx.stop();
@@ -158,10 +159,10 @@ describe('management API', () => {
     receiver.respond = () => 200;
     const { d, api } = await dialogWithSender();
     for (let i = 0; i < 3; i += 1) await send(api, d.id, `page ${i}`);
-    await eventually('delivered', async () => {
+    await eventually(async () => {
       const res = await server.admin.get('/api/v1/management/jobs');
       return res.body.data.webhooks.pending === 0;
-    });
+    }, 'delivered');
     const all = (await server.admin.get('/api/v1/management/webhooks/deliveries?limit=500')).body.data.deliveries;
     const first = await server.admin.get('/api/v1/management/webhooks/deliveries?limit=2');
     expect(first.body.data.deliveries.map((x: any) => x.id)).toEqual(all.slice(0, 2).map((x: any) => x.id));

@@ -27,22 +27,6 @@ export function closeClients(): void {
   for (const c of open.splice(0)) c.close();
 }
 
-/** Waits until `check` returns true (or a value), polling; fails with `what` after a generous time. */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 let n = 0;
 export function uid(prefix: string): string {
   n += 1;

@@ -2,10 +2,11 @@
 import type { z } from 'zod';
 import type { CreateDialogBody, ReplaceScopesBody, Scope } from '@parley/protocol';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { notFound } from '../errors.js';
 import { dialogWire, scopeWire } from '../queries/serialize.js';
 import { newId } from '../wire.js';
 import { resolveParticipants } from '../agents/registry.js';
+import { participantRow } from './participant-row.js';
 import { insertSystemMessage } from './system-messages.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 
@@ -45,21 +46,7 @@ export async function createDialog(svc: Services, body: CreateDialogBody, opts: 
       await tx.trx
         .insertInto('dialog_participants')
         .values(
-          participants.map((p) => ({
-            dialog_id: id,
-            user_id: p.user_id,
-            joined_at: tx.now,
-            joined_as: 'participant' as const,
-            notifications_enabled: true,
-            last_read_message_id: null,
-            read_seq: 0,
-            display_name: p.display_name,
-            company: p.company ?? null,
-            email: p.email ?? null,
-            phone: p.phone ?? null,
-            is_archived: false,
-            is_pinned: false,
-          })),
+          participants.map((p) => participantRow(id, p, { joinedAt: tx.now, joinedAs: 'participant', readSeq: 0 })),
         )
         .execute();
       for (const p of participants) tx.emit({ type: 'participant.joined', dialog_id: id, user_id: p.user_id, joined_as: 'participant' });
@@ -88,7 +75,7 @@ export async function deleteDialog(svc: Services, dialogId: string): Promise<voi
 export async function replaceScopes(svc: Services, dialogId: string, body: z.output<typeof ReplaceScopesBody>) {
   return inTransaction(svc, async (tx) => {
     const dialog = await tx.trx.selectFrom('dialogs').select('id').where('id', '=', dialogId).forUpdate().executeTakeFirst();
-    if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!dialog) throw notFound('Dialog');
     await tx.trx.deleteFrom('dialog_access_scopes').where('dialog_id', '=', dialogId).execute();
     const rows = await insertScopes(tx, dialogId, body.access_scopes);
     tx.emit({ type: 'dialog.scopes_changed', dialog_id: dialogId });

@@ -1,19 +1,20 @@
 /** @module actions/flags: a participant's own settings for a dialog (archive, pin, notifications) and read position. */
 import { sql } from 'kysely';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
-import { accessAsMember, accessDialog, notParticipant } from '../policies/dialogs.js';
+import { AppError, messageNotFound, notFound, notParticipant } from '../errors.js';
+import { accessAsMember, accessDialog } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { inTransaction } from './transaction.js';
 
-const notMember = { hidden: new AppError('NOT_PARTICIPANT', 'Not a participant'), notMember: notParticipant() };
+/** Fresh errors for each call: an error instance is never thrown twice. */
+const notMember = () => ({ hidden: notParticipant(), notMember: notParticipant() });
 
 type Flag = 'archived' | 'pinned';
 
 /** Archive/unarchive/pin/unpin. Idempotent; an event goes to the user's other devices when the flag changes. */
 export async function setFlag(svc: Services, actor: Actor, dialogId: string, flag: Flag, value: boolean) {
   return inTransaction(svc, async (tx) => {
-    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember);
+    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember());
     const column = flag === 'archived' ? 'is_archived' : 'is_pinned';
     if (member[column] !== value) {
       await tx.trx
@@ -32,7 +33,7 @@ export async function setFlag(svc: Services, actor: Actor, dialogId: string, fla
 
 export async function setNotifications(svc: Services, actor: Actor, dialogId: string, enabled: boolean) {
   return inTransaction(svc, async (tx) => {
-    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember);
+    const { member } = await accessAsMember(tx.trx, actor, dialogId, notMember());
     if (member.notifications_enabled !== enabled) {
       await tx.trx
         .updateTable('dialog_participants')
@@ -53,7 +54,7 @@ export async function setNotifications(svc: Services, actor: Actor, dialogId: st
 export async function markRead(svc: Services, actor: Actor, dialogId: string, messageId: string) {
   return inTransaction(svc, async (tx) => {
     const access = await accessDialog(tx.trx, actor, dialogId);
-    if (!access) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!access) throw notFound('Dialog');
     if (!access.member) throw new AppError('FORBIDDEN', 'Not a participant');
     const message = await tx.trx
       .selectFrom('messages')
@@ -61,7 +62,7 @@ export async function markRead(svc: Services, actor: Actor, dialogId: string, me
       .where('id', '=', messageId)
       .where('dialog_id', '=', dialogId)
       .executeTakeFirst();
-    if (!message) throw new AppError('MESSAGE_NOT_FOUND', 'Message not found in this dialog');
+    if (!message) throw messageNotFound();
     // A participant added by the host has no read message yet but starts with nothing unread (read_seq at the
     // dialog's sequence): its first read sets the message and keeps the count where it is.
     const moved = await tx.trx

@@ -2,10 +2,11 @@
 import type { z } from 'zod';
 import type { JoinBody, ParticipantInput } from '@parley/protocol';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { accessDialog, dialogNotFound, notParticipant } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { resolveParticipants } from '../agents/registry.js';
+import { participantRow } from './participant-row.js';
 import { insertSystemMessage } from './system-messages.js';
 import { inTransaction } from './transaction.js';
 
@@ -15,25 +16,11 @@ export async function addParticipant(svc: Services, dialogId: string, input: Par
     const [p] = await resolveParticipants(tx.trx, [input]);
     if (!p) return;
     const dialog = await tx.trx.selectFrom('dialogs').select(['id', 'message_seq']).where('id', '=', dialogId).forUpdate().executeTakeFirst();
-    if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+    if (!dialog) throw notFound('Dialog');
     const inserted = await tx.trx
       .insertInto('dialog_participants')
-      .values({
-        dialog_id: dialogId,
-        user_id: p.user_id,
-        joined_at: tx.now,
-        joined_as: 'participant',
-        notifications_enabled: true,
-        last_read_message_id: null,
-        // Added by the host: starts with nothing unread, as in MTChat.
-        read_seq: dialog.message_seq,
-        display_name: p.display_name,
-        company: p.company ?? null,
-        email: p.email ?? null,
-        phone: p.phone ?? null,
-        is_archived: false,
-        is_pinned: false,
-      })
+      // Added by the host: starts with nothing unread, as in MTChat.
+      .values(participantRow(dialogId, p, { joinedAt: tx.now, joinedAs: 'participant', readSeq: Number(dialog.message_seq) }))
       .onConflict((oc) => oc.columns(['dialog_id', 'user_id']).doNothing())
       .returning('user_id')
       .executeTakeFirst();
@@ -76,21 +63,13 @@ export async function joinDialog(svc: Services, actor: Actor, dialogId: string, 
       .executeTakeFirstOrThrow();
     await tx.trx
       .insertInto('dialog_participants')
-      .values({
-        dialog_id: dialogId,
-        user_id: actor.userId,
-        joined_at: tx.now,
-        joined_as: 'joined',
-        notifications_enabled: true,
-        last_read_message_id: null,
-        read_seq: Math.max(0, Number(access.dialog.message_seq) - Number(n)),
-        display_name: profile.display_name,
-        company: profile.company ?? '',
-        email: profile.email ?? null,
-        phone: profile.phone ?? null,
-        is_archived: false,
-        is_pinned: false,
-      })
+      .values(
+        participantRow(
+          dialogId,
+          { ...profile, user_id: actor.userId, company: profile.company ?? '' },
+          { joinedAt: tx.now, joinedAs: 'joined', readSeq: Math.max(0, Number(access.dialog.message_seq) - Number(n)) },
+        ),
+      )
       .execute();
     await insertSystemMessage(tx, dialogId, { event: 'participant_joined', name: profile.display_name, company: profile.company ?? '' });
     tx.emit({ type: 'participant.joined', dialog_id: dialogId, user_id: actor.userId, joined_as: 'joined' });

@@ -18,7 +18,9 @@ export function scheduleThumbnail(svc: Services, upload: UploadRow): void {
 
 async function thumbnailUpload(svc: Services, upload: UploadRow): Promise<void> {
   const store = svc.files.store;
-  const thumbnail = await makeThumbnail(await store.read(upload.sealed_key, Number(upload.size)));
+  const thumbnail = await makeThumbnail(await store.read(upload.sealed_key, Number(upload.size)), (err) =>
+    svc.log.warn({ err, upload: upload.id }, 'thumbnail: the image does not decode; it is attached without one'),
+  );
   if (!thumbnail) return;
   await store.write(upload.thumb_key, thumbnail, 'image/webp');
   const db = svc.db.kysely;

@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { agentUserId, isAgentUserId, type Agent, type CreateAgentBody, type ParticipantInput, type PatchAgentBody } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { timestamp } from '../wire.js';
 
 export interface AgentRecord {
@@ -62,7 +62,7 @@ function split(body: CreateAgentBody): { options: AgentRecord['options']; secret
   }
 }
 
-const notFound = () => new AppError('NOT_FOUND', 'Agent not found');
+const agentNotFound = () => notFound('Agent');
 
 export async function createAgent(svc: Services, body: CreateAgentBody): Promise<Agent> {
   const now = svc.now();
@@ -84,7 +84,7 @@ export async function listAgents(svc: Services): Promise<Agent[]> {
 
 export async function getAgent(svc: Services, id: string): Promise<Agent> {
   const row = await svc.db.kysely.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound();
+  if (!row) throw agentNotFound();
   return agentWire(row);
 }
 
@@ -97,7 +97,7 @@ const FIELDS_BY_KIND: Record<AgentRecord['kind'], readonly string[]> = {
 export async function patchAgent(svc: Services, id: string, patch: PatchAgentBody): Promise<Agent> {
   return svc.db.kysely.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('agents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!row) throw notFound();
+    if (!row) throw agentNotFound();
     const a = record(row);
     const { display_name, trigger, ...kindFields } = patch;
     for (const k of Object.keys(kindFields)) {
@@ -133,7 +133,7 @@ export async function patchAgent(svc: Services, id: string, patch: PatchAgentBod
 /** Deletes the agent; its past messages stay (sent by `agent:<id>`), its queued runs end when they find it gone. */
 export async function deleteAgent(svc: Services, id: string): Promise<void> {
   const res = await svc.db.kysely.deleteFrom('agents').where('id', '=', id).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw notFound();
+  if (Number(res.numDeletedRows) === 0) throw agentNotFound();
 }
 
 /** The agent with its secret, for the runner. */

@@ -7,7 +7,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ChatKitThread, ThreadItem } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { itemRows, messageItem } from '../agents/history.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { accessAsMember } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { timestamp } from '../wire.js';
@@ -15,8 +15,8 @@ import { timestamp } from '../wire.js';
 type Db = Kysely<Database> | Transaction<Database>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const threadNotFound = () => new AppError('NOT_FOUND', 'Thread not found');
-export const itemNotFound = () => new AppError('NOT_FOUND', 'Item not found');
+export const threadNotFound = () => notFound('Thread');
+export const itemNotFound = () => notFound('Item');
 
 /** The dialog behind a thread the actor takes part in; 404 for anything else. */
 export async function accessThread(db: Db, actor: Actor, threadId: string, opts: { lock?: boolean } = {}) {

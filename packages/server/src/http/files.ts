@@ -10,7 +10,7 @@ import { AttachmentParams, AttachmentUrl, PresignBody, PresignedUpload } from '@
 import { presignUpload } from '../actions/uploads.js';
 import { FILES_ROUTE, type DiskStore } from '../adapters/files/disk.js';
 import type { Services } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { getAttachmentUrl, type FileLinks } from '../queries/attachments.js';
 import { actorOf } from './auth.js';
 
@@ -89,7 +89,7 @@ export const diskFileRoutes = (disk: DiskStore): FastifyPluginAsync => async (ap
     const grant = disk.verify('GET', keyOf(req), req.query as Record<string, unknown>);
     if (!grant || grant.disposition === undefined) throw denied();
     const info = await disk.head(grant.key);
-    if (!info) throw new AppError('NOT_FOUND', 'File not found');
+    if (!info) throw notFound('File');
     const range = parseRange(req.headers.range, info.size);
     reply
       .header('content-type', grant.contentType)
@@ -101,7 +101,7 @@ export const diskFileRoutes = (disk: DiskStore): FastifyPluginAsync => async (ap
     if (grant.contentType !== 'application/pdf') reply.header('content-security-policy', "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox");
     if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${info.size}`).send();
     const stream = await disk.openForRead(grant.key, range);
-    if (!stream) throw new AppError('NOT_FOUND', 'File not found');
+    if (!stream) throw notFound('File');
     if (range) {
       reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`).header('content-length', range.end - range.start + 1);
     } else {

@@ -4,7 +4,7 @@
  * when REDIS_URL is set (with an in-memory fallback while Redis is unreachable). Over the limit: 429
  * RATE_LIMIT_EXCEEDED with Retry-After.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { connectRedis, type ConnectionWatch } from '../adapters/redis-client.js';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -33,7 +33,7 @@ function limiter(prefix: string, name: string, b: Bucket, redis: Redis | undefin
   return new BurstyRateLimiter(make(`${prefix}:rl:${name}`, b.rps, 1), make(`${prefix}:rl:${name}:burst`, b.burst, burstWindow));
 }
 
-async function take(l: BurstyRateLimiter, key: string): Promise<void> {
+async function take(l: BurstyRateLimiter, key: string, storeFailed: (err: unknown) => void): Promise<void> {
   try {
     await l.consume(key, 1);
   } catch (err) {
@@ -41,11 +41,12 @@ async function take(l: BurstyRateLimiter, key: string): Promise<void> {
       const retry = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests. Please slow down.', { headers: { 'retry-after': String(retry) } });
     }
-    // The store failed and so did its fallback: do not turn an outage into a denial of service.
+    // The store failed and so did its fallback: do not turn an outage into a denial of service, but say so.
+    storeFailed(err);
   }
 }
 
-export function createRateLimiter(config: Config, watch?: ConnectionWatch): RateLimiter | undefined {
+export function createRateLimiter(config: Config, watch?: ConnectionWatch, log?: FastifyBaseLogger): RateLimiter | undefined {
   const rl = config.rateLimit;
   if (!rl.enabled) return undefined;
   // The insurance limiter takes over while Redis is away; ioredis reconnects by itself.
@@ -56,10 +57,11 @@ export function createRateLimiter(config: Config, watch?: ConnectionWatch): Rate
   const ip = limiter(config.redisPrefix, 'ip', rl.ip, redis);
   const user = limiter(config.redisPrefix, 'user', rl.user, redis);
   const send = limiter(config.redisPrefix, 'send', rl.send, redis);
+  const failed = (err: unknown) => log?.warn({ err }, 'rate limit: the store and its fallback failed; the request goes through unlimited');
   return {
-    ip: (req) => take(ip, req.ip),
-    user: (userId) => take(user, userId),
-    send: (userId) => take(send, userId),
+    ip: (req) => take(ip, req.ip, failed),
+    user: (userId) => take(user, userId, failed),
+    send: (userId) => take(send, userId, failed),
     async close() {
       redis?.disconnect();
     },

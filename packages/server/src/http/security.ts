@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { isOriginAllowed } from '../security/identity.js';
 import type { RateLimiter } from './rate-limit.js';
 
 const UNLIMITED = new Set(['/health', '/health/ready']);
@@ -22,19 +23,17 @@ const SEND_ROUTES = new Set([
   'POST /api/v1/upload/presign',
 ]);
 
-export function isOriginAllowed(config: Config, origin: string | undefined): boolean {
-  return origin === undefined || config.cors.origins === '*' || config.cors.origins.includes(origin);
-}
-
 export async function registerSecurity(app: FastifyInstance, config: Config, limiter: RateLimiter | undefined): Promise<void> {
   await app.register(helmet, {
     // A JSON API: nothing here is meant to be framed, sniffed or to load anything.
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // X-Frame-Options says what CSP's frame-ancestors 'none' says, for browsers that read only the older header.
+    frameguard: { action: 'deny' },
     hsts: { maxAge: 15552000, includeSubDomains: true },
   });
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    if (!isOriginAllowed(config, req.headers.origin)) throw new AppError('FORBIDDEN', 'Origin not allowed');
+    if (!isOriginAllowed(config.cors.origins, req.headers.origin)) throw new AppError('FORBIDDEN', 'Origin not allowed');
     if (limiter && !UNLIMITED.has(req.url.split('?')[0] ?? '')) await limiter.ip(req);
   });
 }

@@ -2,7 +2,7 @@
  * @module policies/dialogs: the only way a user reaches a dialog. A dialog the user can neither take part in
  * nor discover through a matching scope is treated exactly like one that does not exist.
  */
-import { sql, type Expression, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { Scope } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { DialogsTable, ParticipantsTable } from '../adapters/db/schema.js';
@@ -38,27 +38,51 @@ export function reviveParticipant(p: Record<string, unknown>): ParticipantRow {
   return { ...(p as unknown as ParticipantRow), joined_at: new Date(p.joined_at as string), read_seq: Number(p.read_seq) };
 }
 
+/** The dialogs `d`, each with the user's participant row `p` (null columns when not a member) and `me` (its JSON). */
+export function dialogsWithMe(db: Q, userId: string) {
+  return db
+    .selectFrom('dialogs as d')
+    .leftJoin('dialog_participants as p', (j) => j.onRef('p.dialog_id', '=', 'd.id').on('p.user_id', '=', userId))
+    .selectAll('d')
+    .select(sql<Record<string, unknown> | null>`CASE WHEN p.user_id IS NULL THEN NULL ELSE to_jsonb(p) END`.as('me'));
+}
+export type DialogsWithMe = ReturnType<typeof dialogsWithMe>;
+
+/** How the actor relates to a dialog it may see: a participant, a potential participant, or either. */
+export type Relation = 'participating' | 'available' | 'any';
+
+/**
+ * Who may see a dialog (over `dialogsWithMe`), the one rule for lists and single reads: a participant, unless the
+ * actor's scope names another tenant (the dialog has scope rows and none matches); or a non-participant whose
+ * scope matches a scope row (spec §3.1).
+ */
+export function visibleTo(actor: Actor, relation: Relation = 'any'): Expression<SqlBool> {
+  const scope = actor.scope;
+  const member = scope
+    ? sql<SqlBool>`(p.user_id IS NOT NULL AND (${hasNoScopeRows()} OR ${scopeRowMatches(scope)}))`
+    : sql<SqlBool>`p.user_id IS NOT NULL`;
+  const potential = scope ? sql<SqlBool>`(p.user_id IS NULL AND ${scopeRowMatches(scope)})` : sql<SqlBool>`false`;
+  if (relation === 'participating') return member;
+  if (relation === 'available') return potential;
+  return sql<SqlBool>`(${member} OR ${potential})`;
+}
+
+/** A row of `dialogsWithMe` as the dialog and the actor's participant row. */
+export function splitMe({ me, ...dialog }: { me: Record<string, unknown> | null } & Record<string, unknown>): { dialog: DialogRow; member?: ParticipantRow } {
+  return { dialog: dialog as unknown as DialogRow, member: me ? reviveParticipant(me) : undefined };
+}
+
 /**
  * Loads the dialog with the actor's relation to it (one round trip; with `lock`, the dialog row is locked), or
  * undefined when the actor may not know it exists.
  */
 export async function accessDialog(db: Q, actor: Actor, dialogId: string, opts: { lock?: boolean } = {}): Promise<DialogAccess | undefined> {
-  let q = db
-    .selectFrom('dialogs as d')
-    .leftJoin('dialog_participants as p', (j) => j.onRef('p.dialog_id', '=', 'd.id').on('p.user_id', '=', actor.userId))
-    .selectAll('d')
-    .select(sql<Record<string, unknown> | null>`CASE WHEN p.user_id IS NULL THEN NULL ELSE to_jsonb(p) END`.as('me'))
-    .where('d.id', '=', dialogId);
+  let q = dialogsWithMe(db, actor.userId).where('d.id', '=', dialogId).where(visibleTo(actor));
   if (opts.lock) q = q.forUpdate(['d']);
   const found = await q.executeTakeFirst();
   if (!found) return undefined;
-  const { me, ...dialog } = found;
-  if (me) return { dialog: dialog as DialogRow, member: reviveParticipant(me), potential: false };
-  if (!actor.scope) return undefined;
-  const match = await db
-    .selectNoFrom(scopeRowMatches(actor.scope, sql`${dialogId}::uuid`).as('ok'))
-    .executeTakeFirstOrThrow();
-  return match.ok ? { dialog: dialog as DialogRow, potential: true } : undefined;
+  const { dialog, member } = splitMe(found);
+  return { dialog, member, potential: !member };
 }
 
 export interface MemberErrors {
@@ -82,6 +106,5 @@ export async function accessAsMember(
   return { dialog: access.dialog, member: access.member };
 }
 
-export const dialogNotFound = () => new AppError('DIALOG_NOT_FOUND', 'Dialog not found');
-export const notParticipant = () => new AppError('NOT_PARTICIPANT', 'Not a participant');
-export const joinFirst = () => new AppError('FORBIDDEN', 'Not a participant. Join the dialog first.');
+// The errors moved to the catalog's factories; re-exported for the modules that import them from here.
+export { dialogNotFound, joinFirst, notParticipant } from '../errors.js';

@@ -7,7 +7,7 @@ import type { Attachment, Message } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { AttachmentsTable } from '../adapters/db/schema.js';
 import type { FileService } from '../adapters/files/index.js';
-import { AppError } from '../errors.js';
+import { attachmentNotFound } from '../errors.js';
 import { accessAsMember } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { servingHeaders } from '../security/file-content.js';
@@ -86,10 +86,9 @@ export function withAttachments(message: Message, attachments: Attachment[] | un
 
 /** GET /attachments/{id}/url: participants of the attachment's dialog only; to anyone else it does not exist. */
 export async function getAttachmentUrl(db: Kysely<Database>, links: FileLinks, actor: Actor, id: string) {
-  const notFound = () => new AppError('ATTACHMENT_NOT_FOUND', 'Attachment not found');
   const row = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound();
-  await accessAsMember(db, actor, row.dialog_id, { hidden: notFound(), notMember: notFound() });
+  if (!row) throw attachmentNotFound();
+  await accessAsMember(db, actor, row.dialog_id, { hidden: attachmentNotFound(), notMember: attachmentNotFound() });
   const wire = await attachmentWire(links, row);
   return { expires_in: links.files.settings.downloadExpirySecs, thumbnail_url: wire.thumbnail_url ?? null, url: wire.url };
 }

@@ -1,10 +1,10 @@
 /** @module queries/dialogs: the Chat API's dialog reads: lists, one dialog, by business object. */
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialogView } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { AppError } from '../errors.js';
-import { accessDialog, dialogNotFound, hasNoScopeRows, reviveParticipant, scopeRowMatches, type DialogRow, type ParticipantRow } from '../policies/dialogs.js';
+import { accessDialog, dialogNotFound, dialogsWithMe, splitMe, visibleTo, type Relation } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { buildViews, type ViewRow, type ViewShape } from './dialog-views.js';
 
@@ -20,28 +20,11 @@ function searchCondition(term: string) {
   return sql<boolean>`(d.title ILIKE ${pattern} OR EXISTS (SELECT 1 FROM dialog_participants sp WHERE sp.dialog_id = d.id AND sp.company ILIKE ${pattern}))`;
 }
 
-type DialogQuery = SelectQueryBuilder<any, any, any>;
-
-function withMe(db: Kysely<Database>, userId: string) {
-  return db
-    .selectFrom('dialogs as d')
-    .leftJoin('dialog_participants as p', (j) => j.onRef('p.dialog_id', '=', 'd.id').on('p.user_id', '=', userId))
-    .selectAll('d')
-    .select(sql<ParticipantRow | null>`CASE WHEN p.user_id IS NULL THEN NULL ELSE to_jsonb(p) END`.as('me'));
-}
-
-function toViewRows(rows: Array<Record<string, unknown>>): ViewRow[] {
-  return rows.map(({ me, ...dialog }) => ({
-    dialog: dialog as unknown as DialogRow,
-    me: me ? reviveParticipant(me as Record<string, unknown>) : undefined,
-  }));
-}
-
-
-/** Participant dialogs hidden from a caller whose scope names another tenant (spec §3.1). */
-function memberScopeFilter(q: DialogQuery, actor: Actor): DialogQuery {
-  const scope = actor.scope;
-  return scope ? q.where((eb: any) => eb.or([hasNoScopeRows(), scopeRowMatches(scope)])) : q;
+function toViewRows(rows: Array<{ me: Record<string, unknown> | null }>): ViewRow[] {
+  return rows.map((row) => {
+    const { dialog, member } = splitMe(row);
+    return { dialog, me: member };
+  });
 }
 
 /**
@@ -49,7 +32,7 @@ function memberScopeFilter(q: DialogQuery, actor: Actor): DialogQuery {
  * what message search looks in.
  */
 export function participatingDialogIds(db: Kysely<Database>, actor: Actor) {
-  return memberScopeFilter(withMe(db, actor.userId).where('p.user_id', 'is not', null), actor).clearSelect().select('d.id');
+  return dialogsWithMe(db, actor.userId).where(visibleTo(actor, 'participating')).clearSelect().select('d.id');
 }
 
 export async function listDialogs(
@@ -61,14 +44,9 @@ export async function listDialogs(
   if (type !== 'participating' && type !== 'available') throw new AppError('BAD_REQUEST', 'Invalid type parameter');
   const limit = q.limit ?? LIMITS.dialogsPageDefault;
   const offset = q.offset ?? 0;
-  let query: DialogQuery = withMe(db, actor.userId);
-  if (type === 'participating') {
-    query = memberScopeFilter(query.where('p.user_id', 'is not', null), actor);
-    if (q.archived !== undefined) query = query.where('p.is_archived', '=', q.archived);
-  } else {
-    if (!actor.scope) throw new AppError('BAD_REQUEST', 'X-Scope-Config header required for available dialogs');
-    query = query.where('p.user_id', 'is', null).where(scopeRowMatches(actor.scope));
-  }
+  if (type === 'available' && !actor.scope) throw new AppError('BAD_REQUEST', 'X-Scope-Config header required for available dialogs');
+  let query = dialogsWithMe(db, actor.userId).where(visibleTo(actor, type));
+  if (type === 'participating' && q.archived !== undefined) query = query.where('p.is_archived', '=', q.archived);
   if (q.search !== undefined) query = query.where(searchCondition(q.search));
   const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).offset(offset).execute();
   return buildViews(db, toViewRows(rows), type === 'participating' ? PARTICIPATING : AVAILABLE);
@@ -82,16 +60,13 @@ export async function getDialogView(db: Kysely<Database>, actor: Actor, dialogId
 }
 
 /** Dialogs of one business object the caller may see: as a participant, or as a potential participant. */
-function accessibleByObject(db: Kysely<Database>, actor: Actor, objectType: string, objectId: string, type?: string) {
-  let query: DialogQuery = withMe(db, actor.userId).where('d.object_type', '=', objectType).where('d.object_id', '=', objectId);
-  const scope = actor.scope;
-  const member = (eb: any) =>
-    scope ? eb.and([eb('p.user_id', 'is not', null), eb.or([hasNoScopeRows(), scopeRowMatches(scope)])]) : eb('p.user_id', 'is not', null);
-  const potential = (eb: any) => (scope ? eb.and([eb('p.user_id', 'is', null), scopeRowMatches(scope)]) : sql<boolean>`false`);
-  if (type === 'participating') query = query.where(member);
-  else if (type === 'available') query = query.where(potential);
-  else query = query.where((eb: any) => eb.or([member(eb), potential(eb)]));
-  return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc');
+function accessibleByObject(db: Kysely<Database>, actor: Actor, objectType: string, objectId: string, relation: Relation = 'any') {
+  return dialogsWithMe(db, actor.userId)
+    .where('d.object_type', '=', objectType)
+    .where('d.object_id', '=', objectId)
+    .where(visibleTo(actor, relation))
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id', 'desc');
 }
 
 export async function getByObject(db: Kysely<Database>, actor: Actor, objectType: string, objectId: string): Promise<DialogView | null> {
@@ -111,7 +86,7 @@ export async function listByObject(
   let query = accessibleByObject(db, actor, objectType, objectId, q.type);
   if (q.archived !== undefined && q.type !== 'available') {
     const archived = q.archived;
-    query = query.where((eb: any) => eb.or([eb('p.user_id', 'is', null), eb('p.is_archived', '=', archived)]));
+    query = query.where((eb) => eb.or([eb('p.user_id', 'is', null), eb('p.is_archived', '=', archived)]));
   }
   if (q.search !== undefined) query = query.where(searchCondition(q.search));
   const rows = await query.limit(LIMITS.dialogsPageMax * 10).execute();

@@ -2,12 +2,12 @@
 import type { Kysely } from 'kysely';
 import { normalizeLevel, type Scope } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import { AppError } from '../errors.js';
+import { notFound } from '../errors.js';
 import { dialogWire, participantWire, scopeWire } from './serialize.js';
 
 export async function getDialogDetails(db: Kysely<Database>, dialogId: string) {
   const dialog = await db.selectFrom('dialogs').selectAll().where('id', '=', dialogId).executeTakeFirst();
-  if (!dialog) throw new AppError('NOT_FOUND', 'Dialog not found');
+  if (!dialog) throw notFound('Dialog');
   const [participants, scopes] = await Promise.all([
     db.selectFrom('dialog_participants').selectAll().where('dialog_id', '=', dialogId).orderBy('joined_at').orderBy('user_id').execute(),
     db.selectFrom('dialog_access_scopes').selectAll().where('dialog_id', '=', dialogId).orderBy('created_at').orderBy('id').execute(),

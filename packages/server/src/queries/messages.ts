@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { LIMITS, type Message, type MessagePage } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import { AppError } from '../errors.js';
+import { messageNotFound } from '../errors.js';
 import { accessAsMember, joinFirst } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { attachmentsByMessage, withAttachments, type FileLinks } from './attachments.js';
@@ -63,9 +63,8 @@ export async function listMessages(db: Kysely<Database>, actor: Actor, dialogId:
 }
 
 export async function getMessage(db: Kysely<Database>, actor: Actor, dialogId: string, messageId: string): Promise<Message> {
-  const notFound = new AppError('MESSAGE_NOT_FOUND', 'Message not found');
-  await accessAsMember(db, actor, dialogId, { hidden: notFound, notMember: joinFirst() });
+  await accessAsMember(db, actor, dialogId, { hidden: messageNotFound(), notMember: joinFirst() });
   const row = await page(db, dialogId).where('id', '=', messageId).executeTakeFirst();
-  if (!row) throw notFound;
+  if (!row) throw messageNotFound();
   return messageWire(row);
 }

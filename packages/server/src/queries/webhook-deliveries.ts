@@ -4,14 +4,14 @@ import type { z } from 'zod';
 import type { WebhookDelivery, WebhookEnvelope } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { WebhookDeliveriesTable } from '../adapters/db/schema.js';
-import { AppError } from '../errors.js';
+import { notFound } from '../errors.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventName } from '../events/webhooks/catalog.js';
 import { timestampOrNull, timestamp } from '../wire.js';
 
 type Row = Selectable<WebhookDeliveriesTable>;
 type DeliveryView = z.infer<typeof WebhookDelivery>;
 
-export const deliveryNotFound = () => new AppError('NOT_FOUND', 'Delivery not found');
+export const deliveryNotFound = () => notFound('Delivery');
 
 export function deliveryWire(r: Row): DeliveryView {
   return {

@@ -6,8 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
-import { refuseAgentIdentity } from '../agents/registry.js';
-import { bearerToken, checkTokenOrigin, NO_REALTIME_TOKEN } from '../security/identity.js';
+import { identify, isOriginAllowed, NO_REALTIME_TOKEN } from '../security/identity.js';
 
 export interface Handshake {
   userId: string;
@@ -22,14 +21,6 @@ function query(req: FastifyRequest): URLSearchParams {
   return new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
 }
 
-export function checkOrigin(svc: Services, req: FastifyRequest): void {
-  const allowed = svc.config.cors.origins;
-  const origin = req.headers.origin;
-  // Browsers always send Origin on these requests; other clients are not protected by it anyway.
-  if (allowed === '*' || origin === undefined) return;
-  if (!allowed.includes(origin)) throw new AppError('FORBIDDEN', 'Origin not allowed');
-}
-
 function cursorOf(raw: string | undefined | null): number | undefined {
   if (raw === undefined || raw === null || raw.trim() === '') return undefined;
   const n = Number(raw.trim());
@@ -38,21 +29,9 @@ function cursorOf(raw: string | undefined | null): number | undefined {
 }
 
 export async function handshake(svc: Services, req: FastifyRequest): Promise<Handshake> {
-  checkOrigin(svc, req);
-  const params = query(req);
+  if (!isOriginAllowed(svc.config.cors.origins, req.headers.origin)) throw new AppError('FORBIDDEN', 'Origin not allowed');
   const header = req.headers['last-event-id'];
-  const cursor = cursorOf(params.get('last_event_id') ?? (Array.isArray(header) ? header[0] : header));
-  const token = params.get('token') || bearerToken(req.headers.authorization);
-  if (token) {
-    const identity = await svc.tokens.verify(token);
-    checkTokenOrigin(identity.origins, req.headers.origin);
-    return { userId: identity.userId, cursor, expiresAt: identity.expiresAt };
-  }
-  if (svc.config.auth.mode !== 'legacy') throw new AppError('UNAUTHORIZED', NO_REALTIME_TOKEN);
-  const userId = params.get('user_id');
-  if (userId === null) throw new AppError('BAD_REQUEST', 'Missing user_id query parameter');
-  if (userId === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
-  if (userId.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
-  refuseAgentIdentity(userId);
-  return { userId, cursor };
+  const cursor = cursorOf(query(req).get('last_event_id') ?? (Array.isArray(header) ? header[0] : header));
+  const { userId, verified } = await identify(req, svc.tokens, svc.config.auth.mode, { queryToken: true, noToken: NO_REALTIME_TOKEN });
+  return { userId, cursor, expiresAt: verified?.expiresAt };
 }

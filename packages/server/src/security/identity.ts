@@ -7,7 +7,7 @@ import type { Scope } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { refuseAgentIdentity } from '../agents/registry.js';
 import { parseScopeHeader } from './scope-header.js';
-import type { ChatKitClaim, TokenProfile, TokenService } from './tokens.js';
+import type { ChatKitClaim, Identity, TokenProfile, TokenService } from './tokens.js';
 
 export interface Actor {
   userId: string;
@@ -65,23 +65,58 @@ export function bearerToken(header: string | undefined): string | undefined {
   return token;
 }
 
-export async function resolveActor(req: FastifyRequest, tokens: TokenService, mode: 'token' | 'legacy'): Promise<Actor> {
-  const token = bearerToken(req.headers.authorization);
+/** The allow-list rule of CORS_ALLOWED_ORIGINS, enforced on every request and handshake (no Origin: not a page). */
+export function isOriginAllowed(allowed: '*' | string[], origin: string | undefined): boolean {
+  return origin === undefined || allowed === '*' || allowed.includes(origin);
+}
+
+export interface RequestIdentity {
+  userId: string;
+  /** The verified token's claims; undefined in legacy mode. */
+  verified?: Identity;
+}
+
+export interface IdentifyOptions {
+  /** Also take the token from `?token=` (realtime handshakes only: a browser cannot set headers there). */
+  queryToken?: boolean;
+  /** What a caller without a token is told. */
+  noToken?: string;
+}
+
+function queryToken(url: string): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  return new URLSearchParams(url.slice(q + 1)).get('token') || undefined;
+}
+
+/**
+ * Who is calling, for the HTTP guard and the realtime handshake alike: a verified token (refused when a
+ * `user_id`/`sender_id` disagrees with it, or when used from an origin it is not bound to), else, in legacy mode
+ * only, the `user_id` query parameter by MTChat's rule.
+ */
+export async function identify(req: FastifyRequest, tokens: TokenService, mode: 'token' | 'legacy', o: IdentifyOptions = {}): Promise<RequestIdentity> {
+  const token = (o.queryToken ? queryToken(req.url) : undefined) ?? bearerToken(req.headers.authorization);
   const claimed = queryUserId(req.url);
   if (token) {
-    const identity = await tokens.verify(token);
-    if (claimed !== undefined && claimed !== identity.userId) {
+    const verified = await tokens.verify(token);
+    if (claimed !== undefined && claimed !== verified.userId) {
       throw new AppError('FORBIDDEN', 'user_id does not match the token');
     }
-    checkTokenOrigin(identity.origins, req.headers.origin);
-    const { profile, chatkit } = identity;
-    if (identity.scope) return { userId: identity.userId, scope: identity.scope, scopeFromToken: true, profile, chatkit };
-    return { userId: identity.userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile, chatkit };
+    checkTokenOrigin(verified.origins, req.headers.origin);
+    return { userId: verified.userId, verified };
   }
-  if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', NO_TOKEN);
+  if (mode !== 'legacy') throw new AppError('UNAUTHORIZED', o.noToken ?? NO_TOKEN);
   if (claimed === undefined) throw new AppError('BAD_REQUEST', 'user_id query parameter required');
   if (claimed === '') throw new AppError('BAD_REQUEST', 'user_id cannot be empty');
   if (claimed.length > 255) throw new AppError('INVALID_INPUT', 'user_id exceeds maximum length of 255 characters');
   refuseAgentIdentity(claimed);
-  return { userId: claimed, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false };
+  return { userId: claimed };
+}
+
+/** The Chat API's actor: the identity plus the scope to match dialogs against (the token's, else X-Scope-Config's). */
+export async function resolveActor(req: FastifyRequest, tokens: TokenService, mode: 'token' | 'legacy'): Promise<Actor> {
+  const { userId, verified } = await identify(req, tokens, mode);
+  const { profile, chatkit } = verified ?? {};
+  if (verified?.scope) return { userId, scope: verified.scope, scopeFromToken: true, profile, chatkit };
+  return { userId, scope: parseScopeHeader(req.headers['x-scope-config']), scopeFromToken: false, profile, chatkit };
 }

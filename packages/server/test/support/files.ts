@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { Api, Res } from './api.js';
 import { startServer, type TestServer } from './server.js';
+import { eventually } from './poll.js';
 
 export type StoreKind = 'disk' | 's3';
 export const STORES: StoreKind[] = ['disk', 's3'];
@@ -145,11 +146,3 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls until `check` holds (bounded); for background work such as the sweeper. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(100);
-  }
-}

@@ -71,6 +71,8 @@ export interface WsOptions {
   userId?: string;
   lastEventId?: number;
   origin?: string;
+  /** Appended to the query string as is (to send exactly the bytes a test needs). */
+  rawQuery?: string;
 }
 
 export function wsUrl(base: string, o: WsOptions): string {
@@ -78,7 +80,10 @@ export function wsUrl(base: string, o: WsOptions): string {
   if (o.token !== undefined) q.set('token', o.token);
   if (o.userId !== undefined) q.set('user_id', o.userId);
   if (o.lastEventId !== undefined) q.set('last_event_id', String(o.lastEventId));
-  return `${base.replace(/^http/, 'ws')}/api/v1/ws?${q}`;
+  // URLSearchParams writes a space as `+`, which MTChat's rule (and so the server) keeps as `+`: encode as a URI.
+  const query = [...q].map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  if (o.rawQuery !== undefined) query.push(o.rawQuery);
+  return `${base.replace(/^http/, 'ws')}/api/v1/ws?${query.join('&')}`;
 }
 
 export class WsClient extends Inbox {

@@ -77,21 +77,6 @@ export async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-/** Retries `check` until it returns a value other than undefined/false; fails with `what` at the deadline. */
-export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Settings that keep webhook tests fast: short polls and backoff, a secret, all of MTChat's events. */
 export function webhookEnv(receiver: Receiver, extra: Record<string, string> = {}): Record<string, string> {

@@ -40,15 +40,16 @@ export async function imageFacts(source: Buffer): Promise<ImageFacts | undefined
   }
 }
 
-/** A WebP thumbnail of at most 320×320; undefined when the image does not decode. */
-export async function makeThumbnail(source: Buffer): Promise<Buffer | undefined> {
+/** A WebP thumbnail of at most 320×320; undefined when the image does not decode (`onFail` is told why). */
+export async function makeThumbnail(source: Buffer, onFail: (err: unknown) => void): Promise<Buffer | undefined> {
   try {
     return await sharp(source, { limitInputPixels: MAX_PIXELS, failOn: 'error', sequentialRead: true })
       .rotate()
       .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75 })
       .toBuffer();
-  } catch {
+  } catch (err) {
+    onFail(err);
     return undefined;
   }
 }
