@@ -164,7 +164,7 @@ describe('SIGTERM', () => {
       await expect(abandoned.response).rejects.toThrow();
       // The start-up check listed every long-lived connection and loop of this configuration.
       const listed = child.logs.find((l) => String(l.msg).startsWith('long-lived connections'))?.connections as string[] | undefined;
-      const expected = ['database', 'realtime hub (event log reader)', 'event retention', 'webhook dispatcher', 'notification worker', 'auto-archive', 'file sweeper'];
+      const expected = ['database', 'realtime hub (event log reader)', 'event retention', 'agent worker', 'webhook dispatcher', 'webhook consumer', 'notification worker', 'auto-archive', 'file sweeper'];
       expect(listed?.map((c) => c.replace(/ \(PostgreSQL pool\)| \(embedded PGlite\)/, '').replace(/ \[\w+(-\w+)?\]$/, '')).filter((c) => !c.startsWith('redis'))).toEqual(expected);
       expect(child.logs.some((l) => l.msg === 'shutting down: draining')).toBe(true);
       expect(child.logs.some((l) => l.msg === 'shut down')).toBe(true);

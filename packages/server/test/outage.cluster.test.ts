@@ -246,12 +246,14 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     // The start-up list, checked against what this configuration runs.
     expect(touched.map((d) => d.name).sort()).toEqual(
       [
+        'agent worker',
         'auto-archive',
         'database (PostgreSQL pool)',
         'event retention',
         'file sweeper',
         'notification worker',
         'realtime hub (event log reader)',
+        'webhook consumer',
         'webhook dispatcher',
       ].sort(),
     );

@@ -10,6 +10,7 @@ import type { Api } from './support/api.js';
 import { createDialog, person } from './support/fixtures.js';
 import { redisEnv, tokenOf, WsClient, type Msg } from './support/realtime.js';
 import { download, pdf, png, sendWith, upload } from './support/files.js';
+import { eventually } from './support/poll.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -63,10 +64,17 @@ function withStableLinks(m: Message): Message {
   return { ...m, attachments: m.attachments.map((a) => ({ ...a, url: stable(a.url)!, ...(a.thumbnail_url ? { thumbnail_url: stable(a.thumbnail_url) } : {}) })) };
 }
 
-/** Order-insensitive where the API's order is not part of the contract (participants). */
+/**
+ * Order-insensitive where the API's order is not part of the contract (participants). A thumbnail is made in the
+ * background after the send and no event announces it yet (docs/files.md), so whether a fresh fetch shows its URL
+ * is a race: the comparison leaves `thumbnail_url` out (every other attachment field is compared).
+ */
 function normal(s: ChatState): ChatState {
   const dialogs = Object.fromEntries(Object.entries(s.dialogs).map(([id, d]) => [id, { ...d, participants: [...d.participants].sort() }]));
-  return { ...s, dialogs };
+  const noThumb = (m: Message): Message =>
+    m.attachments ? { ...m, attachments: m.attachments.map(({ thumbnail_url: _late, ...a }) => a) } : m;
+  const messages = Object.fromEntries(Object.entries(s.messages).map(([id, list]) => [id, list.map(noThumb)]));
+  return { ...s, dialogs, messages };
 }
 
 /** Pin and unpin the user's barrier dialog; once the unpin arrives, every earlier event has arrived. */
@@ -133,9 +141,14 @@ describe('events reproduce the state', () => {
     expect(frame.attachments.map((a: Msg) => [a.filename, a.content_type, a.size, a.width, a.height])).toEqual(
       sent!.attachments!.map((a) => [a.filename, a.content_type, a.size, a.width, a.height]),
     );
-    expect(frame.attachments[0].thumbnail_url).toBeTypeOf('string');
     expect(frame).toMatchObject({ seq: expect.any(Number), object_id: expect.any(String), object_type: 'order' });
     for (const a of frame.attachments) expect((await download(a.url)).status).toBe(200);
+    // The image's thumbnail is made in the background after the send; the message then shows it (REST).
+    const thumb = await eventually(async () => {
+      const page = (await bob!.api.get(`/api/v1/dialogs/${dialog}/messages?limit=5`)).body.data.messages as Message[];
+      return page.find((m) => m.id === sent!.id)?.attachments?.find((a) => a.filename === 'chart.png')?.thumbnail_url;
+    }, 'the thumbnail');
+    expect((await download(thumb)).status).toBe(200);
   });
 
   it('edit', async () => {
