@@ -327,9 +327,14 @@ describe('S3 down', () => {
     try {
       expectUnavailable(await api.post(`/api/v1/dialogs/${d.id}/messages`, body), 'STORAGE_UNAVAILABLE');
       expect(store.state).toBe('down');
-      // Signing URLs is local work: presigning still answers (the browser's upload then meets the store itself).
-      expect((await api.post('/api/v1/upload/presign', { dialog_id: d.id, filename: 'b.png', content_type: 'image/png', size: 10 })).status).toBe(200);
+      // With the store known to be down, no URL sends a browser into the outage: presigning answers 503 too.
+      const presignB = () => api.post('/api/v1/upload/presign', { dialog_id: d.id, filename: 'b.png', content_type: 'image/png', size: 10 });
+      expectUnavailable(await presignB(), 'STORAGE_UNAVAILABLE');
       expect((await server.anon().get('/health/ready')).status).toBe(200);
+      s3Proxy.restore();
+      // The next signing asks the store, finds it back, and answers.
+      expect((await presignB()).status).toBe(200);
+      expect(store.state).toBe('up');
     } finally {
       s3Proxy.restore();
     }

@@ -11,6 +11,9 @@ import type { FileStore } from './port.js';
 /** Seconds a client is told to wait before trying again during an outage. */
 export const STORE_RETRY_AFTER_SECS = 5;
 
+/** A well-formed key Parley never writes (nil UUIDs): a HEAD of it only asks whether the store answers. */
+const PROBE_KEY = 'dialogs/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000.probe';
+
 export function storeUnavailable(): AppError {
   return new AppError('STORAGE_UNAVAILABLE', undefined, { headers: { 'retry-after': String(STORE_RETRY_AFTER_SECS) } });
 }
@@ -27,11 +30,22 @@ export function watchAvailability(store: FileStore, health: Dependency): FileSto
       throw storeUnavailable();
     }
   };
+  // Signing a URL is local work and needs no round trip while the store is up. Once a call has found it down,
+  // a URL would only send the browser into the outage: each signing first asks the store (one HEAD of a key that
+  // never exists) and answers 503 until it is back, which also notices the recovery.
+  const reachable = async (): Promise<void> => {
+    if (health.state === 'down') await call(() => store.head(PROBE_KEY));
+  };
   return {
     kind: store.kind,
-    // Signing a URL is local work: it needs no round trip, so it cannot tell whether the store is there.
-    uploadUrl: (g) => store.uploadUrl(g),
-    downloadUrl: (g) => store.downloadUrl(g),
+    uploadUrl: async (g) => {
+      await reachable();
+      return store.uploadUrl(g);
+    },
+    downloadUrl: async (g) => {
+      await reachable();
+      return store.downloadUrl(g);
+    },
     head: (key) => call(() => store.head(key)),
     copy: (from, to) => call(() => store.copy(from, to)),
     read: (key, maxBytes) => call(() => store.read(key, maxBytes)),
