@@ -65,7 +65,8 @@ export async function startDemo(): Promise<Demo> {
 /** A browser context signed in to the demo as one of its users, its page on `path`. */
 export async function signIn(browser: Browser, demo: Demo, userId: string, path = '/chat', viewport = { width: 1200, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(15_000);
+  // Generous: the CI machine has two cores for two backends, their servers and two browsers at once.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${userId} page error]`, err.message));
   await page.goto(demo.host.url);
