@@ -46,12 +46,16 @@ export default defineConfig(async () => {
   await localServices();
   // `*.cluster.test.ts` runs several instances on one database: PostgreSQL only (PGlite belongs to one process).
   const embeddedExclude = [...shared.exclude, '**/*.cluster.test.ts'];
-  const projects: TestProjectInlineConfiguration[] = [{ extends: true, test: { ...shared, exclude: embeddedExclude, name: 'embedded', env: { PARLEY_TEST_BACKEND: 'embedded' } } }];
+  const projects: TestProjectInlineConfiguration[] = [
+    { extends: true, test: { ...shared, exclude: embeddedExclude, name: 'embedded', env: { PARLEY_TEST_BACKEND: 'embedded' } } },
+  ];
   if (process.env.DATABASE_URL) {
     projects.push({ extends: true, test: { ...shared, name: 'postgres', env: { PARLEY_TEST_BACKEND: 'postgres' } } });
   }
   return {
-    resolve: { alias: { '@parley/protocol': sources('protocol'), '@parley/client': sources('client'), '@parley/chatkit': sources('chatkit') } },
+    resolve: {
+      alias: { '@parley/protocol': sources('protocol'), '@parley/client': sources('client'), '@parley/chatkit': sources('chatkit') },
+    },
     test: { projects, maxWorkers: 2 },
   };
 });

@@ -19,14 +19,23 @@ const members = new Map<string, Promise<string[]>>();
 function membersOf(dialogId: string): Promise<string[]> {
   let m = members.get(dialogId);
   if (!m) {
-    m = pool.query<{ user_id: string }>('SELECT user_id FROM members WHERE dialog_id = $1', [dialogId]).then((r) => r.rows.map((x) => x.user_id));
+    m = pool
+      .query<{ user_id: string }>('SELECT user_id FROM members WHERE dialog_id = $1', [dialogId])
+      .then((r) => r.rows.map((x) => x.user_id));
     members.set(dialogId, m);
   }
   return m;
 }
 
 function frame(row: { id: string; dialog_id: string; sender_id: string; content: string; sent_at: Date }): string {
-  return JSON.stringify({ type: 'message.new', id: row.id, dialog_id: row.dialog_id, sender_id: row.sender_id, content: row.content, sent_at: row.sent_at });
+  return JSON.stringify({
+    type: 'message.new',
+    id: row.id,
+    dialog_id: row.dialog_id,
+    sender_id: row.sender_id,
+    content: row.content,
+    sent_at: row.sent_at,
+  });
 }
 
 async function body(req: IncomingMessage): Promise<any> {

@@ -48,7 +48,14 @@ io.on('connection', async (socket) => {
     try {
       const { rows } = await pool.query<{ id: string; sent_at: Date }>(INSERT_MESSAGE, [m.dialog_id, user, m.content]);
       const row = rows[0]!;
-      io.to(room).emit('message', { type: 'message.new', id: row.id, dialog_id: m.dialog_id, sender_id: user, content: m.content, sent_at: row.sent_at });
+      io.to(room).emit('message', {
+        type: 'message.new',
+        id: row.id,
+        dialog_id: m.dialog_id,
+        sender_id: user,
+        content: m.content,
+        sent_at: row.sent_at,
+      });
       ack({ id: row.id, sent_at: row.sent_at });
     } catch (err) {
       ack({ error: String(err) });

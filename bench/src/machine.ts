@@ -23,7 +23,10 @@ export interface Machine {
 
 /** The open-file limits of this process, from /proc/self/limits. */
 export function fdLimits(): { soft: number; hard: number } {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files')) ?? '';
+  const line =
+    readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files')) ?? '';
   const [soft, hard] = line.replace('Max open files', '').trim().split(/\s+/);
   const num = (v: string | undefined) => (v === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(v) || 1024);
   return { soft: num(soft), hard: num(hard) };
@@ -62,7 +65,9 @@ export async function describeMachine(databaseUrl: string, redisUrl: string, pgl
   }
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     // not a git checkout
   }
@@ -79,7 +84,10 @@ export async function describeMachine(databaseUrl: string, redisUrl: string, pgl
     pglite: pgliteVersion,
     fdSoft: fd.soft,
     fdHard: fd.hard,
-    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     commit,
   };
 }

@@ -22,7 +22,12 @@ export interface Report {
   sections: Section[];
 }
 
-export const LABELS: Record<Kind, string> = { raw: 'raw', peer: 'socket.io', 'parley-pg': 'Parley (PostgreSQL)', 'parley-pglite': 'Parley (PGlite)' };
+export const LABELS: Record<Kind, string> = {
+  raw: 'raw',
+  peer: 'socket.io',
+  'parley-pg': 'Parley (PostgreSQL)',
+  'parley-pglite': 'Parley (PGlite)',
+};
 
 export function num(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';
@@ -72,7 +77,7 @@ export function render(r: Report): string {
     `# Parley benchmark, ${r.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (quick smoke run: tiny sizes, not for comparison)' : ''}`,
     '',
     'How to read this: [bench/README.md](../README.md). Every figure of a scenario was measured in the same run, one target after another; ' +
-      'a ratio is Parley\'s figure divided by the baseline\'s (↑ higher is better, ↓ lower is better).',
+      "a ratio is Parley's figure divided by the baseline's (↑ higher is better, ↓ lower is better).",
     '',
     '## Machine',
     '',
@@ -91,7 +96,9 @@ export function render(r: Report): string {
     '',
     '## Sizes',
     '',
-    ...(r.scaled.length ? r.scaled.map((s) => `- **scaled down**: ${s}`) : [r.quick ? '- quick smoke-run sizes (--quick)' : '- full sizes, nothing scaled down']),
+    ...(r.scaled.length
+      ? r.scaled.map((s) => `- **scaled down**: ${s}`)
+      : [r.quick ? '- quick smoke-run sizes (--quick)' : '- full sizes, nothing scaled down']),
     ...r.setup.map((s) => `- ${s}`),
   ];
   for (const s of r.sections) out.push('', `## ${s.title}`, '', s.what, '', table(s));

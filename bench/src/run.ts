@@ -49,16 +49,24 @@ const startedAt = new Date();
 const elapsed = () => ((performance.now() - began) / 1000).toFixed(0).padStart(4) + ' s';
 const log = (s: string) => process.stdout.write(`[${elapsed()}] ${s}\n`);
 
-const pgliteVersion = (JSON.parse(readFileSync(join(REPO, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
+const pgliteVersion = (
+  JSON.parse(readFileSync(join(REPO, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }
+).version;
 const machine = await describeMachine(DATABASE_URL, REDIS_URL, `@electric-sql/pglite ${pgliteVersion}`);
 const { plan, scaled } = makePlan(machine, quick);
-log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb.toFixed(1)} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, open files ${machine.fdSoft}`);
+log(
+  `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb.toFixed(1)} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, open files ${machine.fdSoft}`,
+);
 for (const s of scaled) log(`scaled down: ${s}`);
 
 const id = `bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
 const schemas = { raw: `${id}_raw`, peer: `${id}_peer`, parley: `${id}_parley`, webhooks: `${id}_webhooks` };
 const work = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-const parleyEnv = (dataDir: string) => ({ adminToken: randomBytes(24).toString('hex'), signingKey: randomBytes(32).toString('hex'), dataDir });
+const parleyEnv = (dataDir: string) => ({
+  adminToken: randomBytes(24).toString('hex'),
+  signingKey: randomBytes(32).toString('hex'),
+  dataDir,
+});
 const pgEnv = parleyEnv(join(work, 'parley-pg'));
 const liteEnv = parleyEnv(join(work, 'parley-pglite'));
 const servers = new Map<Kind, ServerProc>();
@@ -98,7 +106,9 @@ async function searchIndexBytes(): Promise<number | undefined> {
 
 /** Seeds the PGlite data directory in a child process (the server that owns it is stopped). */
 async function seedEmbedded(dir: string): Promise<{ secs: number; version: string }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(HERE, 'seed-pglite.js'), dir, JSON.stringify(plan.seed)], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(HERE, 'seed-pglite.js'), dir, JSON.stringify(plan.seed)], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
@@ -111,7 +121,10 @@ async function startAll(): Promise<Target[]> {
       case 'peer':
         return startBaseline('peer', DATABASE_URL, schemas.peer);
       case 'parley-pg':
-        return startParley('parley-pg', { ...pgEnv, postgres: { url: DATABASE_URL, schema: schemas.parley, redisUrl: REDIS_URL, redisPrefix: id } });
+        return startParley('parley-pg', {
+          ...pgEnv,
+          postgres: { url: DATABASE_URL, schema: schemas.parley, redisUrl: REDIS_URL, redisPrefix: id },
+        });
       case 'parley-pglite':
         return startParley('parley-pglite', liteEnv);
     }
@@ -123,7 +136,9 @@ async function startAll(): Promise<Target[]> {
     setup.push('**not seeded** (--skip-seed): the dialog list ran on an empty database');
     return targetsOf();
   }
-  log(`seeding ${counts.messages.toLocaleString('en-US')} messages in ${counts.dialogs.toLocaleString('en-US')} dialogs per target (bulk SQL)`);
+  log(
+    `seeding ${counts.messages.toLocaleString('en-US')} messages in ${counts.dialogs.toLocaleString('en-US')} dialogs per target (bulk SQL)`,
+  );
   let embedded: Promise<{ secs: number; version: string }> | undefined;
   if (servers.has('parley-pglite')) {
     // The embedded database belongs to its server: stop it (migrations have run), seed, start it again.
@@ -227,7 +242,9 @@ try {
       const proc = await startParley(kind, {
         ...env,
         extra,
-        ...(kind === 'parley-pg' ? { postgres: { url: DATABASE_URL, schema: schemas.webhooks, redisUrl: REDIS_URL, redisPrefix: `${id}_wh` } } : {}),
+        ...(kind === 'parley-pg'
+          ? { postgres: { url: DATABASE_URL, schema: schemas.webhooks, redisUrl: REDIS_URL, redisPrefix: `${id}_wh` } }
+          : {}),
       });
       const t = new ParleyTarget(kind, proc, env.adminToken);
       try {
@@ -296,7 +313,11 @@ try {
 
 const minutes = (performance.now() - began) / 60_000;
 const markdown = render({ startedAt, minutes, machine, quick, scaled, setup, sections });
-const out = args.get('out') ?? (quick ? join(tmpdir(), `parley-bench-quick-${startedAt.toISOString().slice(0, 10)}.md`) : join(REPO, 'bench/results', `${startedAt.toISOString().slice(0, 10)}.md`));
+const out =
+  args.get('out') ??
+  (quick
+    ? join(tmpdir(), `parley-bench-quick-${startedAt.toISOString().slice(0, 10)}.md`)
+    : join(REPO, 'bench/results', `${startedAt.toISOString().slice(0, 10)}.md`));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, markdown);
 process.stdout.write('\n' + markdown);

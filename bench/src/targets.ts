@@ -74,7 +74,10 @@ class Http {
         {
           method,
           agent: this.agent,
-          headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers:
+            payload === undefined
+              ? headers
+              : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         },
         (res) => {
           let text = '';
@@ -92,7 +95,8 @@ class Http {
 
   async json(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<any> {
     const res = await this.request(method, url, headers, body);
-    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${url.replace(/\?.*/, '')}: ${res.status} ${res.text.slice(0, 200)}`);
+    if (res.status < 200 || res.status > 299)
+      throw new Error(`${method} ${url.replace(/\?.*/, '')}: ${res.status} ${res.text.slice(0, 200)}`);
     return JSON.parse(res.text);
   }
 
@@ -102,7 +106,14 @@ class Http {
 }
 
 /** A WebSocket client of Parley or of the raw baseline (same frames: `connected`, then flat JSON events). */
-function wsConnect(url: string, user: string, onMessage: OnMessage, cursorField: 'event_id' | 'id', cursor: number | undefined, timeoutMs: number): Promise<Conn> {
+function wsConnect(
+  url: string,
+  user: string,
+  onMessage: OnMessage,
+  cursorField: 'event_id' | 'id',
+  cursor: number | undefined,
+  timeoutMs: number,
+): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
     let connected = false;
@@ -169,7 +180,10 @@ export class ParleyTarget implements Target {
   async prepare(users: readonly string[]): Promise<void> {
     const missing = users.filter((u) => !this.tokens.has(u));
     const failed = await pool(missing, 32, async (user) => {
-      const body = await this.http.json('POST', `${this.server.url}/api/v1/management/tokens`, this.admin, { user_id: user, ttl_seconds: 24 * 3600 });
+      const body = await this.http.json('POST', `${this.server.url}/api/v1/management/tokens`, this.admin, {
+        user_id: user,
+        ttl_seconds: 24 * 3600,
+      });
       this.tokens.set(user, body.data.token);
     });
     if (failed > 0) throw new Error(`${failed} tokens could not be minted`);
@@ -297,7 +311,12 @@ export class PeerTarget implements Target {
     return String((await this.http.json('POST', `${this.server.url}/dialogs`, {}, { title, members })).id);
   }
 
-  private open(user: string, onMessage: OnMessage | null, cursor: number | undefined, timeoutMs: number): Promise<{ socket: Socket; conn: Conn }> {
+  private open(
+    user: string,
+    onMessage: OnMessage | null,
+    cursor: number | undefined,
+    timeoutMs: number,
+  ): Promise<{ socket: Socket; conn: Conn }> {
     return new Promise((resolve, reject) => {
       const socket = io(this.server.url, {
         transports: ['websocket'],
@@ -380,7 +399,11 @@ export class PeerTarget implements Target {
   }
 
   async dispose(): Promise<void> {
-    for (const s of this.extra.values()) void s.then((socket) => socket.disconnect(), () => undefined);
+    for (const s of this.extra.values())
+      void s.then(
+        (socket) => socket.disconnect(),
+        () => undefined,
+      );
     this.extra.clear();
     for (const s of this.sockets.values()) s.disconnect();
     this.sockets.clear();
@@ -400,16 +423,27 @@ export interface Connected {
 }
 
 /** Connects `users`, `concurrency` at a time, starting no new connection after `deadlineSecs`. */
-export async function connectAll(t: Target, users: readonly string[], onMessage: OnMessage, concurrency: number, deadlineSecs: number): Promise<Connected> {
+export async function connectAll(
+  t: Target,
+  users: readonly string[],
+  onMessage: OnMessage,
+  concurrency: number,
+  deadlineSecs: number,
+): Promise<Connected> {
   const out: Connected = { conns: new Map(), failures: 0, late: 0, times: [], secs: 0, errors: new ErrorTally() };
   const start = performance.now();
   const deadline = start + deadlineSecs * 1000;
-  out.failures = await pool(users, concurrency, async (u) => {
-    if (performance.now() > deadline) return void out.late++;
-    const t1 = performance.now();
-    out.conns.set(u, await t.connect(u, onMessage));
-    out.times.push(performance.now() - t1);
-  }, out.errors.add);
+  out.failures = await pool(
+    users,
+    concurrency,
+    async (u) => {
+      if (performance.now() > deadline) return void out.late++;
+      const t1 = performance.now();
+      out.conns.set(u, await t.connect(u, onMessage));
+      out.times.push(performance.now() - t1);
+    },
+    out.errors.add,
+  );
   out.secs = (performance.now() - start) / 1000;
   return out;
 }

@@ -78,7 +78,9 @@ const server = createServer((req, res) => {
     }
     const duplicate = !firstTime(id);
     // Handle the event here (only when !duplicate); answer 2xx quickly, or Parley retries.
-    console.log(JSON.stringify({ received: id, event: req.headers['x-webhook-event'], type: envelope.type, duplicate, payload: envelope.payload }));
+    console.log(
+      JSON.stringify({ received: id, event: req.headers['x-webhook-event'], type: envelope.type, duplicate, payload: envelope.payload }),
+    );
     res.writeHead(204).end();
   });
 });

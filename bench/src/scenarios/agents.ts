@@ -29,7 +29,15 @@ interface Phase {
   finished: number;
 }
 
-const phase = (): Phase => ({ delivery: new Samples(), firstDelta: new Samples(), done: new Samples(), sent: 0, failed: 0, delivered: 0, finished: 0 });
+const phase = (): Phase => ({
+  delivery: new Samples(),
+  firstDelta: new Samples(),
+  done: new Samples(),
+  sent: 0,
+  failed: 0,
+  delivered: 0,
+  finished: 0,
+});
 
 export async function agents(t: ParleyTarget, plan: AgentsPlan, log: (s: string) => void): Promise<ScenarioResult> {
   const f = new Figures();
@@ -78,22 +86,27 @@ export async function agents(t: ParleyTarget, plan: AgentsPlan, log: (s: string)
   };
   const sockets: WebSocket[] = [];
   const connectErrors = new ErrorTally();
-  const failedConnects = await pool([...senders, ...readers], 50, async (user) => {
-    const ws = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/ws?token=${t.tokenOf(user)}`, { perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('connect timeout')), 30_000);
-      ws.on('message', (data) => {
-        const text = String(data);
-        if (text.includes('"connected"')) {
-          clearTimeout(timer);
-          resolve();
-        }
-        onFrame(user, text);
+  const failedConnects = await pool(
+    [...senders, ...readers],
+    50,
+    async (user) => {
+      const ws = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/ws?token=${t.tokenOf(user)}`, { perMessageDeflate: false });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('connect timeout')), 30_000);
+        ws.on('message', (data) => {
+          const text = String(data);
+          if (text.includes('"connected"')) {
+            clearTimeout(timer);
+            resolve();
+          }
+          onFrame(user, text);
+        });
+        ws.once('error', reject);
       });
-      ws.once('error', reject);
-    });
-    sockets.push(ws);
-  }, connectErrors.add);
+      sockets.push(ws);
+    },
+    connectErrors.add,
+  );
   if (failedConnects > 0) f.note(`${failedConnects} clients failed to connect: ${connectErrors.summary()}`);
   await quiesce(t.server.pid, 30_000);
 
@@ -115,13 +128,16 @@ export async function agents(t: ParleyTarget, plan: AgentsPlan, log: (s: string)
         i++;
         inflight++;
         t.sendForId(senders[d]!, dialogs[d]!, content(i, due))
-          .then((id) => {
-            p.sent++;
-            sentAt.set(id, due);
-          }, (err: unknown) => {
-            p.failed++;
-            errors.add(err);
-          })
+          .then(
+            (id) => {
+              p.sent++;
+              sentAt.set(id, due);
+            },
+            (err: unknown) => {
+              p.failed++;
+              errors.add(err);
+            },
+          )
           .finally(() => inflight--);
       }
       await sleep(2);
@@ -132,7 +148,9 @@ export async function agents(t: ParleyTarget, plan: AgentsPlan, log: (s: string)
     const usage = meter.stop();
     f.add(`${name}: server CPU`, usage.cpuPct, '%', 'lower').add(`${name}: driver CPU`, driverCpu(mark), '%', 'none');
     if (errors.total > 0) f.note(`${name}: send errors: ${errors.summary()}`);
-    log(`  ${name}: ${p.sent} sent, delivery p99 ${fmt(p.delivery.p(99))} ms${dialogs === withAgent ? `, first delta p99 ${fmt(p.firstDelta.p(99))} ms, done p99 ${fmt(p.done.p(99))} ms` : ''}`);
+    log(
+      `  ${name}: ${p.sent} sent, delivery p99 ${fmt(p.delivery.p(99))} ms${dialogs === withAgent ? `, first delta p99 ${fmt(p.firstDelta.p(99))} ms, done p99 ${fmt(p.done.p(99))} ms` : ''}`,
+    );
     return p;
   };
 

@@ -18,7 +18,11 @@ export interface ConnectionsPlan {
   deadlineSecs: number;
 }
 
-export async function connections(t: Target, plan: ConnectionsPlan, log: (s: string) => void): Promise<{ idle: ScenarioResult; storm: ScenarioResult }> {
+export async function connections(
+  t: Target,
+  plan: ConnectionsPlan,
+  log: (s: string) => void,
+): Promise<{ idle: ScenarioResult; storm: ScenarioResult }> {
   const users = range(plan.idle).map((i) => `i${i}`);
   const groups = Math.floor(Math.min(plan.storm, plan.idle) / plan.dialogSize);
   const storm = groups * plan.dialogSize;
@@ -27,12 +31,18 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
   await t.prepare([...users, ...hosts]);
   const prepared = performance.now() - t1;
   t1 = performance.now();
-  const dialogs = range(groups).map((k) => ({ k, id: '', members: [...users.slice(k * plan.dialogSize, (k + 1) * plan.dialogSize), hosts[k]!] }));
+  const dialogs = range(groups).map((k) => ({
+    k,
+    id: '',
+    members: [...users.slice(k * plan.dialogSize, (k + 1) * plan.dialogSize), hosts[k]!],
+  }));
   const failedDialogs = await pool(dialogs, 8, async (d) => {
     d.id = await t.createDialog(`storm-${d.k}`, d.members);
   });
   if (failedDialogs > 0) throw new Error(`${failedDialogs} dialogs could not be created`);
-  log(`  setup: ${users.length + hosts.length} users ${(prepared / 1000).toFixed(1)} s, ${groups} dialogs ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  log(
+    `  setup: ${users.length + hosts.length} users ${(prepared / 1000).toFixed(1)} s, ${groups} dialogs ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+  );
   const groupOf = (user: string) => Math.floor(Number(user.slice(1)) / plan.dialogSize);
   const warmKey = (g: number) => g;
   const missedKey = (g: number) => groups + g;
@@ -72,13 +82,17 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
     .add('machine busy', usage.hostPct, '%', 'none');
   idle.note(`${plan.idle} clients, ${plan.concurrency} connecting at a time`);
   if (late > 0) idle.note(`**${late} clients not attempted**: the ${plan.deadlineSecs} s connect deadline had passed`);
-  log(`  idle: ${connected} connected in ${connectSecs.toFixed(1)} s, connect p99 ${connectTime.p(99)?.toFixed(1)} ms, ${(((usage.rssMb - before) * 1024) / Math.max(1, connected)).toFixed(1)} KB/conn`);
+  log(
+    `  idle: ${connected} connected in ${connectSecs.toFixed(1)} s, connect p99 ${connectTime.p(99)?.toFixed(1)} ms, ${(((usage.rssMb - before) * 1024) / Math.max(1, connected)).toFixed(1)} KB/conn`,
+  );
 
   // Phase 2: the reconnect storm.
   const st = new Figures();
   const members = users.slice(0, storm).filter((u) => conns.has(u));
   const used = new Set(members.map(groupOf)).size;
-  st.note(`${members.length} clients in ${used} dialogs of up to ${plan.dialogSize} (+1 sender), ${connected - members.length} other clients stay connected`);
+  st.note(
+    `${members.length} clients in ${used} dialogs of up to ${plan.dialogSize} (+1 sender), ${connected - members.length} other clients stay connected`,
+  );
   await pool(dialogs, 16, async (d) => t.send(d.members.at(-1)!, d.id, content(warmKey(d.k), performance.now())));
   await until(() => members.every((u) => warm.has(u)), 20_000);
   const unwarmed = members.filter((u) => !warm.has(u)).length;
@@ -87,7 +101,12 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
   for (const u of members) conns.get(u)!.close();
   await sleep(500);
   const stormErrors = new ErrorTally();
-  const offlineFailures = await pool(dialogs, 16, async (d) => t.send(d.members.at(-1)!, d.id, content(missedKey(d.k), performance.now())), stormErrors.add);
+  const offlineFailures = await pool(
+    dialogs,
+    16,
+    async (d) => t.send(d.members.at(-1)!, d.id, content(missedKey(d.k), performance.now())),
+    stormErrors.add,
+  );
   await quiesce(t.server.pid, 20_000);
 
   const stormMeter = new Meter(t.server.pid).start();
@@ -147,8 +166,13 @@ export async function connections(t: Target, plan: ConnectionsPlan, log: (s: str
     .add('driver CPU', driverCpu(mark), '%', 'none')
     .add('machine busy', stormUsage.hostPct, '%', 'none');
   if (stormErrors.total > 0) st.note(`errors: ${stormErrors.summary()}`);
-  if (missed > stormFailures) st.note(`${missed - stormFailures} reconnected clients had not received their missed message when the ${plan.deadlineSecs} s deadline passed`);
-  log(`  storm: ${seen.size}/${members.length} resumed in ${stormSecs?.toFixed(1)} s, reconnect p99 ${reconnect.p(99)?.toFixed(0)} ms, ${missed} missed, ${duplicates} duplicates`);
+  if (missed > stormFailures)
+    st.note(
+      `${missed - stormFailures} reconnected clients had not received their missed message when the ${plan.deadlineSecs} s deadline passed`,
+    );
+  log(
+    `  storm: ${seen.size}/${members.length} resumed in ${stormSecs?.toFixed(1)} s, reconnect p99 ${reconnect.p(99)?.toFixed(0)} ms, ${missed} missed, ${duplicates} duplicates`,
+  );
 
   for (const c of conns.values()) c.close();
   await sleep(1500);

@@ -51,7 +51,9 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
   if (timedOut) f.note(`**still busy ${(busy / 1000).toFixed(0)} s after the last member connected**; measured anyway`);
   if (run.errors.total > 0) f.note(`connect errors: ${run.errors.summary()}`);
   const connectFrames = traffic.frames - frames0;
-  log(`  setup: ${users.length} users ${(prepared / 1000).toFixed(1)} s, dialog ${(created / 1000).toFixed(1)} s, connect ${((performance.now() - t1 - busy) / 1000).toFixed(1)} s, then busy ${(busy / 1000).toFixed(1)} s`);
+  log(
+    `  setup: ${users.length} users ${(prepared / 1000).toFixed(1)} s, dialog ${(created / 1000).toFixed(1)} s, connect ${((performance.now() - t1 - busy) / 1000).toFixed(1)} s, then busy ${(busy / 1000).toFixed(1)} s`,
+  );
 
   const meter = new Meter(t.server.pid).start();
   const mark = driverMark();
@@ -101,7 +103,9 @@ export async function fanout(t: Target, plan: FanoutPlan, log: (s: string) => vo
     .add('driver CPU', driverCpu(mark), '%', 'none')
     .add('machine busy', usage.hostPct, '%', 'none');
   if (sendErrors.total > 0) f.note(`send errors: ${sendErrors.summary()}`);
-  log(`  delivery p99 ${delivery.p(99)?.toFixed(1)} ms, burst ${burstEnd > b0 ? (burstDelivered / ((burstEnd - b0) / 1000)).toFixed(0) : '-'} deliveries/s, lost ${lost}`);
+  log(
+    `  delivery p99 ${delivery.p(99)?.toFixed(1)} ms, burst ${burstEnd > b0 ? (burstDelivered / ((burstEnd - b0) / 1000)).toFixed(0) : '-'} deliveries/s, lost ${lost}`,
+  );
   for (const c of conns) c.close();
   await sleep(500);
   return f.result();

@@ -39,7 +39,11 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
   const users = range(plan.users).map((i) => `t${i}`);
   await t.prepare(users);
   const dialogs = await Promise.all(
-    range(plan.dialogs).map(async (k) => ({ k, members: range(plan.members).map((j) => users[(k * plan.members + j) % users.length]!), id: '' })),
+    range(plan.dialogs).map(async (k) => ({
+      k,
+      members: range(plan.members).map((j) => users[(k * plan.members + j) % users.length]!),
+      id: '',
+    })),
   );
   const failedDialogs = await pool(dialogs, 8, async (d) => {
     d.id = await t.createDialog(`tp-${d.k}`, d.members);
@@ -68,7 +72,19 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
   let observed = 0;
   for (const rate of plan.rates) {
     const n = Math.round(rate * plan.stepSecs);
-    const s: Step = { rate, from: key, to: key + n, send: new Samples(), delivery: new Samples(), ok: 0, failed: 0, shed: 0, delivered: 0, lastAck: 0, lastDelivery: 0 };
+    const s: Step = {
+      rate,
+      from: key,
+      to: key + n,
+      send: new Samples(),
+      delivery: new Samples(),
+      ok: 0,
+      failed: 0,
+      shed: 0,
+      delivered: 0,
+      lastAck: 0,
+      lastDelivery: 0,
+    };
     key += n;
     steps.push(s);
     const meter = new Meter(t.server.pid).start();
@@ -90,18 +106,20 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
           continue;
         }
         inflight++;
-        t.send(sender, d.id, content(k, due)).then(
-          () => {
-            const at = performance.now();
-            s.ok++;
-            s.send.add(at - due);
-            s.lastAck = Math.max(s.lastAck, at);
-          },
-          (err: unknown) => {
-            s.failed++;
-            sendErrors.add(err);
-          },
-        ).finally(() => inflight--);
+        t.send(sender, d.id, content(k, due))
+          .then(
+            () => {
+              const at = performance.now();
+              s.ok++;
+              s.send.add(at - due);
+              s.lastAck = Math.max(s.lastAck, at);
+            },
+            (err: unknown) => {
+              s.failed++;
+              sendErrors.add(err);
+            },
+          )
+          .finally(() => inflight--);
       }
       await sleep(2);
     }
@@ -124,7 +142,9 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
       .add(`${p} lost deliveries`, Math.max(0, s.ok * (plan.members - 1) - s.delivered), '', 'lower')
       .add(`${p} driver CPU`, driverCpu(mark), '%', 'none')
       .add(`${p} machine busy`, usage.hostPct, '%', 'none');
-    log(`  ${p}: ${sustained.toFixed(0)} msg/s, send p99 ${fmt(s.send.p(99))} ms, delivery p99 ${fmt(s.delivery.p(99))} ms, ${errors} errors`);
+    log(
+      `  ${p}: ${sustained.toFixed(0)} msg/s, send p99 ${fmt(s.send.p(99))} ms, delivery p99 ${fmt(s.delivery.p(99))} ms, ${errors} errors`,
+    );
     const saturated = sustained < 0.8 * rate || errors > 0.01 * n;
     if (s.shed > 0) f.note(`@${rate}/s: ${s.shed} sends not made: ${plan.maxInflight} already in flight`);
     observed = Math.max(observed, sustained);
@@ -134,7 +154,12 @@ export async function throughput(t: Target, plan: ThroughputPlan, log: (s: strin
       break;
     }
   }
-  f.metrics.unshift({ name: 'max sustained msg/s (≥80% of offered, ≤1% errors)', value: best || observed, unit: 'msg/s', better: 'higher' });
+  f.metrics.unshift({
+    name: 'max sustained msg/s (≥80% of offered, ≤1% errors)',
+    value: best || observed,
+    unit: 'msg/s',
+    better: 'higher',
+  });
   if (connectFailures > 0) f.note(`${connectFailures} clients failed to connect`);
   if (sendErrors.total > 0) f.note(`send errors: ${sendErrors.summary()}`);
   for (const c of conns) c.close();

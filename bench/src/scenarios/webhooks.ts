@@ -52,7 +52,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
 }
 
 /** Runs the throughput scenario on `t` (started with WEBHOOK_URL = receiver.url) and adds the webhook figures. */
-export async function sendWithWebhooks(t: Target, plan: ThroughputPlan, receiver: WebhookReceiver, log: (s: string) => void): Promise<ScenarioResult> {
+export async function sendWithWebhooks(
+  t: Target,
+  plan: ThroughputPlan,
+  receiver: WebhookReceiver,
+  log: (s: string) => void,
+): Promise<ScenarioResult> {
   // Every acknowledged send owes one message_new webhook: count them on the way.
   let acked = 0;
   const counting: Target = Object.assign(Object.create(t) as Target, {
@@ -64,10 +69,18 @@ export async function sendWithWebhooks(t: Target, plan: ThroughputPlan, receiver
   const sends = await throughput(counting, plan, log);
   await until(() => receiver.received >= acked, 30_000);
   const f = new Figures();
-  f.add('webhook deliveries/s', receiver.last > receiver.first ? receiver.received / ((receiver.last - receiver.first) / 1000) : 0, '/s', 'higher')
+  f.add(
+    'webhook deliveries/s',
+    receiver.last > receiver.first ? receiver.received / ((receiver.last - receiver.first) / 1000) : 0,
+    '/s',
+    'higher',
+  )
     .add('webhook lag p50', receiver.lag.p(50), 'ms', 'lower')
     .add('webhook lag p99', receiver.lag.p(99), 'ms', 'lower')
     .add('webhooks missing', Math.max(0, acked - receiver.received), '', 'lower');
   log(`  webhooks: ${receiver.received} of ${acked} received, lag p99 ${receiver.lag.p(99)?.toFixed(1)} ms`);
-  return { metrics: [...sends.metrics, ...f.metrics], notes: [...sends.notes, `webhooks: ${receiver.received} message_new deliveries for ${acked} acknowledged sends`] };
+  return {
+    metrics: [...sends.metrics, ...f.metrics],
+    notes: [...sends.notes, `webhooks: ${receiver.received} message_new deliveries for ${acked} acknowledged sends`],
+  };
 }

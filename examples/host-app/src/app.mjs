@@ -28,7 +28,11 @@ const readBody = (req) =>
     req.on('error', reject);
   });
 
-const cookie = (req, name) => (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+const cookie = (req, name) =>
+  (req.headers.cookie ?? '')
+    .split(/;\s*/)
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 /**
  * Starts the host app. `parleyUrl` may be set later with `setParley` (Parley needs the webhook address first).
@@ -73,7 +77,12 @@ export async function startHostApp(options) {
         } catch {
           /* logged as is */
         }
-        log.push({ received_at: new Date().toISOString(), event: req.headers['x-webhook-event'] ?? envelope.type, verified: ok, payload: envelope.payload ?? body });
+        log.push({
+          received_at: new Date().toISOString(),
+          event: req.headers['x-webhook-event'] ?? envelope.type,
+          verified: ok,
+          payload: envelope.payload ?? body,
+        });
         if (log.length > 500) log.shift();
         send(ok ? 200 : 401, ok ? 'ok' : 'bad signature', 'text/plain');
         if (ok && req.headers['x-webhook-event'] === 'message.new') {
@@ -134,6 +143,10 @@ export async function startHostApp(options) {
       assistantDialogs = await admin.ensureAssistantDialogs();
       return dialogs;
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

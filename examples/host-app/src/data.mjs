@@ -5,7 +5,13 @@ export const SCOPE = { scope_level0: ['demo'], scope_level1: ['logistics'] };
 export const USERS = [
   { id: 'alice', name: 'Alice Martin', company: 'Acme Retail', email: 'alice@acme.example', role: 'Customer' },
   { id: 'bob', name: 'Bob Stone', company: 'Parley Demo Logistics', email: 'bob@demo.example', role: 'Support manager' },
-  { id: 'carol', name: 'Carol Li', company: 'Parley Demo Logistics', email: 'carol@demo.example', role: 'Logistics manager (not in the chats yet: may join)' },
+  {
+    id: 'carol',
+    name: 'Carol Li',
+    company: 'Parley Demo Logistics',
+    email: 'carol@demo.example',
+    role: 'Logistics manager (not in the chats yet: may join)',
+  },
 ];
 
 /** The demo support agent: a participant of every order chat that answers the customer (through the Chat API). */

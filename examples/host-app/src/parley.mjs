@@ -25,7 +25,11 @@ export function parleyAdmin(parleyUrl, adminToken) {
     async ensureOrderDialogs(hostUrl) {
       const ids = {};
       for (const order of ORDERS) {
-        const found = await call('POST', '/api/v1/management/dialogs/search', { object_type: 'order', object_id: order.id, access_scopes: [SCOPE] });
+        const found = await call('POST', '/api/v1/management/dialogs/search', {
+          object_type: 'order',
+          object_id: order.id,
+          access_scopes: [SCOPE],
+        });
         if (found) {
           ids[order.id] = found.id;
           continue;
@@ -58,7 +62,11 @@ export function parleyAdmin(parleyUrl, adminToken) {
       }
       const ids = {};
       for (const user of USERS) {
-        const found = await call('POST', '/api/v1/management/dialogs/search', { object_type: 'assistant', object_id: user.id, access_scopes: [SCOPE] });
+        const found = await call('POST', '/api/v1/management/dialogs/search', {
+          object_type: 'assistant',
+          object_id: user.id,
+          access_scopes: [SCOPE],
+        });
         ids[user.id] = (
           found ??
           (await call('POST', '/api/v1/management/dialogs', {

@@ -42,7 +42,11 @@ export interface ParleyClient {
   sync(): Promise<void>;
   /** Retry now instead of waiting for the backoff (what the browser's `online` event does). */
   reconnectNow(): void;
-  readonly connection: { readonly state: ConnectionState | 'idle'; readonly transport: TransportName | undefined; readonly lastEventId: number | undefined };
+  readonly connection: {
+    readonly state: ConnectionState | 'idle';
+    readonly transport: TransportName | undefined;
+    readonly lastEventId: number | undefined;
+  };
   /** Sends made but not yet stored by the server. */
   readonly queuedSends: number;
 }
@@ -110,7 +114,12 @@ export function createClient(options: ClientOptions): ParleyClient {
   const probe = async (): Promise<ProbeResult> => {
     const before = auth.tokens?.current;
     try {
-      await http.request({ method: 'GET', path: '/api/v1/dialogs', query: { limit: 1 }, timeoutMs: opts.transport?.connectTimeoutMs ?? 15_000 });
+      await http.request({
+        method: 'GET',
+        path: '/api/v1/dialogs',
+        query: { limit: 1 },
+        timeoutMs: opts.transport?.connectTimeoutMs ?? 15_000,
+      });
       return auth.tokens && auth.tokens.current !== before ? 'refreshed' : 'ok';
     } catch (err) {
       if (!(err instanceof ParleyError)) return 'unreachable';
@@ -131,7 +140,10 @@ export function createClient(options: ClientOptions): ParleyClient {
       network: opts.network,
       async credentials() {
         const token = await auth.bearer(realtimeRequest);
-        const custom = auth.mode === 'custom' ? (await auth.credentials({ method: 'GET', url: sseUrl({ baseUrl, token, headers: {}, lastEventId: undefined }) })).headers : {};
+        const custom =
+          auth.mode === 'custom'
+            ? (await auth.credentials({ method: 'GET', url: sseUrl({ baseUrl, token, headers: {}, lastEventId: undefined }) })).headers
+            : {};
         return { token, headers: { ...opts.headers, ...custom } };
       },
       async recoverAuth(token) {

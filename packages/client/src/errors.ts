@@ -2,13 +2,7 @@
 import { ERROR_CATALOG, isErrorCode, type ErrorCode } from '@parley/protocol';
 
 /** Codes the client itself produces, for failures that never reached the server or never got a decodable answer. */
-export type ClientErrorCode =
-  | 'NETWORK_ERROR'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'INVALID_RESPONSE'
-  | 'AUTH_REFRESH_FAILED'
-  | 'CLIENT_CLOSED';
+export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'INVALID_RESPONSE' | 'AUTH_REFRESH_FAILED' | 'CLIENT_CLOSED';
 
 export type ParleyErrorCode = ErrorCode | ClientErrorCode;
 
@@ -36,7 +30,11 @@ export class ParleyError extends Error {
   /** From a Retry-After header, when the server sent one. */
   readonly retryAfterMs?: number;
 
-  constructor(code: ParleyErrorCode, message: string, opts: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ParleyErrorCode,
+    message: string,
+    opts: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.status = opts.status ?? (isErrorCode(code) ? ERROR_CATALOG[code].status : 0);

@@ -122,7 +122,10 @@ describe('hosted mode REST', () => {
     expect(await client.dialogs.byObject('tender', objectId)).toMatchObject({ id: dialogId, can_join: true });
     expect((await client.dialogs.listByObject('tender', objectId)).map((d) => d.id)).toEqual([dialogId]);
 
-    expect(await client.dialogs.join(dialogId, { display_name: 'Alice', company: 'Acme' })).toEqual({ dialog_id: dialogId, status: 'joined' });
+    expect(await client.dialogs.join(dialogId, { display_name: 'Alice', company: 'Acme' })).toEqual({
+      dialog_id: dialogId,
+      status: 'joined',
+    });
     expect((await client.dialogs.get(dialogId)).i_am_participant).toBe(true);
     await client.dialogs.leave(dialogId);
     expect((await client.dialogs.get(dialogId)).i_am_participant).toBe(false);

@@ -189,7 +189,11 @@ describe('refresh on refusal', () => {
 
   it('a token that stays refused: at most one refresh per connection attempt, attempts paced by the backoff', async () => {
     let calls = 0;
-    const client = nodeClient(server.url, { getClientSecret: async () => `bad-${(calls += 1)}` }, { transport: { backoff: { initialMs: 20, maxMs: 40 } } });
+    const client = nodeClient(
+      server.url,
+      { getClientSecret: async () => `bad-${(calls += 1)}` },
+      { transport: { backoff: { initialMs: 20, maxMs: 40 } } },
+    );
     let attempts = 0;
     let retriesScheduled = 0;
     client.on('connection.state', (s) => {

@@ -34,7 +34,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The chaos below (cut lengths, pauses, who notices the network) is drawn from a printed seed.
 const random = seededRandom(testSeed('client delivery chaos'));
 
-it(`${TOTAL} messages across repeated disconnects and a restart: each delivered exactly once to every member`, { timeout: 300_000 }, async () => {
+it(`${TOTAL} messages across repeated disconnects and a restart: each delivered exactly once to every member`, {
+  timeout: 300_000,
+}, async () => {
   const users = ['u1', 'u2', 'u3', 'u4'].map((u) => uid(u));
   const [u1, u2, u3, u4] = users as [string, string, string, string];
   const dialogs = {
@@ -50,7 +52,9 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
   const received = new Map<string, Map<string, number>>();
   const order = new Map<string, Map<string, string[]>>();
   for (const u of users) {
-    const client = nodeClient(proxy.url, host.auth(u), { transport: { heartbeat: { intervalMs: 500, timeoutMs: 1000 }, connectTimeoutMs: 3000 } });
+    const client = nodeClient(proxy.url, host.auth(u), {
+      transport: { heartbeat: { intervalMs: 500, timeoutMs: 1000 }, connectTimeoutMs: 3000 },
+    });
     const counts = new Map<string, number>();
     const perDialog = new Map<string, string[]>();
     client.on('message.new', (m) => {
@@ -124,7 +128,9 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
     const counts = received.get(u)!;
     await eventually(() => expected.every((id) => counts.has(id)), `every message to reach ${u}`, 120_000).catch((err: Error) => {
       const missing = expected.filter((id) => !counts.has(id));
-      throw new Error(`${err.message}; ${missing.length} missing (${missing.slice(0, 5).join(', ')}), connection ${JSON.stringify(clients.get(u)!.connection)}`);
+      throw new Error(
+        `${err.message}; ${missing.length} missing (${missing.slice(0, 5).join(', ')}), connection ${JSON.stringify(clients.get(u)!.connection)}`,
+      );
     });
     const twice = [...counts].filter(([, n]) => n !== 1);
     expect(twice, `${u} got messages more than once`).toEqual([]);
@@ -139,12 +145,16 @@ it(`${TOTAL} messages across repeated disconnects and a restart: each delivered 
     const client = clients.get(u)!;
     const reader = await api(u);
     let server: Record<string, number> = {};
-    await eventually(async () => {
-      const res = await reader.get('/api/v1/dialogs');
-      server = Object.fromEntries((res.body.data as { id: string; unread_count: number }[]).map((d) => [d.id, d.unread_count]));
-      const mine = Object.fromEntries(Object.entries(client.state.get().chat.dialogs).map(([id, d]) => [id, d.unread_count]));
-      return JSON.stringify(mine, Object.keys(mine).sort()) === JSON.stringify(server, Object.keys(server).sort());
-    }, `${u}'s unread counts to settle`, 30_000).catch(() => undefined);
+    await eventually(
+      async () => {
+        const res = await reader.get('/api/v1/dialogs');
+        server = Object.fromEntries((res.body.data as { id: string; unread_count: number }[]).map((d) => [d.id, d.unread_count]));
+        const mine = Object.fromEntries(Object.entries(client.state.get().chat.dialogs).map(([id, d]) => [id, d.unread_count]));
+        return JSON.stringify(mine, Object.keys(mine).sort()) === JSON.stringify(server, Object.keys(server).sort());
+      },
+      `${u}'s unread counts to settle`,
+      30_000,
+    ).catch(() => undefined);
     const mine = Object.fromEntries(Object.entries(client.state.get().chat.dialogs).map(([id, d]) => [id, d.unread_count]));
     expect(mine).toEqual(server);
     expect(Object.keys(mine).sort()).toEqual(dialogsOf(u).sort());

@@ -16,7 +16,9 @@ afterEach(() => closeClients());
 afterAll(async () => server.close());
 
 /** A 1x1 PNG. */
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) =>
+  c.charCodeAt(0),
+);
 
 describe('files.upload', () => {
   it('presigns, uploads with progress, and the reference attaches to a message', async () => {
@@ -33,7 +35,9 @@ describe('files.upload', () => {
     expect(progress.at(-1)).toEqual([PNG.byteLength, PNG.byteLength]);
 
     const message = await client.messages.send(dialogId, { content: 'a picture', attachments: [ref] });
-    expect(message.attachments).toEqual([expect.objectContaining({ filename: 'dot.png', content_type: 'image/png', size: PNG.byteLength })]);
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ filename: 'dot.png', content_type: 'image/png', size: PNG.byteLength }),
+    ]);
     const download = await fetch(new URL(message.attachments![0]!.url, server.url));
     expect(download.status).toBe(200);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(PNG);
@@ -47,7 +51,8 @@ describe('files.upload', () => {
     const client = nodeClient(server.url, host.auth(alice), {
       fetch: async (input, init) => {
         const res = await fetch(input, init);
-        if (String(input).endsWith('/api/v1/upload/presign')) presignedKey = ((await res.clone().json()) as { data: { s3_key: string } }).data.s3_key;
+        if (String(input).endsWith('/api/v1/upload/presign'))
+          presignedKey = ((await res.clone().json()) as { data: { s3_key: string } }).data.s3_key;
         return res;
       },
     });
@@ -65,7 +70,10 @@ describe('files.upload', () => {
     // The presigned key was never completed: no message can claim it.
     expect(presignedKey).toMatch(new RegExp(`^dialogs/${dialogId}/`));
     const refused = await client.messages
-      .send(dialogId, { content: 'x', attachments: [{ s3_key: presignedKey!, filename: 'big.txt', content_type: 'text/plain', size: big.size }] })
+      .send(dialogId, {
+        content: 'x',
+        attachments: [{ s3_key: presignedKey!, filename: 'big.txt', content_type: 'text/plain', size: big.size }],
+      })
       .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
   });
@@ -74,7 +82,9 @@ describe('files.upload', () => {
     const alice = uid('alice');
     const dialogId = await dialogWith(server.admin, [alice]);
     const client = nodeClient(server.url, host.auth(alice));
-    const err = await client.files.upload(dialogId, new Blob(['x'], { type: 'application/x-msdownload' }), { filename: 'a.exe' }).catch((e: unknown) => e);
+    const err = await client.files
+      .upload(dialogId, new Blob(['x'], { type: 'application/x-msdownload' }), { filename: 'a.exe' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'UNSUPPORTED_FILE_TYPE', status: 400, retryable: false });
   });
 });

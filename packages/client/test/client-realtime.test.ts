@@ -77,11 +77,16 @@ describe('realtime', () => {
     client.on('participant.*', (e) => families.push(`${e.type} ${e.user_id}`));
     client.on('dialog.*', (e) => families.push(e.type));
     const carol = uid('carol');
-    expect((await server.admin.post(`/api/v1/management/dialogs/${dialogId}/participants`, { user_id: carol, display_name: 'Carol' })).status).toBe(201);
+    expect(
+      (await server.admin.post(`/api/v1/management/dialogs/${dialogId}/participants`, { user_id: carol, display_name: 'Carol' })).status,
+    ).toBe(201);
     await client.dialogs.pin(dialogId);
     await eventually(() => families.length === 2, 'a participant and a dialog event');
     expect(families).toEqual([`participant.joined ${carol}`, 'dialog.pinned']);
-    expect(client.state.get().chat.dialogs[dialogId]).toMatchObject({ is_pinned: true, participants: expect.arrayContaining([alice, bob, carol]) });
+    expect(client.state.get().chat.dialogs[dialogId]).toMatchObject({
+      is_pinned: true,
+      participants: expect.arrayContaining([alice, bob, carol]),
+    });
   });
 
   it('resumes after a network cut: what was sent meanwhile arrives once, in order, without a resync', async () => {
@@ -136,7 +141,9 @@ describe('realtime', () => {
     const alice = uid('alice');
     const bob = uid('bob');
     const dialogId = await dialogWith(server.admin, [alice, bob]);
-    const client = nodeClient(proxy.url, host.auth(alice), { transport: { heartbeat: { intervalMs: 200, timeoutMs: 400 }, connectTimeoutMs: 1000 } });
+    const client = nodeClient(proxy.url, host.auth(alice), {
+      transport: { heartbeat: { intervalMs: 200, timeoutMs: 400 }, connectTimeoutMs: 1000 },
+    });
     const box = inbox(client);
     const reasons: string[] = [];
     client.on('connection.state', (s) => {
@@ -197,7 +204,9 @@ describe('realtime', () => {
     expect(stored.map((m) => m.content)).toEqual(['q1', 'q2', 'q3', 'q4']);
     await eventually(() => client.state.get().pending[dialogId] === undefined, 'pending copies reconciled');
     const page = await (await server.user(alice)).get(`/api/v1/dialogs/${dialogId}/messages`);
-    const contents = (page.body.data.messages as { content: string; message_type: string }[]).filter((m) => m.message_type === 'user').map((m) => m.content);
+    const contents = (page.body.data.messages as { content: string; message_type: string }[])
+      .filter((m) => m.message_type === 'user')
+      .map((m) => m.content);
     expect(contents).toEqual(['q1', 'q2', 'q3', 'q4']);
   });
 });

@@ -71,8 +71,14 @@ describe('server restart', () => {
 
     const page = await a.messages.list(dialogId);
     expect(page.messages.filter((m) => m.message_type === 'user').map((m) => m.content)).toEqual(aRec.got);
-    await eventually(async () => (await unreadOnServer(alice))[dialogId] === a.state.get().chat.dialogs[dialogId]!.unread_count, "alice's unread to match");
-    await eventually(async () => (await unreadOnServer(bob))[dialogId] === b.state.get().chat.dialogs[dialogId]!.unread_count, "bob's unread to match");
+    await eventually(
+      async () => (await unreadOnServer(alice))[dialogId] === a.state.get().chat.dialogs[dialogId]!.unread_count,
+      "alice's unread to match",
+    );
+    await eventually(
+      async () => (await unreadOnServer(bob))[dialogId] === b.state.get().chat.dialogs[dialogId]!.unread_count,
+      "bob's unread to match",
+    );
   });
 
   it('replaced by a server with an empty log: the client is told to resync, refetches its dialogs and emits resync', async () => {
@@ -83,7 +89,8 @@ describe('server restart', () => {
     const rec = recorder(a);
     await a.connect();
     const bobApi = new Api(srv.url, { authorization: `Bearer ${await host.mint(bob)}` });
-    for (let i = 0; i < 10; i += 1) expect((await bobApi.post(`/api/v1/dialogs/${oldDialog}/messages`, { content: `old ${i}` })).status).toBe(200);
+    for (let i = 0; i < 10; i += 1)
+      expect((await bobApi.post(`/api/v1/dialogs/${oldDialog}/messages`, { content: `old ${i}` })).status).toBe(200);
     await eventually(() => rec.got.length === 10, 'the old messages');
     const cursor = a.connection.lastEventId!;
 

@@ -15,9 +15,13 @@ beforeAll(async () => {
 afterEach(() => closeClients());
 afterAll(async () => server.close());
 
-const word = () => `zq${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 8)}x`;
+const word = () =>
+  `zq${Math.random()
+    .toString(36)
+    .replace(/[^a-z]/g, '')
+    .slice(0, 8)}x`;
 
-it('finds the messages of the user\'s dialogs, page by page, without gaps or repeats', async () => {
+it("finds the messages of the user's dialogs, page by page, without gaps or repeats", async () => {
   const [alice, bob] = [uid('alice'), uid('bob')];
   const dialogId = await dialogWith(server.admin, [alice, bob]);
   const carol = uid('carol');

@@ -23,7 +23,12 @@ export const AgentRunStartedEvent = z.object({
 /** A new pending item: not stored yet. */
 export const AgentItemAddedEvent = z.object({ type: z.literal('agent.item.added'), ...base, item: ThreadItem });
 /** A change to a pending item (apply with applyItemUpdate). */
-export const AgentItemUpdatedEvent = z.object({ type: z.literal('agent.item.updated'), ...base, item_id: z.string(), update: ThreadItemUpdate });
+export const AgentItemUpdatedEvent = z.object({
+  type: z.literal('agent.item.updated'),
+  ...base,
+  item_id: z.string(),
+  update: ThreadItemUpdate,
+});
 /** The finished item, stored as the message `item.id` of `agent:<id>`. */
 export const AgentItemDoneEvent = z.object({ type: z.literal('agent.item.done'), ...base, item: ThreadItem });
 /** A stored item replaced in place (a widget after an action). */
@@ -45,7 +50,12 @@ export const AgentSignalEvent = z.object({
   event: z.discriminatedUnion('type', [
     z.object({ type: z.literal('progress_update'), text: z.string(), icon: z.string().optional() }),
     z.object({ type: z.literal('client_effect'), name: z.string(), data: z.record(z.string(), z.unknown()) }),
-    z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'danger']), message: z.string(), title: z.string().optional() }),
+    z.object({
+      type: z.literal('notice'),
+      level: z.enum(['info', 'warning', 'danger']),
+      message: z.string(),
+      title: z.string().optional(),
+    }),
   ]),
 });
 export const AgentRunFinishedEvent = z.object({

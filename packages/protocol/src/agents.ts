@@ -19,7 +19,9 @@ const httpUrl = z
   .string()
   .max(2048)
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: 'must be an http(s) URL' });
-const displayName = byteText('display_name', LIMITS.displayNameBytes).refine((v) => v.trim().length > 0, { message: 'display_name is required' });
+const displayName = byteText('display_name', LIMITS.displayNameBytes).refine((v) => v.trim().length > 0, {
+  message: 'display_name is required',
+});
 const secret = z.string().min(1).max(1024);
 
 const common = { id: agentId, display_name: displayName, trigger: AgentTrigger.default('every_message') };
@@ -76,17 +78,51 @@ export const Agent = z.object({
 export type Agent = z.infer<typeof Agent>;
 
 /** The ChatKit options a minted token may carry: the agent that threads.create puts in new threads. */
-export const TokenChatKitOptions = z.object({ agent_id: agentId, object_type: externalId('object_type', LIMITS.objectTypeChars).optional() });
+export const TokenChatKitOptions = z.object({
+  agent_id: agentId,
+  object_type: externalId('object_type', LIMITS.objectTypeChars).optional(),
+});
 
 // ChatKit items and updates, as far as Parley checks them. Extra fields pass through unchanged.
 
 const itemBase = { id: z.string(), thread_id: z.string(), created_at: z.string() };
-export const OutputText = z.looseObject({ type: z.literal('output_text'), text: z.string(), annotations: z.array(z.unknown()).default([]) });
+export const OutputText = z.looseObject({
+  type: z.literal('output_text'),
+  text: z.string(),
+  annotations: z.array(z.unknown()).default([]),
+});
 /** The widget components ChatKit renders (chatkit-python's strict list, plus chatkit-js's Table). */
 export const WIDGET_COMPONENTS = [
-  'Text', 'Title', 'Caption', 'Markdown', 'Badge', 'Box', 'Row', 'Col', 'Form', 'Divider', 'Spacer', 'Icon', 'Image', 'Button',
-  'ListViewItem', 'Select', 'DatePicker', 'Checkbox', 'Input', 'Textarea', 'Label', 'RadioGroup', 'Chart', 'Transition',
-  'Table', 'Table.Row', 'Table.Cell', 'Card', 'ListView', 'Basic',
+  'Text',
+  'Title',
+  'Caption',
+  'Markdown',
+  'Badge',
+  'Box',
+  'Row',
+  'Col',
+  'Form',
+  'Divider',
+  'Spacer',
+  'Icon',
+  'Image',
+  'Button',
+  'ListViewItem',
+  'Select',
+  'DatePicker',
+  'Checkbox',
+  'Input',
+  'Textarea',
+  'Label',
+  'RadioGroup',
+  'Chart',
+  'Transition',
+  'Table',
+  'Table.Row',
+  'Table.Cell',
+  'Card',
+  'ListView',
+  'Basic',
 ] as const;
 export const WidgetNode: z.ZodType<{ type: string; [k: string]: unknown }> = z.lazy(() =>
   z.looseObject({ type: z.enum(WIDGET_COMPONENTS), id: z.string().optional(), children: z.array(WidgetNode).optional() }),
@@ -95,7 +131,12 @@ export const WidgetNode: z.ZodType<{ type: string; [k: string]: unknown }> = z.l
 export const WidgetRoot = z.looseObject({ type: z.enum(['Card', 'ListView', 'Basic']), children: z.array(WidgetNode).default([]) });
 
 export const ThreadItem = z.discriminatedUnion('type', [
-  z.looseObject({ ...itemBase, type: z.literal('user_message'), content: z.array(z.looseObject({ type: z.string() })), attachments: z.array(z.unknown()).default([]) }),
+  z.looseObject({
+    ...itemBase,
+    type: z.literal('user_message'),
+    content: z.array(z.looseObject({ type: z.string() })),
+    attachments: z.array(z.unknown()).default([]),
+  }),
   z.looseObject({ ...itemBase, type: z.literal('assistant_message'), content: z.array(OutputText) }),
   z.looseObject({ ...itemBase, type: z.literal('widget'), widget: WidgetRoot, copy_text: z.string().optional() }),
   z.looseObject({
@@ -129,7 +170,11 @@ export const ThreadItemUpdate = z.discriminatedUnion('type', [
   z.object({ type: z.literal('widget.component.updated'), component_id: z.string(), component: WidgetNode }),
   z.object({ type: z.literal('workflow.task.added'), task_index: z.number().int().min(0), task: z.looseObject({ type: z.string() }) }),
   z.object({ type: z.literal('workflow.task.updated'), task_index: z.number().int().min(0), task: z.looseObject({ type: z.string() }) }),
-  z.object({ type: z.literal('generated_image.updated'), image: z.object({ id: z.string(), url: z.string() }), progress: z.number().optional() }),
+  z.object({
+    type: z.literal('generated_image.updated'),
+    image: z.object({ id: z.string(), url: z.string() }),
+    progress: z.number().optional(),
+  }),
 ]);
 export type ThreadItemUpdate = z.infer<typeof ThreadItemUpdate>;
 
@@ -143,7 +188,12 @@ export const AgentStreamEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress_update'), text: z.string(), icon: z.string().optional() }),
   z.object({ type: z.literal('client_effect'), name: z.string(), data: z.record(z.string(), z.unknown()).default({}) }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'danger']), message: z.string(), title: z.string().optional() }),
-  z.object({ type: z.literal('error'), code: z.string().default('custom'), message: z.string().optional(), allow_retry: z.boolean().default(false) }),
+  z.object({
+    type: z.literal('error'),
+    code: z.string().default('custom'),
+    message: z.string().optional(),
+    allow_retry: z.boolean().default(false),
+  }),
   z.object({ type: z.literal('stream_options'), stream_options: z.object({ allow_cancel: z.boolean() }) }),
 ]);
 export type AgentStreamEvent = z.infer<typeof AgentStreamEvent>;

@@ -44,7 +44,9 @@ export const ChatKitRequest = z.discriminatedUnion('type', [
       item_id: id,
       input: z.object({
         status: z.enum(['answered', 'skipped']).default('answered'),
-        answers: z.record(z.string(), z.object({ values: z.array(z.string()).default([]), skipped: z.boolean().default(false) })).default({}),
+        answers: z
+          .record(z.string(), z.object({ values: z.array(z.string()).default([]), skipped: z.boolean().default(false) }))
+          .default({}),
       }),
     }),
   ),

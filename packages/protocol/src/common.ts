@@ -20,9 +20,7 @@ export function externalId(field: string, max: number = LIMITS.idChars) {
 export const Uuid = z.uuid({ message: 'must be a UUID' });
 
 /** One access-scope row as a request gives it. `tenant_uid` is accepted as an alias for level 0. */
-const scopeValues = z
-  .array(z.string().max(LIMITS.scopeValueChars))
-  .max(LIMITS.scopeValuesPerLevel);
+const scopeValues = z.array(z.string().max(LIMITS.scopeValueChars)).max(LIMITS.scopeValuesPerLevel);
 export const ScopeInput = z
   .object({
     scope_level0: scopeValues.optional(),

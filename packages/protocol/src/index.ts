@@ -122,7 +122,16 @@ export {
 } from './agent-events.js';
 export type { AgentEventType } from './agent-events.js';
 export { applyItemUpdate } from './state/apply-item-update.js';
-export { ChatKitRequest, CHATKIT_STREAMING, UserMessageInput, UserMessageContent, ChatKitThread, ThreadPage, ItemPage, ThreadStatus } from './chatkit.js';
+export {
+  ChatKitRequest,
+  CHATKIT_STREAMING,
+  UserMessageInput,
+  UserMessageContent,
+  ChatKitThread,
+  ThreadPage,
+  ItemPage,
+  ThreadStatus,
+} from './chatkit.js';
 export type { ChatKitRequestType } from './chatkit.js';
 export { applyAgentEvent } from './state/apply-agent-event.js';
 export type { AgentItems, PendingAgentItem } from './state/apply-agent-event.js';

@@ -44,7 +44,9 @@ export const ReplaceScopesBody = z.object({
 
 /** A host-asserted profile carried by a minted token; it wins over what a client sends on join. */
 export const TokenProfile = z.object({
-  display_name: byteText('display_name', LIMITS.displayNameBytes).refine((v) => v.trim().length > 0, { message: 'display_name is required' }),
+  display_name: byteText('display_name', LIMITS.displayNameBytes).refine((v) => v.trim().length > 0, {
+    message: 'display_name is required',
+  }),
   company: byteText('company', LIMITS.companyBytes).optional(),
   email: byteText('email', LIMITS.emailBytes).optional(),
   phone: byteText('phone', LIMITS.phoneBytes).optional(),

@@ -15,7 +15,11 @@ export const CLOSE_CODES = {
 } as const;
 
 /** The first frame of every connection. */
-export const ConnectedFrame = z.object({ type: z.literal('connected'), employee_id: z.string(), last_event_id: z.number().int().optional() });
+export const ConnectedFrame = z.object({
+  type: z.literal('connected'),
+  employee_id: z.string(),
+  last_event_id: z.number().int().optional(),
+});
 /** The answer to `{"type":"ping"}`. */
 export const PongFrame = z.object({ type: z.literal('pong') });
 /** Events after the client's cursor cannot be replayed: refetch; live events follow. */

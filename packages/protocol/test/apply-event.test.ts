@@ -9,13 +9,30 @@ const M2 = '01900000-0000-7000-8000-0000000000a2';
 function state(withMessages: boolean): ChatState {
   return {
     user_id: 'me',
-    dialogs: { [D]: { unread_count: 0, is_archived: false, is_pinned: false, notifications_enabled: true, participants: ['me', 'you'], last_message_id: null } },
+    dialogs: {
+      [D]: {
+        unread_count: 0,
+        is_archived: false,
+        is_pinned: false,
+        notifications_enabled: true,
+        participants: ['me', 'you'],
+        last_message_id: null,
+      },
+    },
     messages: withMessages ? { [D]: [] } : {},
   };
 }
 
 const incoming = (id: string, sender = 'you') =>
-  ({ type: 'message.new', id, dialog_id: D, sender_id: sender, content: 'hi', sent_at: '2026-01-01T00:00:00Z', message_type: 'user' }) as const;
+  ({
+    type: 'message.new',
+    id,
+    dialog_id: D,
+    sender_id: sender,
+    content: 'hi',
+    sent_at: '2026-01-01T00:00:00Z',
+    message_type: 'user',
+  }) as const;
 
 describe('applyEvent', () => {
   for (const loaded of [true, false]) {

@@ -62,12 +62,20 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 
 const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'req.query.token'];
 
-export async function buildApp(config: Config, opts: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<BuiltApp> {
+export async function buildApp(
+  config: Config,
+  opts: { logger?: boolean; logStream?: { write(line: string): void } } = {},
+): Promise<BuiltApp> {
   const app = Fastify({
     logger:
       opts.logger === false
         ? false
-        : { level: config.logLevel, redact: REDACT, serializers: { req: requestLogSerializer }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
+        : {
+            level: config.logLevel,
+            redact: REDACT,
+            serializers: { req: requestLogSerializer },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          },
     bodyLimit: config.bodyLimit,
     ...serverTimeouts(config),
     // fastify also takes a hop count here, which its types omit.
@@ -136,7 +144,12 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
       components: {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' },
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by POST /api/v1/management/tokens, or a host JWT' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A token minted by POST /api/v1/management/tokens, or a host JWT',
+          },
         },
       },
     },
@@ -180,7 +193,10 @@ export async function buildApp(config: Config, opts: { logger?: boolean; logStre
   // Attachments: the disk store's own signed routes, and the sweep of expired uploads and deleted files (docs/files.md).
   if (services.files.disk) await app.register(diskFileRoutes(services.files.disk));
   const fileSweeper = startFileSweeper(services);
-  app.log.info({ connections: health.list().map((d) => `${d.name} [${d.kind}]`) }, 'long-lived connections and loops (each reports its outages)');
+  app.log.info(
+    { connections: health.list().map((d) => `${d.name} [${d.kind}]`) },
+    'long-lived connections and loops (each reports its outages)',
+  );
 
   return {
     app,

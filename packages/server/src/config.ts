@@ -77,7 +77,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_RPS: int(100, 1, 1_000_000),
   RATE_LIMIT_IP_BURST: int(500, 1, 10_000_000),
   REDIS_URL: url(/^rediss?:$/),
-  REDIS_PREFIX: text.default('parley').refine((v) => /^[A-Za-z0-9_.:-]{1,64}$/.test(v), { message: 'must be 1-64 letters, digits or _.:-' }),
+  REDIS_PREFIX: text
+    .default('parley')
+    .refine((v) => /^[A-Za-z0-9_.:-]{1,64}$/.test(v), { message: 'must be 1-64 letters, digits or _.:-' }),
   CORS_ALLOWED_ORIGINS: text.default('*'),
   CORS_ALLOWED_METHODS: text.default('GET,POST,PUT,DELETE,OPTIONS'),
   CORS_ALLOWED_HEADERS: text.default('*'),
@@ -127,7 +129,9 @@ const EnvSchema = z.object({
   THUMBNAIL_QUEUE_LIMIT: int(200, 1, 1_000_000),
   THUMBNAIL_MAX_DECODE_BYTES: int(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
   // Message search (docs/search.md): the PostgreSQL text search configuration; `simple` matches word for word.
-  SEARCH_LANGUAGE: text.default('simple').refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
+  SEARCH_LANGUAGE: text
+    .default('simple')
+    .refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
   // AI agents (docs/agents.md).
   AGENT_CONCURRENCY: int(8, 1, 1024),
   AGENT_TIMEOUT_SECS: int(120, 1, 3600),
@@ -270,7 +274,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // Every rule across variables reports here, so one start names every bad variable at once.
   const problems: string[] = [];
   const bad: Bad = (name, message) => problems.push(`  ${name}: ${message}`);
-  const hostSecrets = env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' ? list.parse(env.JWT_SECRETS) : e.JWT_SECRET ? [e.JWT_SECRET] : [];
+  const hostSecrets =
+    env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' ? list.parse(env.JWT_SECRETS) : e.JWT_SECRET ? [e.JWT_SECRET] : [];
   if (env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' && hostSecrets.length === 0) {
     bad('JWT_SECRETS', 'contains no secret');
   }
@@ -347,7 +352,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECS * 1000,
     },
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECS * 1000,
-    trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    trustProxy:
+      e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'false'
+        ? false
+        : e.TRUST_PROXY === 'true'
+          ? true
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
     eventRetentionSecs: e.EVENT_RETENTION_SECS,
     realtime: {
       queueLimit: e.REALTIME_QUEUE_LIMIT,

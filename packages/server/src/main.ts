@@ -22,7 +22,9 @@ async function main() {
     );
   }
   if (config.auth.mode === 'legacy') {
-    app.log.warn('JWT_AUTH_ENABLED=false: the Chat API trusts the user_id query parameter (MTChat legacy mode). Do not expose this server.');
+    app.log.warn(
+      'JWT_AUTH_ENABLED=false: the Chat API trusts the user_id query parameter (MTChat legacy mode). Do not expose this server.',
+    );
   }
   // Graceful shutdown (docs/operations.md): stop accepting, drain in-flight requests up to SHUTDOWN_DRAIN_SECS,
   // close realtime with 1001 so clients resume elsewhere, hand leased jobs back. A second signal, or a close

@@ -56,7 +56,12 @@ export class Metrics {
   }
 
   /** A gauge whose values are read at scrape time. */
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => Promise<void> | void): void {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => Promise<void> | void,
+  ): void {
     new Gauge({
       name,
       help,

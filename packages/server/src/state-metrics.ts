@@ -20,17 +20,29 @@ export function registerStateMetrics(svc: Services): void {
     set({ kind: NOTIFY_JOB, state: 'queued' }, queued);
     set({ kind: NOTIFY_JOB, state: 'dead' }, dead);
   });
-  m.gauge('parley_event_log_position', 'The last event id in the log (log) and the webhook consumer cursor (webhooks)', ['of'], async (set) => {
-    const r = await sql<{ head: unknown; webhooks: unknown }>`
-      SELECT (SELECT coalesce(max(id), 0) FROM events) AS head, (SELECT through FROM log_consumers WHERE name = 'webhooks') AS webhooks`.execute(db);
-    set({ of: 'log' }, Number(r.rows[0]?.head ?? 0));
-    set({ of: 'webhooks' }, Number(r.rows[0]?.webhooks ?? 0));
-  });
-  m.gauge('parley_db_pool_connections', 'PostgreSQL pool connections: total, idle, and requests waiting for one (absent on PGlite)', ['state'], (set) => {
-    const p = svc.db.pool?.();
-    if (!p) return;
-    set({ state: 'total' }, p.total);
-    set({ state: 'idle' }, p.idle);
-    set({ state: 'waiting' }, p.waiting);
-  });
+  m.gauge(
+    'parley_event_log_position',
+    'The last event id in the log (log) and the webhook consumer cursor (webhooks)',
+    ['of'],
+    async (set) => {
+      const r = await sql<{ head: unknown; webhooks: unknown }>`
+      SELECT (SELECT coalesce(max(id), 0) FROM events) AS head, (SELECT through FROM log_consumers WHERE name = 'webhooks') AS webhooks`.execute(
+        db,
+      );
+      set({ of: 'log' }, Number(r.rows[0]?.head ?? 0));
+      set({ of: 'webhooks' }, Number(r.rows[0]?.webhooks ?? 0));
+    },
+  );
+  m.gauge(
+    'parley_db_pool_connections',
+    'PostgreSQL pool connections: total, idle, and requests waiting for one (absent on PGlite)',
+    ['state'],
+    (set) => {
+      const p = svc.db.pool?.();
+      if (!p) return;
+      set({ state: 'total' }, p.total);
+      set({ state: 'idle' }, p.idle);
+      set({ state: 'waiting' }, p.waiting);
+    },
+  );
 }

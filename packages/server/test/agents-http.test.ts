@@ -14,12 +14,28 @@ import { startServer, type TestServer } from './support/server.js';
 
 const SECRET = 'agent-signing-secret-do-not-log-7f3a';
 const now = () => new Date().toISOString();
-const assistant = (id: string, text: string) => ({ id, thread_id: 'thr_theirs', created_at: now(), type: 'assistant_message', content: [{ type: 'output_text', text, annotations: [] }] });
+const assistant = (id: string, text: string) => ({
+  id,
+  thread_id: 'thr_theirs',
+  created_at: now(),
+  type: 'assistant_message',
+  content: [{ type: 'output_text', text, annotations: [] }],
+});
 const pending = (id: string) => ({ type: 'thread.item.added', item: { ...assistant(id, ''), content: [] } });
-const delta = (id: string, d: string) => ({ type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: d } });
+const delta = (id: string, d: string) => ({
+  type: 'thread.item.updated',
+  item_id: id,
+  update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: d },
+});
 
 const SCRIPTS: Record<string, Script> = {
-  ok: (_c, res) => sse(res, [pending('msg_1'), delta('msg_1', 'Hi '), delta('msg_1', 'there'), { type: 'thread.item.done', item: assistant('msg_1', 'Hi there') }]),
+  ok: (_c, res) =>
+    sse(res, [
+      pending('msg_1'),
+      delta('msg_1', 'Hi '),
+      delta('msg_1', 'there'),
+      { type: 'thread.item.done', item: assistant('msg_1', 'Hi there') },
+    ]),
   status: (_c, res) => {
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end('{"error":"down"}');
@@ -31,8 +47,20 @@ const SCRIPTS: Record<string, Script> = {
   badjson: (_c, res) => sse(res, [pending('m'), 'data: {not json\n\n']),
   unknown: (_c, res) => sse(res, [{ type: 'thread.item.teleported', item_id: 'x' }]),
   widget: (_c, res) =>
-    sse(res, [{ type: 'thread.item.done', item: { id: 'w', thread_id: 't', created_at: now(), type: 'widget', widget: { type: 'Card', children: [{ type: 'Blink', value: 'x' }] } } }]),
-  cut: (_c, res) => sse(res, [{ type: 'thread.item.done', item: assistant('a', 'complete part') }, pending('b'), delta('b', 'half')], 'cut'),
+    sse(res, [
+      {
+        type: 'thread.item.done',
+        item: {
+          id: 'w',
+          thread_id: 't',
+          created_at: now(),
+          type: 'widget',
+          widget: { type: 'Card', children: [{ type: 'Blink', value: 'x' }] },
+        },
+      },
+    ]),
+  cut: (_c, res) =>
+    sse(res, [{ type: 'thread.item.done', item: assistant('a', 'complete part') }, pending('b'), delta('b', 'half')], 'cut'),
   unfinished: (_c, res) => sse(res, [pending('u'), delta('u', 'never done')]),
   hang: (_c, res) => sse(res, [pending('h'), delta('h', 'waiting')], 'hang'),
   signals: (_c, res) =>
@@ -132,7 +160,9 @@ describe('a bad http agent ends the run with an error event and a log line', () 
     expect(events.find((e) => e.type === 'agent.error')).toMatchObject({ code: 'stream.error', allow_retry: true });
     // Every announced item was finished or withdrawn.
     const added = events.filter((e) => e.type === 'agent.item.added').map((e) => e.item.id);
-    const closed = events.filter((e) => e.type === 'agent.item.done' || e.type === 'agent.item.removed').map((e) => e.item?.id ?? e.item_id);
+    const closed = events
+      .filter((e) => e.type === 'agent.item.done' || e.type === 'agent.item.removed')
+      .map((e) => e.item?.id ?? e.item_id);
     expect(closed).toEqual(expect.arrayContaining(added));
     if (text === 'cut') {
       // What was complete stays; the half-streamed item is withdrawn.

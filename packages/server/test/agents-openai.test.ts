@@ -59,7 +59,14 @@ const logs: string[] = [];
 beforeAll(async () => {
   fake = await new FakeOpenAi().start();
   server = await startServer({ ...redisEnv(), LOG_LEVEL: 'debug' }, { logLines: logs });
-  gpt = await registerAgent(server, { kind: 'openai', display_name: 'GPT', base_url: fake.url, model: 'test-model', api_key: KEY, instructions: 'Be brief.' });
+  gpt = await registerAgent(server, {
+    kind: 'openai',
+    display_name: 'GPT',
+    base_url: fake.url,
+    model: 'test-model',
+    api_key: KEY,
+    instructions: 'Be brief.',
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -91,14 +98,19 @@ describe('openai-compatible agent', () => {
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: `${alice.toUpperCase()}: hi all` },
     ]);
-    const deltas = runEvents(ws.received, end.run_id).filter((e) => e.type === 'agent.item.updated' && e.update.type === 'assistant_message.content_part.text_delta');
+    const deltas = runEvents(ws.received, end.run_id).filter(
+      (e) => e.type === 'agent.item.updated' && e.update.type === 'assistant_message.content_part.text_delta',
+    );
     expect(deltas.map((d) => d.update.delta)).toEqual(['Hello', ', world']);
     const reply = await ws.waitFor((m) => m.type === 'message.new' && m.sender_id === `agent:${gpt}`, 'message.new');
     expect(reply.content).toBe('<p>Hello, world</p>');
 
     // The next turn carries the agent's own reply as `assistant`, and Bob by name.
     await send(apis[1]!, dialog, 'and me');
-    await ws.waitUntil(() => ws.received.filter((m) => m.type === 'agent.run.finished' && m.dialog_id === dialog).length === 2, 'second reply');
+    await ws.waitUntil(
+      () => ws.received.filter((m) => m.type === 'agent.run.finished' && m.dialog_id === dialog).length === 2,
+      'second reply',
+    );
     expect(fake.requests.at(-1)!.body.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: `${alice.toUpperCase()}: hi all` },

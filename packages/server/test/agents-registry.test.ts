@@ -22,16 +22,34 @@ afterAll(async () => {
 describe('agents CRUD', () => {
   it('creates, lists, reads, changes and deletes an http agent without ever showing its secret', async () => {
     const id = unique('bot');
-    const created = await server.admin.post(`${M}/agents`, { id, display_name: 'Bot', kind: 'http', url: 'http://127.0.0.1:9/agent', secret: 'top-secret-value' });
+    const created = await server.admin.post(`${M}/agents`, {
+      id,
+      display_name: 'Bot',
+      kind: 'http',
+      url: 'http://127.0.0.1:9/agent',
+      secret: 'top-secret-value',
+    });
     expect(created.status, created.text).toBe(201);
-    expect(created.body.data).toMatchObject({ id, user_id: `agent:${id}`, display_name: 'Bot', kind: 'http', trigger: 'every_message', url: 'http://127.0.0.1:9/agent', has_secret: true });
+    expect(created.body.data).toMatchObject({
+      id,
+      user_id: `agent:${id}`,
+      display_name: 'Bot',
+      kind: 'http',
+      trigger: 'every_message',
+      url: 'http://127.0.0.1:9/agent',
+      has_secret: true,
+    });
     for (const res of [created, await server.admin.get(`${M}/agents`), await server.admin.get(`${M}/agents/${id}`)]) {
       expect(res.text).not.toContain('top-secret-value');
       expect(res.text).not.toContain('"secret"');
     }
     expect((await server.admin.get(`${M}/agents`)).body.data.map((a: { id: string }) => a.id)).toContain(id);
 
-    const patched = await server.admin.request('PATCH', `${M}/agents/${id}`, { display_name: 'Bot 2', trigger: 'mention', secret: 'another-secret' });
+    const patched = await server.admin.request('PATCH', `${M}/agents/${id}`, {
+      display_name: 'Bot 2',
+      trigger: 'mention',
+      secret: 'another-secret',
+    });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.body.data).toMatchObject({ display_name: 'Bot 2', trigger: 'mention', has_secret: true });
     expect(patched.text).not.toContain('another-secret');
@@ -44,10 +62,24 @@ describe('agents CRUD', () => {
 
   it('keeps an openai agent api_key write-only, and can remove it', async () => {
     const id = unique('gpt');
-    const body = { id, display_name: 'GPT', kind: 'openai', base_url: 'http://127.0.0.1:11434/v1', model: 'llama3', api_key: 'sk-never-shown', instructions: 'Be brief.' };
+    const body = {
+      id,
+      display_name: 'GPT',
+      kind: 'openai',
+      base_url: 'http://127.0.0.1:11434/v1',
+      model: 'llama3',
+      api_key: 'sk-never-shown',
+      instructions: 'Be brief.',
+    };
     const created = await server.admin.post(`${M}/agents`, body);
     expect(created.status, created.text).toBe(201);
-    expect(created.body.data).toMatchObject({ kind: 'openai', base_url: body.base_url, model: 'llama3', instructions: 'Be brief.', has_secret: true });
+    expect(created.body.data).toMatchObject({
+      kind: 'openai',
+      base_url: body.base_url,
+      model: 'llama3',
+      instructions: 'Be brief.',
+      has_secret: true,
+    });
     expect(created.text).not.toContain('sk-never-shown');
     expect(created.text).not.toContain('api_key');
     const patched = await server.admin.request('PATCH', `${M}/agents/${id}`, { api_key: null, instructions: null });
@@ -60,10 +92,22 @@ describe('agents CRUD', () => {
     expect((await server.admin.post(`${M}/agents`, { id, display_name: 'Demo', kind: 'demo' })).status).toBe(201);
     expectError(await server.admin.post(`${M}/agents`, { id, display_name: 'Demo', kind: 'demo' }), 409, 'CONFLICT');
     expectError(await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'robot' }), 400, 'INVALID_INPUT');
-    expectError(await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'http', url: 'ftp://x/', secret: 's' }), 400, 'INVALID_INPUT');
-    expectError(await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'http', url: 'http://x/' }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'http', url: 'ftp://x/', secret: 's' }),
+      400,
+      'INVALID_INPUT',
+    );
+    expectError(
+      await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'http', url: 'http://x/' }),
+      400,
+      'INVALID_INPUT',
+    );
     expectError(await server.admin.post(`${M}/agents`, { id: 'has space', display_name: 'X', kind: 'demo' }), 400, 'INVALID_INPUT');
-    expectError(await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'demo', trigger: 'always' }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post(`${M}/agents`, { id: unique('x'), display_name: 'X', kind: 'demo', trigger: 'always' }),
+      400,
+      'INVALID_INPUT',
+    );
     expectError(await server.admin.request('PATCH', `${M}/agents/${id}`, { colour: 'red' }), 400, 'INVALID_INPUT');
   });
 
@@ -84,14 +128,20 @@ describe('agents as participants', () => {
     expect(details.participants.find((p: { user_id: string }) => p.user_id === `agent:${id}`)).toMatchObject({ display_name: 'Helper' });
 
     const other = await createDialog(server, { participants: [person(alice)] });
-    expect((await server.admin.post(`${M}/dialogs/${other.id}/participants`, { user_id: `agent:${id}`, display_name: 'Custom' })).status).toBe(201);
+    expect(
+      (await server.admin.post(`${M}/dialogs/${other.id}/participants`, { user_id: `agent:${id}`, display_name: 'Custom' })).status,
+    ).toBe(201);
     details = (await server.admin.get(`${M}/dialogs/${other.id}`)).body.data;
     expect(details.participants.find((p: { user_id: string }) => p.user_id === `agent:${id}`)).toMatchObject({ display_name: 'Custom' });
   });
 
   it('refuses an unknown agent (400) and still requires display_name for people', async () => {
     const alice = unique('alice');
-    const res = await server.admin.post(`${M}/dialogs`, { object_id: unique('o'), object_type: 'order', participants: [person(alice), { user_id: 'agent:nobody' }] });
+    const res = await server.admin.post(`${M}/dialogs`, {
+      object_id: unique('o'),
+      object_type: 'order',
+      participants: [person(alice), { user_id: 'agent:nobody' }],
+    });
     expectError(res, 400, 'INVALID_INPUT');
     const dialog = await createDialog(server, { participants: [person(alice)] });
     expectError(await server.admin.post(`${M}/dialogs/${dialog.id}/participants`, { user_id: 'agent:nobody' }), 400, 'INVALID_INPUT');
@@ -112,13 +162,27 @@ describe('no token for an agent user', () => {
       .setSubject('agent:bot')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(HOST_SECRET));
-    const res = await server.anon().with({ authorization: `Bearer ${jwt}` }).get('/api/v1/dialogs');
+    const res = await server
+      .anon()
+      .with({ authorization: `Bearer ${jwt}` })
+      .get('/api/v1/dialogs');
     expectError(res, 400, 'BAD_REQUEST');
     const sse = await fetch(`${server.url}/api/v1/events?token=${jwt}`);
     expect(sse.status).toBe(400);
     await sse.body?.cancel();
     // The same kind of JWT for a person works.
-    const ok = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('person').setExpirationTime('5m').sign(new TextEncoder().encode(HOST_SECRET));
-    expect((await server.anon().with({ authorization: `Bearer ${ok}` }).get('/api/v1/dialogs')).status).toBe(200);
+    const ok = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('person')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(HOST_SECRET));
+    expect(
+      (
+        await server
+          .anon()
+          .with({ authorization: `Bearer ${ok}` })
+          .get('/api/v1/dialogs')
+      ).status,
+    ).toBe(200);
   });
 });

@@ -41,7 +41,13 @@ describe('mid-stream connections', () => {
       expect('slow reply'.startsWith(soFar)).toBe(true);
       const done = await client.waitFor((m) => m.type === 'agent.item.done' && m.dialog_id === dialog, 'done');
       // The partial item plus the updates after its position rebuild the whole reply.
-      const later = client.received.filter((m) => m.run_id === partial.run_id && typeof m.event_id === 'number' && m.event_id > partial.as_of_event_id && m.type === 'agent.item.updated');
+      const later = client.received.filter(
+        (m) =>
+          m.run_id === partial.run_id &&
+          typeof m.event_id === 'number' &&
+          m.event_id > partial.as_of_event_id &&
+          m.type === 'agent.item.updated',
+      );
       expect(textOf(replay([partial, ...later]).get(partial.item.id))).toBe('slow reply');
       expect(textOf(done.item)).toBe('slow reply');
     }
@@ -87,7 +93,10 @@ describe('restart in the middle of a run', () => {
     const after = await WsClient.connect(server.url, { token: tokenOf(api2), lastEventId: cursor });
     const end = await after.waitFor((m) => m.type === 'agent.run.finished' && m.dialog_id === dialog, 'finished after restart');
     expect(end.status).toBe('failed');
-    const tail = after.events().filter((m) => m.run_id === added.run_id).map((m) => m.type);
+    const tail = after
+      .events()
+      .filter((m) => m.run_id === added.run_id)
+      .map((m) => m.type);
     expect(tail.slice(-3)).toEqual(['agent.item.removed', 'agent.error', 'agent.run.finished']);
     expect(after.received.find((m) => m.type === 'agent.item.removed')!.item_id).toBe(added.item.id);
     expect(after.received.find((m) => m.type === 'agent.error')).toMatchObject({ code: 'stream.error', allow_retry: true });

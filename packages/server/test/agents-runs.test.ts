@@ -43,7 +43,11 @@ describe('the demo agent answers a person', () => {
       // The events rebuild the finished item.
       const done = events.find((e) => e.type === 'agent.item.done')!;
       expect(textOf(replay(events.filter((e) => e.type !== 'agent.item.done')).get(done.item.id))).toBe('Echo: hello **world**');
-      expect(done.item).toMatchObject({ type: 'assistant_message', thread_id: dialog, content: [{ type: 'output_text', text: 'Echo: hello **world**' }] });
+      expect(done.item).toMatchObject({
+        type: 'assistant_message',
+        thread_id: dialog,
+        content: [{ type: 'output_text', text: 'Echo: hello **world**' }],
+      });
       // MTChat's face: an ordinary message.new with the markdown rendered to safe HTML.
       const mt = await client.waitFor((m) => m.type === 'message.new' && m.id === done.item.id, 'message.new');
       expect(mt).toMatchObject({ sender_id: `agent:${demo}`, message_type: 'user', content: '<p>Echo: hello <strong>world</strong></p>' });
@@ -97,7 +101,10 @@ describe('the demo agent answers a person', () => {
     await send(api, dialog, '/fail');
     const end = await ws.waitFor(finished(dialog), 'finished');
     expect(end.status).toBe('failed');
-    expect(runEvents(ws.received, end.run_id).find((e) => e.type === 'agent.error')).toMatchObject({ code: 'stream.error', allow_retry: true });
+    expect(runEvents(ws.received, end.run_id).find((e) => e.type === 'agent.error')).toMatchObject({
+      code: 'stream.error',
+      allow_retry: true,
+    });
     const page = await api.get(`/api/v1/dialogs/${dialog}/messages`);
     expect(page.body.data.messages.filter((m: Msg) => m.message_type === 'user').map((m: Msg) => m.sender_id)).toEqual([alice]);
     await ws.close();
@@ -114,7 +121,14 @@ describe('the demo agent answers a person', () => {
     expect(replies).toEqual(['Echo: one', 'Echo: two', 'Echo: three']);
     // Never two runs of one dialog at once: each run finishes before the next starts.
     const order = ws.received.filter((m) => m.type === 'agent.run.started' || m.type === 'agent.run.finished').map((m) => m.type);
-    expect(order).toEqual(['agent.run.started', 'agent.run.finished', 'agent.run.started', 'agent.run.finished', 'agent.run.started', 'agent.run.finished']);
+    expect(order).toEqual([
+      'agent.run.started',
+      'agent.run.finished',
+      'agent.run.started',
+      'agent.run.finished',
+      'agent.run.started',
+      'agent.run.finished',
+    ]);
     await ws.close();
   });
 });

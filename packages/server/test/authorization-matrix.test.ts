@@ -40,7 +40,12 @@ interface Target {
 /** The author uploads a small file and sends it, as the web UI does: presign, PUT, send. */
 async function attachmentOf(t: Target): Promise<string> {
   const bytes = Buffer.from('hello, file\n');
-  const presigned = await clients.author.post('/api/v1/upload/presign', { dialog_id: t.dialogId, filename: 'note.txt', content_type: 'text/plain', size: bytes.length });
+  const presigned = await clients.author.post('/api/v1/upload/presign', {
+    dialog_id: t.dialogId,
+    filename: 'note.txt',
+    content_type: 'text/plain',
+    size: bytes.length,
+  });
   expect(presigned.status, presigned.text).toBe(200);
   const put = await fetch(presigned.body.data.upload_url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: bytes });
   expect(put.status).toBe(200);
@@ -72,7 +77,14 @@ const inList = (res: Res, t: Target) => (res.body?.data ?? []).some((d: { id: st
 
 const flagRow = (verb: string, body?: unknown): Row => ({
   call: (api, t) => api.post(`${D}/${t.dialogId}/${verb}`, body),
-  expect: { anonymous: UNAUTHORIZED, stranger: NOT_PARTICIPANT, otherTenant: NOT_PARTICIPANT, potential: NOT_PARTICIPANT, participant: 200, author: 200 },
+  expect: {
+    anonymous: UNAUTHORIZED,
+    stranger: NOT_PARTICIPANT,
+    otherTenant: NOT_PARTICIPANT,
+    potential: NOT_PARTICIPANT,
+    participant: 200,
+    author: 200,
+  },
 });
 
 const MATRIX: Record<string, Row> = {
@@ -95,7 +107,10 @@ const MATRIX: Record<string, Row> = {
     // Search reaches only the dialogs the caller takes part in: everyone else gets an empty page, never an error.
     call: (api, t) => api.get(`/api/v1/messages/search?q=author&dialog_id=${t.dialogId}`),
     expect: { anonymous: UNAUTHORIZED, stranger: 200, otherTenant: 200, potential: 200, participant: 200, author: 200 },
-    sees: { check: (res, t) => (res.body?.data?.hits ?? []).some((h: { message: { id: string } }) => h.message.id === t.messageId), roles: ['participant', 'author'] },
+    sees: {
+      check: (res, t) => (res.body?.data?.hits ?? []).some((h: { message: { id: string } }) => h.message.id === t.messageId),
+      roles: ['participant', 'author'],
+    },
   },
   'GET /api/v1/dialogs': {
     call: (api) => api.get(D),
@@ -130,7 +145,14 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/v1/dialogs/{id}/leave': {
     call: (api, t) => api.post(`${D}/${t.dialogId}/leave`),
-    expect: { anonymous: UNAUTHORIZED, stranger: NOT_FOUND, otherTenant: NOT_FOUND, potential: NOT_PARTICIPANT, participant: 200, author: 200 },
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: NOT_FOUND,
+      otherTenant: NOT_FOUND,
+      potential: NOT_PARTICIPANT,
+      participant: 200,
+      author: 200,
+    },
   },
   'POST /api/v1/dialogs/{id}/agent-runs/cancel': {
     call: (api, t) => api.post(`${D}/${t.dialogId}/agent-runs/cancel`, {}),
@@ -143,15 +165,36 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/dialogs/{id}/notifications': flagRow('notifications', { enabled: false }),
   'POST /api/v1/dialogs/{id}/read': {
     call: (api, t) => api.post(`${D}/${t.dialogId}/read`, { last_read_message_id: t.messageId }),
-    expect: { anonymous: UNAUTHORIZED, stranger: [404, 'NOT_FOUND'], otherTenant: [404, 'NOT_FOUND'], potential: JOIN_FIRST, participant: 200, author: 200 },
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: [404, 'NOT_FOUND'],
+      otherTenant: [404, 'NOT_FOUND'],
+      potential: JOIN_FIRST,
+      participant: 200,
+      author: 200,
+    },
   },
   'GET /api/v1/dialogs/{id}/participants': {
     call: (api, t) => api.get(`${D}/${t.dialogId}/participants`),
-    expect: { anonymous: UNAUTHORIZED, stranger: [403, 'FORBIDDEN'], otherTenant: [403, 'FORBIDDEN'], potential: 200, participant: 200, author: 200 },
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: [403, 'FORBIDDEN'],
+      otherTenant: [403, 'FORBIDDEN'],
+      potential: 200,
+      participant: 200,
+      author: 200,
+    },
   },
   'GET /api/v1/dialogs/{dialog_id}/messages': {
     call: (api, t) => api.get(`${D}/${t.dialogId}/messages`),
-    expect: { anonymous: UNAUTHORIZED, stranger: JOIN_FIRST, otherTenant: JOIN_FIRST, potential: JOIN_FIRST, participant: 200, author: 200 },
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: JOIN_FIRST,
+      otherTenant: JOIN_FIRST,
+      potential: JOIN_FIRST,
+      participant: 200,
+      author: 200,
+    },
   },
   'POST /api/v1/dialogs/{dialog_id}/messages': {
     call: (api, t) => api.post(`${D}/${t.dialogId}/messages`, { content: 'hello' }),
@@ -159,7 +202,14 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/v1/dialogs/{dialog_id}/messages/{id}': {
     call: (api, t) => api.get(`${D}/${t.dialogId}/messages/${t.messageId}`),
-    expect: { anonymous: UNAUTHORIZED, stranger: MSG_NOT_FOUND, otherTenant: MSG_NOT_FOUND, potential: JOIN_FIRST, participant: 200, author: 200 },
+    expect: {
+      anonymous: UNAUTHORIZED,
+      stranger: MSG_NOT_FOUND,
+      otherTenant: MSG_NOT_FOUND,
+      potential: JOIN_FIRST,
+      participant: 200,
+      author: 200,
+    },
   },
   'PUT /api/v1/dialogs/{dialog_id}/messages/{id}': {
     call: (api, t) => api.put(`${D}/${t.dialogId}/messages/${t.messageId}`, { content: 'edited' }),
@@ -186,7 +236,8 @@ const MATRIX: Record<string, Row> = {
 };
 
 /** Routes that are not Chat API REST endpoints. */
-const OUTSIDE_CHAT_API = (route: string) => route.includes(' /api/v1/management') || route === 'GET /api/v1/openapi.json' || route === 'GET /api/v1/ws';
+const OUTSIDE_CHAT_API = (route: string) =>
+  route.includes(' /api/v1/management') || route === 'GET /api/v1/openapi.json' || route === 'GET /api/v1/ws';
 
 /** A fresh dialog per cell, so that mutations (leave, delete, join) never affect another cell. */
 async function freshTarget(): Promise<Target & { tenant: string }> {
@@ -243,7 +294,12 @@ describe('authorization matrix', () => {
         if (row.sees) expect(row.sees.check(res, target), `${route}: does ${role} see the dialog?`).toBe(row.sees.roles.includes(role));
         if (role === 'anonymous' || role === 'stranger' || role === 'otherTenant') {
           // The same request about ids that do not exist must look exactly the same.
-          const missing = await row.call(api, { dialogId: randomUuid(), objectId: unique('no-object'), messageId: randomUuid(), attachmentId: randomUuid() });
+          const missing = await row.call(api, {
+            dialogId: randomUuid(),
+            objectId: unique('no-object'),
+            messageId: randomUuid(),
+            attachmentId: randomUuid(),
+          });
           expect(missing.status, `${route} as ${role}, missing ids`).toBe(res.status);
           expect(missing.text, `${route} as ${role}, missing ids`).toBe(res.text);
         }

@@ -127,7 +127,10 @@ describe('GET /dialogs', () => {
   it('searches titles and participant companies, case-insensitively, with % and _ taken literally', async () => {
     const u = unique('searcher');
     const freight = await createDialog(server, { title: 'Alpha Freight', participants: [person(u)] });
-    const company = await createDialog(server, { title: 'Plain', participants: [person(u), person(unique('c'), { company: 'Northwind Logistics' })] });
+    const company = await createDialog(server, {
+      title: 'Plain',
+      participants: [person(u), person(unique('c'), { company: 'Northwind Logistics' })],
+    });
     const percent = await createDialog(server, { title: 'Done 100% today', participants: [person(u)] });
     const noPercent = await createDialog(server, { title: 'Done 100 today', participants: [person(u)] });
     const underscore = await createDialog(server, { title: 'file_name', participants: [person(u)] });
@@ -188,7 +191,14 @@ describe('GET /dialogs', () => {
   it('answers 400 BAD_REQUEST for a malformed X-Scope-Config', async () => {
     const api = await chatUser(server, unique('malformed'));
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    for (const header of ['%%%not-base64', 'abc', b64('not json'), b64('{"scope_level0":[1]}'), b64('{"scope_level0":null}'), b64('{"scope_level1":"x"}')]) {
+    for (const header of [
+      '%%%not-base64',
+      'abc',
+      b64('not json'),
+      b64('{"scope_level0":[1]}'),
+      b64('{"scope_level0":null}'),
+      b64('{"scope_level1":"x"}'),
+    ]) {
       const res = await api.with({ 'x-scope-config': header }).get('/api/v1/dialogs');
       expectError(res, 400, 'BAD_REQUEST');
       expect(res.body.error.message).toMatch(/^Invalid X-Scope-Config/);
@@ -202,13 +212,43 @@ describe('scope matching (spec §3.1)', () => {
   const cases: Array<[string, ScopeSpec[], ScopeSpec, boolean]> = [
     ['same level-0 value', [{ scope_level0: ['T'] }], { scope_level0: ['T'] }, true],
     ['different level-0 value', [{ scope_level0: ['T'] }], { scope_level0: ['T-other'] }, false],
-    ['levels are AND-ed: level 1 differs', [{ scope_level0: ['T'], scope_level1: ['x'] }], { scope_level0: ['T'], scope_level1: ['y'] }, false],
-    ['a level matches on any shared value', [{ scope_level0: ['T', 'T-b'], scope_level1: ['x'] }], { scope_level0: ['T-b', 'T-c'], scope_level1: ['y', 'x'] }, true],
-    ['rows are OR-ed', [{ scope_level0: ['T'], scope_level1: ['x'] }, { scope_level0: ['T-second'] }], { scope_level0: ['T-second'], scope_level1: ['z'] }, true],
-    ['an empty row level is a wildcard', [{ scope_level0: ['T'], scope_level1: [] }], { scope_level0: ['T'], scope_level1: ['anything'] }, true],
+    [
+      'levels are AND-ed: level 1 differs',
+      [{ scope_level0: ['T'], scope_level1: ['x'] }],
+      { scope_level0: ['T'], scope_level1: ['y'] },
+      false,
+    ],
+    [
+      'a level matches on any shared value',
+      [{ scope_level0: ['T', 'T-b'], scope_level1: ['x'] }],
+      { scope_level0: ['T-b', 'T-c'], scope_level1: ['y', 'x'] },
+      true,
+    ],
+    [
+      'rows are OR-ed',
+      [{ scope_level0: ['T'], scope_level1: ['x'] }, { scope_level0: ['T-second'] }],
+      { scope_level0: ['T-second'], scope_level1: ['z'] },
+      true,
+    ],
+    [
+      'an empty row level is a wildcard',
+      [{ scope_level0: ['T'], scope_level1: [] }],
+      { scope_level0: ['T'], scope_level1: ['anything'] },
+      true,
+    ],
     ['an empty caller level matches only empty row levels', [{ scope_level0: ['T'], scope_level1: ['x'] }], { scope_level0: ['T'] }, false],
-    ['level 2 alone, with levels 0 and 1 as wildcards', [{ scope_level2: ['T'] }], { scope_level0: ['whatever'], scope_level2: ['T'] }, true],
-    ['all three levels checked', [{ scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['c'] }], { scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['d'] }, false],
+    [
+      'level 2 alone, with levels 0 and 1 as wildcards',
+      [{ scope_level2: ['T'] }],
+      { scope_level0: ['whatever'], scope_level2: ['T'] },
+      true,
+    ],
+    [
+      'all three levels checked',
+      [{ scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['c'] }],
+      { scope_level0: ['T'], scope_level1: ['x'], scope_level2: ['d'] },
+      false,
+    ],
     ['tenant_uid is level 0 in the header', [{ scope_level0: ['T'] }], { tenant_uid: 'T' }, true],
     ['tenant_uid is level 0 in management scopes', [{ tenant_uid: 'T' } as ScopeSpec], { scope_level0: ['T'] }, true],
     ['tenant_uid of another tenant', [{ scope_level0: ['T'] }], { tenant_uid: 'T-other' }, false],
@@ -261,7 +301,14 @@ describe('GET /dialogs/{id}', () => {
     const d = await createDialog(server, { participants: [person(u), person(unique('peer'))], meta: { k: 1 } });
     const res = await (await chatUser(server, u)).get(`/api/v1/dialogs/${d.id}`);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'meta', 'participants_count', 'i_am_participant', 'can_join', 'participants']);
+    expect(Object.keys(res.body.data)).toEqual([
+      ...DIALOG_KEYS,
+      'meta',
+      'participants_count',
+      'i_am_participant',
+      'can_join',
+      'participants',
+    ]);
     expect(res.body.data).toMatchObject({ id: d.id, meta: { k: 1 }, participants_count: 2, i_am_participant: true, can_join: false });
   });
 
@@ -277,7 +324,10 @@ describe('GET /dialogs/{id}', () => {
   it('answers a stranger exactly as for a dialog that does not exist', async () => {
     const t = unique('t');
     const d = await createDialog(server, { participants: [person(unique('peer'))], access_scopes: [{ scope_level0: [t] }] });
-    for (const api of [await chatUser(server, unique('stranger')), await chatUser(server, unique('stranger'), { scope_level0: ['elsewhere'] })]) {
+    for (const api of [
+      await chatUser(server, unique('stranger')),
+      await chatUser(server, unique('stranger'), { scope_level0: ['elsewhere'] }),
+    ]) {
       const existing = await api.get(`/api/v1/dialogs/${d.id}`);
       const missing = await api.get(`/api/v1/dialogs/${randomUuid()}`);
       expectError(existing, 404, 'DIALOG_NOT_FOUND');
@@ -295,18 +345,42 @@ describe('by object', () => {
     const msg = await send(api, d.id, 'hello world');
     const res = await api.get(`/api/v1/dialogs/by-object/order/${d.object_id}`);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'last_message', 'participants']);
+    expect(Object.keys(res.body.data)).toEqual([
+      ...DIALOG_KEYS,
+      'participants_count',
+      'i_am_participant',
+      'can_join',
+      'last_message_at',
+      'last_message',
+      'participants',
+    ]);
     expect(res.body.data).toMatchObject({ id: d.id, i_am_participant: true, can_join: false });
-    expect(res.body.data.last_message).toEqual({ id: msg.id, content: 'hello world', sender_id: u, sender_name: u.toUpperCase(), sent_at: msg.sent_at, message_type: 'user' });
+    expect(res.body.data.last_message).toEqual({
+      id: msg.id,
+      content: 'hello world',
+      sender_id: u,
+      sender_name: u.toUpperCase(),
+      sent_at: msg.sent_at,
+      message_type: 'user',
+    });
   });
 
   it('gives a potential participant the dialog without the last message (scenario 7)', async () => {
     const t = unique('t');
     const member = unique('member');
     const d = await createDialog(server, { participants: [person(member)], access_scopes: [{ scope_level0: [t] }] });
-    const res = await (await chatUser(server, unique('potential'), { scope_level0: [t] })).get(`/api/v1/dialogs/by-object/order/${d.object_id}`);
+    const res = await (await chatUser(server, unique('potential'), { scope_level0: [t] })).get(
+      `/api/v1/dialogs/by-object/order/${d.object_id}`,
+    );
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.data)).toEqual([...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'participants']);
+    expect(Object.keys(res.body.data)).toEqual([
+      ...DIALOG_KEYS,
+      'participants_count',
+      'i_am_participant',
+      'can_join',
+      'last_message_at',
+      'participants',
+    ]);
     expect(res.body.data).toMatchObject({ i_am_participant: false, can_join: true, participants_count: 1 });
     expect(res.body.data.participants.map((p: any) => p.user_id)).toEqual([member]);
   });
@@ -357,10 +431,29 @@ describe('by object, list', () => {
     const t = unique('t');
     const objectId = unique('obj');
     const scopes = [{ scope_level0: [t] }];
-    const member = await createDialog(server, { object_id: objectId, title: 'Test Dialog', participants: [person(u)], access_scopes: scopes });
-    const archived = await createDialog(server, { object_id: objectId, title: 'Archived one', participants: [person(u)], access_scopes: scopes });
-    const joinable = await createDialog(server, { object_id: objectId, title: 'Open', participants: [person(unique('m'))], access_scopes: scopes });
-    const foreign = await createDialog(server, { object_id: objectId, participants: [person(unique('m'))], access_scopes: [{ scope_level0: ['x'] }] });
+    const member = await createDialog(server, {
+      object_id: objectId,
+      title: 'Test Dialog',
+      participants: [person(u)],
+      access_scopes: scopes,
+    });
+    const archived = await createDialog(server, {
+      object_id: objectId,
+      title: 'Archived one',
+      participants: [person(u)],
+      access_scopes: scopes,
+    });
+    const joinable = await createDialog(server, {
+      object_id: objectId,
+      title: 'Open',
+      participants: [person(unique('m'))],
+      access_scopes: scopes,
+    });
+    const foreign = await createDialog(server, {
+      object_id: objectId,
+      participants: [person(unique('m'))],
+      access_scopes: [{ scope_level0: ['x'] }],
+    });
     const api = await chatUser(server, u, { scope_level0: [t] });
     expect((await api.post(`/api/v1/dialogs/${archived.id}/archive`)).status).toBe(200);
     const list = async (q = '') => (await api.get(`/api/v1/dialogs/by-object/order/${objectId}/list${q}`)).body.data;
@@ -373,9 +466,17 @@ describe('by object, list', () => {
     expect(idsOf(items)).toEqual([joinable.id, archived.id, member.id]);
     const m = items.find((d: any) => d.id === member.id);
     const j = items.find((d: any) => d.id === joinable.id);
-    expect(m).toMatchObject({ i_am_participant: true, can_join: false, unread_count: 0, is_archived: false, is_pinned: false, notifications_enabled: true });
+    expect(m).toMatchObject({
+      i_am_participant: true,
+      can_join: false,
+      unread_count: 0,
+      is_archived: false,
+      is_pinned: false,
+      notifications_enabled: true,
+    });
     expect(j).toMatchObject({ i_am_participant: false, can_join: true });
-    for (const key of ['unread_count', 'is_archived', 'is_pinned', 'notifications_enabled', 'last_message']) expect(j).not.toHaveProperty(key);
+    for (const key of ['unread_count', 'is_archived', 'is_pinned', 'notifications_enabled', 'last_message'])
+      expect(j).not.toHaveProperty(key);
     expect(Object.keys(j)).toEqual(AVAILABLE_KEYS);
   });
 

@@ -105,7 +105,11 @@ describe('leave', () => {
     expect(idsOf((await api.get('/api/v1/dialogs')).body.data)).not.toContain(d.id);
     const peerApi = await chatUser(server, peer);
     const last = (await peerApi.get(`/api/v1/dialogs/${d.id}/messages`)).body.data.messages.at(-1);
-    expect(last).toMatchObject({ message_type: 'system', sender_id: null, content: `{"event":"participant_left","name":"${u.toUpperCase()}"}` });
+    expect(last).toMatchObject({
+      message_type: 'system',
+      sender_id: null,
+      content: `{"event":"participant_left","name":"${u.toUpperCase()}"}`,
+    });
     expect((await peerApi.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.map((p: any) => p.user_id)).toEqual([peer]);
     // Having left, the user is a stranger: leaving again looks like a missing dialog.
     expectError(await api.post(`/api/v1/dialogs/${d.id}/leave`), 404, 'DIALOG_NOT_FOUND');
@@ -115,7 +119,11 @@ describe('leave', () => {
     const t = unique('t');
     const member = unique('m');
     const d = await createDialog(server, { participants: [person(member)], access_scopes: [{ scope_level0: [t] }] });
-    expectError(await (await chatUser(server, unique('p'), { scope_level0: [t] })).post(`/api/v1/dialogs/${d.id}/leave`), 403, 'NOT_PARTICIPANT');
+    expectError(
+      await (await chatUser(server, unique('p'), { scope_level0: [t] })).post(`/api/v1/dialogs/${d.id}/leave`),
+      403,
+      'NOT_PARTICIPANT',
+    );
     const stranger = await chatUser(server, unique('s'));
     const res = await stranger.post(`/api/v1/dialogs/${d.id}/leave`);
     expectError(res, 404, 'DIALOG_NOT_FOUND');
@@ -162,7 +170,11 @@ describe('archive, pin, notifications', () => {
     const potential = await chatUser(server, unique('p'), { scope_level0: [t] });
     const stranger = await chatUser(server, unique('s'));
     for (const [verb, body] of cases.map(([v, b]) => [v, b] as const)) {
-      for (const [api, id] of [[potential, d.id], [stranger, d.id], [stranger, randomUuid()]] as const) {
+      for (const [api, id] of [
+        [potential, d.id],
+        [stranger, d.id],
+        [stranger, randomUuid()],
+      ] as const) {
         expectError(await api.post(`/api/v1/dialogs/${id}/${verb}`, body), 403, 'NOT_PARTICIPANT');
       }
     }
@@ -186,7 +198,13 @@ describe('participants', () => {
       access_scopes: [{ scope_level0: [t] }],
     });
     expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(c, { email: 'c@x.io' }))).status).toBe(201);
-    expect((await (await chatUser(server, joiner, { scope_level0: [t] })).post(`/api/v1/dialogs/${d.id}/join`, { display_name: 'J', company: 'Jco', phone: '9' })).status).toBe(200);
+    expect(
+      (
+        await (
+          await chatUser(server, joiner, { scope_level0: [t] })
+        ).post(`/api/v1/dialogs/${d.id}/join`, { display_name: 'J', company: 'Jco', phone: '9' })
+      ).status,
+    ).toBe(200);
     const res = await (await chatUser(server, a)).get(`/api/v1/dialogs/${d.id}/participants`);
     expect(res.status).toBe(200);
     const rows = res.body.data;
@@ -208,7 +226,10 @@ describe('participants', () => {
   it('hides email and phone from a potential participant, and refuses a stranger with 403', async () => {
     const t = unique('t');
     const a = unique('a');
-    const d = await createDialog(server, { participants: [person(a, { email: 'a@x.io', phone: '1', company: 'Acme' })], access_scopes: [{ scope_level0: [t] }] });
+    const d = await createDialog(server, {
+      participants: [person(a, { email: 'a@x.io', phone: '1', company: 'Acme' })],
+      access_scopes: [{ scope_level0: [t] }],
+    });
     const res = await (await chatUser(server, unique('p'), { scope_level0: [t] })).get(`/api/v1/dialogs/${d.id}/participants`);
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);

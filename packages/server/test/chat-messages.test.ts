@@ -124,7 +124,7 @@ describe('message pages', () => {
     const reader = await chatUser(server, readerId);
     expect((await reader.post(`/api/v1/dialogs/${dialogId}/read`, { last_read_message_id: m[20] })).status).toBe(200);
     expect((await page(reader, '?limit=10')).first_unread_message_id).toBe(m[21]);
-    expect((await page(reader, `?limit=10&after=${m[2]}`))).not.toHaveProperty('first_unread_message_id');
+    expect(await page(reader, `?limit=10&after=${m[2]}`)).not.toHaveProperty('first_unread_message_id');
     expect((await page(reader, `?limit=10&after=${m[15]}`)).first_unread_message_id).toBe(m[21]);
   });
 });
@@ -138,7 +138,14 @@ describe('send', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['data']);
     expect(Object.keys(res.body.data)).toEqual(MESSAGE_KEYS);
-    expect(res.body.data).toMatchObject({ dialog_id: d.id, sender_id: u, content: 'hi', last_edited_at: null, reply_to_id: null, message_type: 'user' });
+    expect(res.body.data).toMatchObject({
+      dialog_id: d.id,
+      sender_id: u,
+      content: 'hi',
+      last_edited_at: null,
+      reply_to_id: null,
+      message_type: 'user',
+    });
     expect(res.body.data.sent_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     const empty = await send(api, d.id, '');
     expect(empty.content).toBe('');
@@ -242,7 +249,11 @@ describe('one message, edit, delete', () => {
     const res = await api.get(`${messagesPath(d.id)}/${msg.id}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual(msg);
-    expectError(await (await chatUser(server, unique('p'), { scope_level0: [t] })).get(`${messagesPath(d.id)}/${msg.id}`), 403, 'FORBIDDEN');
+    expectError(
+      await (await chatUser(server, unique('p'), { scope_level0: [t] })).get(`${messagesPath(d.id)}/${msg.id}`),
+      403,
+      'FORBIDDEN',
+    );
     const stranger = await chatUser(server, unique('s'));
     const hidden = await stranger.get(`${messagesPath(d.id)}/${msg.id}`);
     expectError(hidden, 404, 'MESSAGE_NOT_FOUND');
@@ -298,7 +309,11 @@ describe('one message, edit, delete', () => {
     const [item] = (await peer.get('/api/v1/dialogs')).body.data;
     expect(item.last_message).toMatchObject({ id: older.id, content: 'older' });
     expect(item.last_message_at).toBe(older.sent_at);
-    const history = await server.built.services.db.kysely.selectFrom('message_edit_history').select('id').where('message_id', '=', newer.id).execute();
+    const history = await server.built.services.db.kysely
+      .selectFrom('message_edit_history')
+      .select('id')
+      .where('message_id', '=', newer.id)
+      .execute();
     expect(history).toEqual([]);
     expect((await api.delete(`${messagesPath(d.id)}/${older.id}`)).status).toBe(204);
     const [empty] = (await peer.get('/api/v1/dialogs')).body.data;
@@ -312,7 +327,8 @@ describe('read positions and unread counts', () => {
     const t = unique('t');
     const [u, v] = [unique('reader'), unique('writer')];
     const d = await createDialog(server, { access_scopes: [{ scope_level0: [t] }] });
-    for (const x of [u, v]) expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(x))).status).toBe(201);
+    for (const x of [u, v])
+      expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(x))).status).toBe(201);
     const [reader, writer] = [await chatUser(server, u), await chatUser(server, v)];
     const sent = [];
     for (let i = 0; i < 4; i++) sent.push(await send(writer, d.id, `m${i}`));
@@ -361,7 +377,9 @@ describe('read positions and unread counts', () => {
       expect((await api[who]!.post(`/api/v1/dialogs/${d.id}/join`, { display_name: who, company: '' })).status).toBe(200);
     };
     const add = (who: string) => async () => {
-      expect((await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(names[who as keyof typeof names]))).status).toBe(201);
+      expect(
+        (await server.admin.post(`/api/v1/management/dialogs/${d.id}/participants`, person(names[who as keyof typeof names]))).status,
+      ).toBe(201);
     };
     const leave = (who: string) => async () => void expect((await api[who]!.post(`/api/v1/dialogs/${d.id}/leave`)).status).toBe(200);
     const remove = (index: number) => async () => {
@@ -383,7 +401,11 @@ describe('read positions and unread counts', () => {
       ['carol reads the latest', read('carol', 3), { alice: 1, bob: 0, carol: 0, dave: 1 }],
       ['dave leaves (system message only)', leave('dave'), { alice: 1, bob: 0, carol: 0 }],
       ['alice sends', say('alice'), { alice: 0, bob: 1, carol: 1 }],
-      ['alice deletes her first message, then erin joins: only existing user messages are unread', remove(0), { alice: 0, bob: 1, carol: 1 }],
+      [
+        'alice deletes her first message, then erin joins: only existing user messages are unread',
+        remove(0),
+        { alice: 0, bob: 1, carol: 1 },
+      ],
       ['erin joins', join('erin'), { alice: 0, bob: 1, carol: 1, erin: 4 }],
       ['erin sends', say('erin'), { alice: 1, bob: 2, carol: 2, erin: 0 }],
     ];

@@ -15,7 +15,23 @@ const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', im
 
 async function compile(file: string): Promise<{ ok: boolean; output: string }> {
   try {
-    const { stdout } = await run(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'Bundler', `${dir}${file}`], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'ES2022',
+        '--module',
+        'ESNext',
+        '--moduleResolution',
+        'Bundler',
+        `${dir}${file}`,
+      ],
+      { cwd: dir },
+    );
     return { ok: true, output: stdout };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };

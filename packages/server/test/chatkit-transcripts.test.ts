@@ -10,7 +10,10 @@ import { chatKitUser, ck, userInput, type Ev } from './support/chatkit.js';
 import { redisEnv } from './support/realtime.js';
 import { startServer, type TestServer } from './support/server.js';
 
-const FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/chatkit-transcripts.json', import.meta.url), 'utf8')) as Record<string, Ev[][]>;
+const FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/chatkit-transcripts.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Ev[][]
+>;
 const ID_KEYS = new Set(['id', 'thread_id', 'item_id']);
 
 /** Ids to $1, $2... (one numbering across a scenario's requests), created_at to <time>, delta runs joined. */
@@ -60,7 +63,11 @@ describe('ChatKit transcripts of the demo scenarios', () => {
     echo: async (send) => void (await send('threads.create', { input: userInput('hello') })),
     widget_action: async (send) => {
       const first = await send('threads.create', { input: userInput('/widget') });
-      await send('threads.custom_action', { thread_id: first[0]!.thread.id, item_id: first.at(-1)!.item.id, action: { type: 'demo.approve', payload: {} } });
+      await send('threads.custom_action', {
+        thread_id: first[0]!.thread.id,
+        item_id: first.at(-1)!.item.id,
+        action: { type: 'demo.approve', payload: {} },
+      });
     },
     client_tool: async (send) => {
       const first = await send('threads.create', { input: userInput('/tool') });

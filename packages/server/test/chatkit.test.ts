@@ -56,15 +56,30 @@ describe('threads.create and threads.add_user_message', () => {
     expect(types(events).filter((t) => t === 'assistant_message.content_part.text_delta').length).toBeGreaterThanOrEqual(2);
     expect(thread).toMatchObject({ status: { type: 'active' }, metadata: {}, items: { data: [], has_more: false } });
     expect(thread.title).toBeUndefined();
-    expect(events[1]!.item).toMatchObject({ type: 'user_message', thread_id: thread.id, content: [{ type: 'input_text', text: 'hello' }], attachments: [], inference_options: {} });
+    expect(events[1]!.item).toMatchObject({
+      type: 'user_message',
+      thread_id: thread.id,
+      content: [{ type: 'input_text', text: 'hello' }],
+      attachments: [],
+      inference_options: {},
+    });
     expect(events[2]).toEqual({ type: 'stream_options', stream_options: { allow_cancel: true } });
     const reply = events.at(-1)!.item;
-    expect(reply).toMatchObject({ type: 'assistant_message', thread_id: thread.id, content: [{ type: 'output_text', text: 'Echo: hello', annotations: [] }] });
+    expect(reply).toMatchObject({
+      type: 'assistant_message',
+      thread_id: thread.id,
+      content: [{ type: 'output_text', text: 'Echo: hello', annotations: [] }],
+    });
     expect(events[3]!.item.id).toBe(reply.id);
     // The thread is a dialog bound to itself, with the person and the agent.
     const dialog = (await server.admin.get(`/api/v1/management/dialogs/${thread.id}`)).body.data;
     expect(dialog).toMatchObject({ object_type: 'chatkit', object_id: thread.id });
-    expect(dialog.participants.map((p: Ev) => [p.user_id, p.display_name]).sort()).toEqual([[alice, 'Alice'], [`agent:${demo}`, 'Demo Bot']].sort());
+    expect(dialog.participants.map((p: Ev) => [p.user_id, p.display_name]).sort()).toEqual(
+      [
+        [alice, 'Alice'],
+        [`agent:${demo}`, 'Demo Bot'],
+      ].sort(),
+    );
     // threads.get_by_id: metadata and the first page of items, oldest first.
     const got = await ck(api, 'threads.get_by_id', { thread_id: thread.id });
     expect(got.headers.get('content-type')).toMatch(/^application\/json/);
@@ -93,7 +108,11 @@ describe('threads.create and threads.add_user_message', () => {
   it('needs an agent for new threads: none configured is 400, and minting with an unknown agent is 400', async () => {
     const plain = await chatUser(server, unique('carol'));
     expectError(await ck(plain, 'threads.create', { input: userInput('hi') }), 400, 'BAD_REQUEST');
-    expectError(await server.admin.post('/api/v1/management/tokens', { user_id: 'x', chatkit: { agent_id: 'nobody' } }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post('/api/v1/management/tokens', { user_id: 'x', chatkit: { agent_id: 'nobody' } }),
+      400,
+      'INVALID_INPUT',
+    );
   });
 });
 
@@ -147,7 +166,11 @@ describe('lists, paging and authorization', () => {
     const api = await chatKitUser(server, unique('frank'), demo);
     expectError(await api.post('/chatkit', { type: 'threads.list' }), 400, 'INVALID_INPUT');
     expectError(await api.post('/chatkit', { type: 'threads.teleport', params: {} }), 400, 'INVALID_INPUT');
-    expectError(await api.post('/chatkit', { type: 'threads.create', params: { input: { content: [{ type: 'input_text', text: 'x' }] } } }), 400, 'INVALID_INPUT');
+    expectError(
+      await api.post('/chatkit', { type: 'threads.create', params: { input: { content: [{ type: 'input_text', text: 'x' }] } } }),
+      400,
+      'INVALID_INPUT',
+    );
     expectError(await api.post('/chatkit', '{"type":'), 400, 'INVALID_INPUT');
     expectError(await server.anon().post('/chatkit', { type: 'threads.list', params: {} }), 401, 'UNAUTHORIZED');
     expectError(await ck(api, 'threads.get_by_id', { thread_id: 'thr_123' }), 404, 'NOT_FOUND');
@@ -160,10 +183,18 @@ describe('widgets, client tools, retry and errors', () => {
     const { thread, events } = await newThread(api, '/widget');
     const widget = events.at(-1)!.item;
     expect(widget).toMatchObject({ type: 'widget', copy_text: 'Approve this order?', widget: { type: 'Card' } });
-    const acted = await ck(api, 'threads.custom_action', { thread_id: thread.id, item_id: widget.id, action: { type: 'demo.approve', payload: {} } });
+    const acted = await ck(api, 'threads.custom_action', {
+      thread_id: thread.id,
+      item_id: widget.id,
+      action: { type: 'demo.approve', payload: {} },
+    });
     expect(acted.status, acted.text).toBe(200);
     expect(types(acted.events).slice(0, 2)).toEqual(['stream_options', 'thread.item.replaced']);
-    expect(acted.events[1]!.item).toMatchObject({ id: widget.id, type: 'widget', widget: { type: 'Card', children: [{ type: 'Text', value: 'Approved by Gina' }] } });
+    expect(acted.events[1]!.item).toMatchObject({
+      id: widget.id,
+      type: 'widget',
+      widget: { type: 'Card', children: [{ type: 'Text', value: 'Approved by Gina' }] },
+    });
     expect(acted.events.at(-1)!.item).toMatchObject({ type: 'assistant_message', content: [{ text: 'Approved.' }] });
     // The Chat API face of the widget changed too.
     const msg = await api.get(`/api/v1/dialogs/${thread.id}/messages/${widget.id}`);
@@ -171,7 +202,11 @@ describe('widgets, client tools, retry and errors', () => {
 
     const again = await newThread(api, '/widget');
     const w2 = again.events.at(-1)!.item;
-    const sync = await ck(api, 'threads.sync_custom_action', { thread_id: again.thread.id, item_id: w2.id, action: { type: 'demo.approve' } });
+    const sync = await ck(api, 'threads.sync_custom_action', {
+      thread_id: again.thread.id,
+      item_id: w2.id,
+      action: { type: 'demo.approve' },
+    });
     expect(sync.status, sync.text).toBe(200);
     expect(sync.body.updated_item).toMatchObject({ id: w2.id, widget: { children: [{ value: 'Approved by Gina' }] } });
   });
@@ -181,12 +216,28 @@ describe('widgets, client tools, retry and errors', () => {
     const a = await newThread(api, '/widget');
     const b = await newThread(api, 'plain');
     const message = b.events.at(-1)!.item.id;
-    expectError(await ck(api, 'threads.custom_action', { thread_id: b.thread.id, item_id: message, action: { type: 'demo.approve' } }), 409, 'CONFLICT');
+    expectError(
+      await ck(api, 'threads.custom_action', { thread_id: b.thread.id, item_id: message, action: { type: 'demo.approve' } }),
+      409,
+      'CONFLICT',
+    );
     expectError(await ck(api, 'threads.custom_action', { thread_id: b.thread.id, action: { type: 'demo.approve' } }), 409, 'CONFLICT');
     const foreignWidget = a.events.at(-1)!.item.id;
-    expectError(await ck(api, 'threads.custom_action', { thread_id: b.thread.id, item_id: foreignWidget, action: { type: 'demo.approve' } }), 404, 'NOT_FOUND');
-    expectError(await ck(api, 'threads.sync_custom_action', { thread_id: b.thread.id, item_id: message, action: { type: 'demo.approve' } }), 409, 'CONFLICT');
-    expectError(await ck(api, 'threads.add_structured_input', { thread_id: b.thread.id, item_id: message, input: { answers: {} } }), 409, 'CONFLICT');
+    expectError(
+      await ck(api, 'threads.custom_action', { thread_id: b.thread.id, item_id: foreignWidget, action: { type: 'demo.approve' } }),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await ck(api, 'threads.sync_custom_action', { thread_id: b.thread.id, item_id: message, action: { type: 'demo.approve' } }),
+      409,
+      'CONFLICT',
+    );
+    expectError(
+      await ck(api, 'threads.add_structured_input', { thread_id: b.thread.id, item_id: message, input: { answers: {} } }),
+      409,
+      'CONFLICT',
+    );
   });
 
   it('takes a client tool output only for the pending call, then answers with it', async () => {
@@ -209,7 +260,10 @@ describe('widgets, client tools, retry and errors', () => {
     const reply = events.at(-1)!.item.id;
     const retried = await ck(api, 'threads.retry_after_item', { thread_id: thread.id, item_id: user });
     expect(retried.status, retried.text).toBe(200);
-    expect(retried.events.slice(0, 2)).toEqual([{ type: 'thread.item.removed', item_id: reply }, { type: 'stream_options', stream_options: { allow_cancel: true } }]);
+    expect(retried.events.slice(0, 2)).toEqual([
+      { type: 'thread.item.removed', item_id: reply },
+      { type: 'stream_options', stream_options: { allow_cancel: true } },
+    ]);
     expect(retried.events.at(-1)!.item).toMatchObject({ type: 'assistant_message', content: [{ text: 'Echo: again' }] });
     const items = (await ck(api, 'items.list', { thread_id: thread.id, order: 'asc' })).body.data.map((i: Ev) => i.id);
     expect(items).toEqual([user, retried.events.at(-1)!.item.id]);
@@ -232,7 +286,12 @@ describe('widgets, client tools, retry and errors', () => {
     const api = await chatKitUser(server, unique('lee'), demo);
     const s = openStream(server, api, { type: 'threads.create', params: { input: userInput('/slow') } });
     await s.ready;
-    await eventually(async () => s.events.filter((e) => e.type === 'thread.item.updated' && e.update.type === 'assistant_message.content_part.text_delta').length >= 2, 'the condition');
+    await eventually(
+      async () =>
+        s.events.filter((e) => e.type === 'thread.item.updated' && e.update.type === 'assistant_message.content_part.text_delta').length >=
+        2,
+      'the condition',
+    );
     const thread = s.events[0]!.thread.id;
     s.hangUp();
     let items: Ev[] = [];
@@ -255,12 +314,16 @@ describe('rate limits', () => {
       const api = await chatKitUser(limited, unique('rita'), bot);
       const { thread } = await newThread(api, '/widget');
       // Four posts at once against a bucket of two: some must be refused, before any byte of a stream.
-      const answers = await Promise.all([1, 2, 3, 4].map((i) => ck(api, 'threads.add_user_message', { thread_id: thread.id, input: userInput(`/widget ${i}`) })));
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((i) => ck(api, 'threads.add_user_message', { thread_id: thread.id, input: userInput(`/widget ${i}`) })),
+      );
       const refused = answers.filter((a) => a.status === 429);
       expect(refused.length).toBeGreaterThanOrEqual(2);
       expectError(refused[0]!, 429, 'RATE_LIMIT_EXCEEDED');
       expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(answers.filter((a) => a.status === 200).every((a) => a.headers.get('content-type')?.startsWith('text/event-stream'))).toBe(true);
+      expect(answers.filter((a) => a.status === 200).every((a) => a.headers.get('content-type')?.startsWith('text/event-stream'))).toBe(
+        true,
+      );
       // Reads are not sends.
       expect((await ck(api, 'items.list', { thread_id: thread.id })).status).toBe(200);
     } finally {
@@ -280,7 +343,11 @@ describe('thread management, feedback and what is not available', () => {
     await server.admin.post(`/api/v1/management/dialogs/${thread.id}/participants`, { user_id: other, display_name: 'Ned' });
     expectError(await ck(await chatKitUser(server, other, demo), 'threads.delete', { thread_id: thread.id }), 403, 'FORBIDDEN');
     // A dialog the host created (bound to its own object) is not the user's to delete, even as its first participant.
-    const hostDialog = await server.admin.post('/api/v1/management/dialogs', { object_id: unique('o'), object_type: 'order', participants: [{ user_id: owner, display_name: 'Mia' }] });
+    const hostDialog = await server.admin.post('/api/v1/management/dialogs', {
+      object_id: unique('o'),
+      object_type: 'order',
+      participants: [{ user_id: owner, display_name: 'Mia' }],
+    });
     expectError(await ck(api, 'threads.delete', { thread_id: hostDialog.body.data.id }), 403, 'FORBIDDEN');
     const deleted = await ck(api, 'threads.delete', { thread_id: thread.id });
     expect(deleted.body).toEqual({});
@@ -295,10 +362,17 @@ describe('thread management, feedback and what is not available', () => {
     const res = await ck(api, 'items.feedback', { thread_id: thread.id, item_ids: [reply], kind: 'negative' });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({});
-    await eventually(async () => receiver.delivered().some((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id), 'the condition');
+    await eventually(
+      async () => receiver.delivered().some((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id),
+      'the condition',
+    );
     const hook = receiver.delivered().find((r) => r.json.type === 'item_feedback' && r.json.payload.dialog_id === thread.id)!;
     expect(hook.json.payload).toMatchObject({ user_id: user, item_ids: [reply], kind: 'negative' });
-    expectError(await ck(api, 'items.feedback', { thread_id: thread.id, item_ids: ['0190f2a4-0000-7000-8000-000000000000'], kind: 'positive' }), 404, 'NOT_FOUND');
+    expectError(
+      await ck(api, 'items.feedback', { thread_id: thread.id, item_ids: ['0190f2a4-0000-7000-8000-000000000000'], kind: 'positive' }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('input.transcribe answers 501 with no transcriber; the agent reply fires message_new webhooks like a person', async () => {
@@ -306,7 +380,13 @@ describe('thread management, feedback and what is not available', () => {
     expectError(await ck(api, 'input.transcribe', { audio_base64: 'AAAA', mime_type: 'audio/webm' }), 501, 'NOT_IMPLEMENTED');
     const { thread, events } = await newThread(api, 'hook me');
     const reply = events.at(-1)!.item.id;
-    await eventually(async () => receiver.delivered().some((r) => r.json.type === 'message_new' && r.json.payload.message?.id === reply), 'the condition');
-    expect(receiver.delivered().find((r) => r.json.payload.message?.id === reply)!.json.payload).toMatchObject({ dialog_id: thread.id, message: { sender_id: `agent:${demo}`, content: '<p>Echo: hook me</p>' } });
+    await eventually(
+      async () => receiver.delivered().some((r) => r.json.type === 'message_new' && r.json.payload.message?.id === reply),
+      'the condition',
+    );
+    expect(receiver.delivered().find((r) => r.json.payload.message?.id === reply)!.json.payload).toMatchObject({
+      dialog_id: thread.id,
+      message: { sender_id: `agent:${demo}`, content: '<p>Echo: hook me</p>' },
+    });
   });
 });

@@ -33,7 +33,10 @@ describe('loadConfig', () => {
       ARCHIVE_CRON: 'every tuesday',
       S3_ENDPOINT: 'http://127.0.0.1:9000',
     });
-    const named = message.split('\n').slice(1).map((line) => line.trim().split(':')[0]);
+    const named = message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(':')[0]);
     expect(named).toEqual([
       'JWT_AUTH_ENABLED',
       'CORS_ALLOWED_ORIGINS',
@@ -57,7 +60,13 @@ describe('loadConfig', () => {
       maxLifetimeSecs: 1800,
     });
     expect(c.auth).toMatchObject({ adminToken: undefined, mode: 'token', hostSecrets: [], userIdClaim: 'sub' });
-    expect(c.cors).toEqual({ origins: '*', methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], headers: '*', credentials: false, maxAge: 3600 });
+    expect(c.cors).toEqual({
+      origins: '*',
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      headers: '*',
+      credentials: false,
+      maxAge: 3600,
+    });
     expect(c.bodyLimit).toBe(2 * 1024 * 1024);
   });
 
@@ -86,9 +95,22 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       dataDir: '/var/lib/parley',
       redisUrl: 'redis://127.0.0.1:6379',
-      database: { url: 'postgres://u:p@db.example:5432/chat', maxConnections: 7, minConnections: 2, acquireTimeoutMs: 3000, idleTimeoutMs: 60_000, maxLifetimeSecs: 120 },
+      database: {
+        url: 'postgres://u:p@db.example:5432/chat',
+        maxConnections: 7,
+        minConnections: 2,
+        acquireTimeoutMs: 3000,
+        idleTimeoutMs: 60_000,
+        maxLifetimeSecs: 120,
+      },
       auth: { adminToken: 'a-long-enough-admin-token', userIdClaim: 'uid' },
-      cors: { origins: ['https://a.example', 'https://b.example:8443'], methods: ['GET', 'POST'], headers: ['authorization', 'content-type'], credentials: true, maxAge: 60 },
+      cors: {
+        origins: ['https://a.example', 'https://b.example:8443'],
+        methods: ['GET', 'POST'],
+        headers: ['authorization', 'content-type'],
+        credentials: true,
+        maxAge: 60,
+      },
     });
   });
 
@@ -207,7 +229,9 @@ describe('node dist/main.js', () => {
   }
 
   it('exits non-zero without a stack trace when the database cannot be reached', async () => {
-    const proc = run(freshEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATABASE_SCHEMA: undefined, DATABASE_ACQUIRE_TIMEOUT_SECS: '2' }));
+    const proc = run(
+      freshEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATABASE_SCHEMA: undefined, DATABASE_ACQUIRE_TIMEOUT_SECS: '2' }),
+    );
     const code = await proc.exited;
     expect(code).not.toBe(0);
     expect(proc.output()).toContain('Parley failed to start');
@@ -247,7 +271,9 @@ describe('node dist/main.js', () => {
       await new Api(url, {}).get(`/api/v1/events?a=1&%54OKEN=${minted}&b=2`);
       await new Api(url, {}).get(`/api/v1/dialogs?access%5Ftoken=${hostJwt}`);
       await new Api(url, {}).get(`/api/v1/dialogs/${created.body.data.id}?user_id=logger&token=${hostJwt}`);
-      expect((await new Api(url, { authorization: wrongAdmin }).get(`/api/v1/management/dialogs/${created.body.data.id}`)).status).toBe(403);
+      expect((await new Api(url, { authorization: wrongAdmin }).get(`/api/v1/management/dialogs/${created.body.data.id}`)).status).toBe(
+        403,
+      );
       await new Api(url, { authorization: `Bearer ${minted}x` }).get('/api/v1/dialogs');
     } finally {
       await stop(first);

@@ -23,7 +23,10 @@ interface Preflight {
 
 async function preflight(url: string, method: string, requestHeaders: string[], origin = ORIGIN): Promise<Preflight> {
   // Browsers send the non-safelisted names lower-cased, sorted, comma-separated.
-  const names = requestHeaders.map((h) => h.toLowerCase()).filter((h) => !SAFELISTED.has(h)).sort();
+  const names = requestHeaders
+    .map((h) => h.toLowerCase())
+    .filter((h) => !SAFELISTED.has(h))
+    .sort();
   const headers: Record<string, string> = { origin, 'access-control-request-method': method };
   if (names.length) headers['access-control-request-headers'] = names.join(',');
   const res = await fetch(url, { method: 'OPTIONS', headers });
@@ -31,7 +34,11 @@ async function preflight(url: string, method: string, requestHeaders: string[], 
   return { status: res.status, headers: res.headers };
 }
 
-const list = (v: string | null) => (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const list = (v: string | null) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 /** The Fetch standard's CORS-preflight check: what decides whether the browser goes on to send the request. */
 function browserAccepts(p: Preflight, method: string, requestHeaders: string[], origin = ORIGIN): string[] {
@@ -41,7 +48,8 @@ function browserAccepts(p: Preflight, method: string, requestHeaders: string[], 
   const credentials = p.headers.get('access-control-allow-credentials') === 'true';
   if (allowOrigin !== origin && !(allowOrigin === '*' && !credentials)) problems.push(`allow-origin ${allowOrigin}`);
   const methods = list(p.headers.get('access-control-allow-methods'));
-  if (!SIMPLE_METHODS.has(method) && !methods.includes(method.toLowerCase()) && !(methods.includes('*') && !credentials)) problems.push(`method ${method} not allowed`);
+  if (!SIMPLE_METHODS.has(method) && !methods.includes(method.toLowerCase()) && !(methods.includes('*') && !credentials))
+    problems.push(`method ${method} not allowed`);
   const allowed = list(p.headers.get('access-control-allow-headers'));
   for (const h of requestHeaders.map((x) => x.toLowerCase())) {
     if (SAFELISTED.has(h)) continue;
@@ -113,8 +121,15 @@ describe('CORS on defaults, as a browser checks it', () => {
 
   it('lets uploads through with their content types, and ranged downloads with Content-Range readable', async () => {
     const bytes = await jpeg(40, 30);
-    for (const [filename, contentType] of [['photo.jpg', 'image/jpeg'], ['doc.pdf', 'application/pdf']] as const) {
-      const p = await presign(alice, dialogId, { filename, content_type: contentType, size: contentType === 'image/jpeg' ? bytes.length : pdf().length });
+    for (const [filename, contentType] of [
+      ['photo.jpg', 'image/jpeg'],
+      ['doc.pdf', 'application/pdf'],
+    ] as const) {
+      const p = await presign(alice, dialogId, {
+        filename,
+        content_type: contentType,
+        size: contentType === 'image/jpeg' ? bytes.length : pdf().length,
+      });
       await expectBrowserAllows(p.upload_url, 'PUT', ['content-type']);
       const res = await put(p.upload_url, contentType === 'image/jpeg' ? bytes : pdf(), contentType);
       expect(res.status, res.text).toBe(200);

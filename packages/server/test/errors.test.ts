@@ -87,7 +87,9 @@ describe('request bodies', () => {
   });
 
   it('accepts application/json with a charset', async () => {
-    const res = await server.admin.with({ 'content-type': 'application/json; charset=utf-8' }).post('/api/v1/management/dialogs', createBody());
+    const res = await server.admin
+      .with({ 'content-type': 'application/json; charset=utf-8' })
+      .post('/api/v1/management/dialogs', createBody());
     expect(res.status, res.text).toBe(200);
   });
 
@@ -148,7 +150,11 @@ describe('body size', () => {
 
   it('defaults to 2 MiB, as MTChat', async () => {
     const pad = 'p'.repeat(2 * 1024 * 1024);
-    envelope(await server.admin.post('/api/v1/management/dialogs', { object_id: 'o', object_type: 't', participants: [], meta: { pad } }), 413, 'PAYLOAD_TOO_LARGE');
+    envelope(
+      await server.admin.post('/api/v1/management/dialogs', { object_id: 'o', object_type: 't', participants: [], meta: { pad } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });
 

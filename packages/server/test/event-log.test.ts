@@ -25,7 +25,12 @@ interface EventRow {
 }
 
 async function eventsAfter(id: number): Promise<EventRow[]> {
-  const rows = await server.built.services.db.kysely.selectFrom('events').selectAll().where(sql<boolean>`id > ${id}`).orderBy('id').execute();
+  const rows = await server.built.services.db.kysely
+    .selectFrom('events')
+    .selectAll()
+    .where(sql<boolean>`id > ${id}`)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) })) as unknown as EventRow[];
 }
 
@@ -63,7 +68,11 @@ describe('event log', () => {
       messageId = r.body.data.id;
     });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ type: 'message.new', to_members: true, payload: { id: messageId, sender_id: 'alice', content: 'hello', message_type: 'user' } });
+    expect(sent[0]).toMatchObject({
+      type: 'message.new',
+      to_members: true,
+      payload: { id: messageId, sender_id: 'alice', content: 'hello', message_type: 'user' },
+    });
 
     const edited = await captured(() => alice.put(`/api/v1/dialogs/${dialogId}/messages/${messageId}`, { content: 'hello!' }));
     expect(edited.map((e) => [e.type, e.payload.content])).toEqual([['message.edited', 'hello!']]);
@@ -119,9 +128,12 @@ describe('unread counts are O(1) per message', () => {
     const db = server.built.services.db.kysely;
     const versions = async () =>
       new Map(
-        (await sql<{ user_id: string; v: string }>`SELECT user_id, xmin::text AS v FROM dialog_participants WHERE dialog_id = ${id}`.execute(db)).rows.map(
-          (r) => [r.user_id, r.v],
-        ),
+        (
+          await sql<{
+            user_id: string;
+            v: string;
+          }>`SELECT user_id, xmin::text AS v FROM dialog_participants WHERE dialog_id = ${id}`.execute(db)
+        ).rows.map((r) => [r.user_id, r.v]),
       );
     const before = await versions();
     const sender = await server.user('member-7');

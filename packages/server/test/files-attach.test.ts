@@ -5,7 +5,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { download, html, jpeg, pdf, png, presign, put, sendWith, startFileServer, STORES, svg, text, thumbnailUrl, upload, type FileServer } from './support/files.js';
+import {
+  download,
+  html,
+  jpeg,
+  pdf,
+  png,
+  presign,
+  put,
+  sendWith,
+  startFileServer,
+  STORES,
+  svg,
+  text,
+  thumbnailUrl,
+  upload,
+  type FileServer,
+} from './support/files.js';
 import type { Api } from './support/api.js';
 
 describe.each(STORES)('attachments on the %s store', (store) => {
@@ -16,7 +32,8 @@ describe.each(STORES)('attachments on the %s store', (store) => {
 
   beforeAll(async () => {
     server = await startFileServer(store);
-    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] })).id;
+    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] }))
+      .id;
     alice = await server.user('alice');
     bob = await server.user('bob');
   });
@@ -74,7 +91,11 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     ];
     const ups = [];
     for (const f of files) ups.push(await upload(alice, dialogId, f));
-    const res = await sendWith(alice, dialogId, ups.map((u) => u.attachment));
+    const res = await sendWith(
+      alice,
+      dialogId,
+      ups.map((u) => u.attachment),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const got = res.body.data.attachments;
     expect(got.map((a: { filename: string }) => a.filename)).toEqual(['terms.pdf', 'notes.txt', 'photo.jpg']);
@@ -94,7 +115,11 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     ];
     const ups = [];
     for (const f of files) ups.push(await upload(alice, dialogId, f));
-    const res = await sendWith(alice, dialogId, ups.map((u) => u.attachment));
+    const res = await sendWith(
+      alice,
+      dialogId,
+      ups.map((u) => u.attachment),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     for (const [i, a] of res.body.data.attachments.entries()) {
       expect('thumbnail_url' in a).toBe(false);
@@ -108,7 +133,7 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     }
   });
 
-  it("accepts MTChat's untyped files (\"\") and serves them as opaque downloads", async () => {
+  it('accepts MTChat\'s untyped files ("") and serves them as opaque downloads', async () => {
     const bytes = Buffer.from([0x00, 0x01, 0x02, 0xff]);
     const p = await presign(alice, dialogId, { filename: 'blob', content_type: '', size: bytes.length });
     const res = await fetch(p.upload_url, { method: 'PUT', body: bytes });
@@ -169,7 +194,9 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     expect(res.body.error.message).toContain('File not found in storage');
     // Uploading afterwards makes it attachable.
     expect((await put(p.upload_url, 'hello', 'text/plain')).status).toBe(200);
-    expect((await sendWith(alice, dialogId, [{ s3_key: p.s3_key, filename: 'ghost.txt', content_type: 'text/plain', size: 5 }])).status).toBe(200);
+    expect(
+      (await sendWith(alice, dialogId, [{ s3_key: p.s3_key, filename: 'ghost.txt', content_type: 'text/plain', size: 5 }])).status,
+    ).toBe(200);
   });
 
   it('refuses a declared type or size other than the presigned one', async () => {
@@ -201,7 +228,8 @@ describe.each(STORES)('attachments on the %s store', (store) => {
 
   it('checks the list: at most 10 files, allowed types, valid sizes and keys', async () => {
     const ups = [];
-    for (let i = 0; i < 11; i++) ups.push((await upload(alice, dialogId, { filename: `f${i}.txt`, content_type: 'text/plain', bytes: text(`file ${i}`) })).attachment);
+    for (let i = 0; i < 11; i++)
+      ups.push((await upload(alice, dialogId, { filename: `f${i}.txt`, content_type: 'text/plain', bytes: text(`file ${i}`) })).attachment);
     const eleven = await sendWith(alice, dialogId, ups);
     expectError(eleven, 400, 'BAD_REQUEST');
     expect(eleven.body.error.message).toBe('Maximum 10 attachments per message');
@@ -251,10 +279,15 @@ describe.each(STORES)('attachments on the %s store', (store) => {
 
   it('attaches an upload to one message only, even when two sends race for it', async () => {
     const up = await upload(alice, dialogId, { filename: 'race.png', content_type: 'image/png', bytes: await png() });
-    const results = await Promise.all([sendWith(alice, dialogId, [up.attachment], 'one'), sendWith(alice, dialogId, [up.attachment], 'two')]);
+    const results = await Promise.all([
+      sendWith(alice, dialogId, [up.attachment], 'one'),
+      sendWith(alice, dialogId, [up.attachment], 'two'),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
     const page = await alice.get(`/api/v1/dialogs/${dialogId}/messages?limit=200`);
-    const holders = page.body.data.messages.filter((m: { attachments?: { id: string }[] }) => m.attachments?.some((a) => up.s3_key.includes(a.id)));
+    const holders = page.body.data.messages.filter((m: { attachments?: { id: string }[] }) =>
+      m.attachments?.some((a) => up.s3_key.includes(a.id)),
+    );
     expect(holders).toHaveLength(1);
   });
 
@@ -282,7 +315,9 @@ describe.each(STORES)('attachments on the %s store', (store) => {
     const again = await alice.post(`/api/v1/dialogs/${dialogId}/messages`, body);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.data.id).toBe(first.body.data.id);
-    expect(again.body.data.attachments.map((a: { id: string }) => a.id)).toEqual(first.body.data.attachments.map((a: { id: string }) => a.id));
+    expect(again.body.data.attachments.map((a: { id: string }) => a.id)).toEqual(
+      first.body.data.attachments.map((a: { id: string }) => a.id),
+    );
   });
 });
 
@@ -310,7 +345,11 @@ describe('the disk store routes', () => {
     const p = await presign(alice, dialogId, { filename: 'c.txt', content_type: 'text/plain', size: 3 });
     const preflight = await fetch(p.upload_url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

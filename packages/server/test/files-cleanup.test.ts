@@ -4,7 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { download, png, presign, put, sendWith, sleep, startFileServer, STORES, text, thumbnailUrl, type FileServer, type FileSpec } from './support/files.js';
+import {
+  download,
+  png,
+  presign,
+  put,
+  sendWith,
+  sleep,
+  startFileServer,
+  STORES,
+  text,
+  thumbnailUrl,
+  type FileServer,
+  type FileSpec,
+} from './support/files.js';
 import { eventually } from './support/poll.js';
 import type { Api } from './support/api.js';
 
@@ -13,7 +26,8 @@ async function uploadSoon(api: Api, dialogId: string, f: FileSpec) {
   for (let attempt = 1; ; attempt++) {
     const p = await presign(api, dialogId, { filename: f.filename, content_type: f.content_type, size: f.bytes.length });
     const res = await put(p.upload_url, f.bytes, f.content_type);
-    if (res.status === 200) return { ...p, attachment: { s3_key: p.s3_key, filename: f.filename, content_type: f.content_type, size: f.bytes.length } };
+    if (res.status === 200)
+      return { ...p, attachment: { s3_key: p.s3_key, filename: f.filename, content_type: f.content_type, size: f.bytes.length } };
     if (attempt === 5) throw new Error(`upload kept failing: ${res.status} ${res.text}`);
   }
 }
@@ -74,7 +88,10 @@ describe.each(STORES)('file cleanup on the %s store', (store) => {
     expect(await server.stored(pending.s3_key)).toBe(true);
     expect((await server.admin.delete(`/api/v1/management/dialogs/${dialogId}`)).status).toBe(204);
     await eventually(async () => (await gone(a.url)) && (await gone(a.thumbnail_url)), 'the attached file and thumbnail are deleted');
-    await eventually(async () => !(await server.stored(pending.s3_key)) && !(await server.stored(attached.s3_key)), 'the uploads are deleted');
+    await eventually(
+      async () => !(await server.stored(pending.s3_key)) && !(await server.stored(attached.s3_key)),
+      'the uploads are deleted',
+    );
   });
 });
 
@@ -83,7 +100,11 @@ describe.each(STORES)('the claim window on the %s store', (store) => {
 
   beforeAll(async () => {
     // No sweep during the test: the rule itself, not the cleanup, must refuse the late claim.
-    server = await startFileServer(store, { S3_PRESIGN_UPLOAD_EXPIRY: '2', UPLOAD_CLAIM_WINDOW_SECS: '2', FILES_SWEEP_INTERVAL_MS: '3600000' });
+    server = await startFileServer(store, {
+      S3_PRESIGN_UPLOAD_EXPIRY: '2',
+      UPLOAD_CLAIM_WINDOW_SECS: '2',
+      FILES_SWEEP_INTERVAL_MS: '3600000',
+    });
   });
   afterAll(async () => {
     await server?.close();

@@ -30,7 +30,11 @@ it('sends the image without a thumbnail and logs the decode failure with the upl
   const res = await sendWith(api, d.id, [up.attachment]);
   expect(res.status, res.text).toBe(200);
   const id: string = res.body.data.attachments[0].id;
-  const line = await eventually(() => logLines.map((l) => JSON.parse(l)).find((l) => l.upload === id), `a log line about upload ${id}`, 20_000);
+  const line = await eventually(
+    () => logLines.map((l) => JSON.parse(l)).find((l) => l.upload === id),
+    `a log line about upload ${id}`,
+    20_000,
+  );
   expect(line.msg).toBe('thumbnail: the image does not decode; it is attached without one');
   expect(line.err.message).toBeTruthy();
   const url = await api.get(`/api/v1/attachments/${id}/url`);

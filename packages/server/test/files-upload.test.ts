@@ -17,7 +17,8 @@ describe.each(STORES)('uploads on the %s store', (store) => {
 
   beforeAll(async () => {
     server = await startFileServer(store);
-    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] })).id;
+    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] }))
+      .id;
     alice = await server.user('alice');
   });
   afterAll(async () => {
@@ -26,7 +27,12 @@ describe.each(STORES)('uploads on the %s store', (store) => {
 
   it('presigns an upload with a server-made key and uploads through the URL', async () => {
     const bytes = await png();
-    const res = await alice.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'Photo.PNG', content_type: 'image/png', size: bytes.length });
+    const res = await alice.post('/api/v1/upload/presign', {
+      dialog_id: dialogId,
+      filename: 'Photo.PNG',
+      content_type: 'image/png',
+      size: bytes.length,
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.data)).toEqual(['upload_url', 's3_key', 'expires_in']);
     expect(res.body.data.expires_in).toBe(300);
@@ -38,7 +44,16 @@ describe.each(STORES)('uploads on the %s store', (store) => {
   });
 
   it('keeps every path segment of the key its own, whatever the filename says', async () => {
-    for (const filename of ['../../../etc/passwd', '..\\..\\windows\\system.ini', 'a/../../b.exe/..', 'x.p/h%2e%2e/p', 'report.tar.gz', '.htaccess', 'photo.j p g', '\u202Egnp.exe']) {
+    for (const filename of [
+      '../../../etc/passwd',
+      '..\\..\\windows\\system.ini',
+      'a/../../b.exe/..',
+      'x.p/h%2e%2e/p',
+      'report.tar.gz',
+      '.htaccess',
+      'photo.j p g',
+      '\u202Egnp.exe',
+    ]) {
       const p = await presign(alice, dialogId, { filename, content_type: 'text/plain', size: 5 });
       expect(p.s3_key, filename).toMatch(new RegExp(`^dialogs/${dialogId}/${UUID7}\\.[a-z0-9]{1,10}$`));
       expect(p.s3_key).not.toContain('..');
@@ -56,10 +71,20 @@ describe.each(STORES)('uploads on the %s store', (store) => {
       expect(res.body.error.message).toContain(`'${content_type}' is not allowed`);
     }
     for (const size of [0, -1, 104_857_601]) {
-      const res = await alice.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'x.pdf', content_type: 'application/pdf', size });
+      const res = await alice.post('/api/v1/upload/presign', {
+        dialog_id: dialogId,
+        filename: 'x.pdf',
+        content_type: 'application/pdf',
+        size,
+      });
       expectError(res, 400, 'FILE_TOO_LARGE');
     }
-    const max = await alice.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'x.pdf', content_type: 'application/pdf', size: 104_857_600 });
+    const max = await alice.post('/api/v1/upload/presign', {
+      dialog_id: dialogId,
+      filename: 'x.pdf',
+      content_type: 'application/pdf',
+      size: 104_857_600,
+    });
     expect(max.status).toBe(200);
     const untyped = await alice.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'blob', content_type: '', size: 3 });
     expect(untyped.status).toBe(200);
@@ -73,7 +98,11 @@ describe.each(STORES)('uploads on the %s store', (store) => {
     // Able to see and join the dialog through a scope, but not a participant yet.
     const candidate = (await server.user('carol')).withScope({ scope_level0: ['acme'] });
     expectError(await candidate.post('/api/v1/upload/presign', { dialog_id: dialogId, ...body }), 403, 'FORBIDDEN');
-    expectError(await alice.post('/api/v1/upload/presign', { dialog_id: '01890000-0000-7000-8000-000000000000', ...body }), 404, 'DIALOG_NOT_FOUND');
+    expectError(
+      await alice.post('/api/v1/upload/presign', { dialog_id: '01890000-0000-7000-8000-000000000000', ...body }),
+      404,
+      'DIALOG_NOT_FOUND',
+    );
     const other = (await createDialog(server, { participants: [person('bob')] })).id;
     expectError(await alice.post('/api/v1/upload/presign', { dialog_id: other, ...body }), 404, 'DIALOG_NOT_FOUND');
     expectError(await server.anon().post('/api/v1/upload/presign', { dialog_id: dialogId, ...body }), 401, 'UNAUTHORIZED');
@@ -111,7 +140,12 @@ describe.each(STORES)('uploads on the %s store', (store) => {
         else controller.close();
       },
     });
-    const res = await fetch(p.upload_url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body, duplex: 'half' } as RequestInit);
+    const res = await fetch(p.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     await res.arrayBuffer();
     expect([403, 413]).toContain(res.status);
     expect(await server.stored(p.s3_key)).toBe(false);

@@ -125,7 +125,9 @@ describe('minted tokens', () => {
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const forgedPayload = Buffer.from(JSON.stringify({ ...payload, sub: 'admin' })).toString('base64url');
     const header = JSON.parse(Buffer.from(h, 'base64url').toString());
-    const foreignKey = await new SignJWT({ ...payload, sub: 'admin' }).setProtectedHeader(header).sign(enc('not-the-server-key-0123456789abcdef'));
+    const foreignKey = await new SignJWT({ ...payload, sub: 'admin' })
+      .setProtectedHeader(header)
+      .sign(enc('not-the-server-key-0123456789abcdef'));
     const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
     for (const bad of [`${h}.${forgedPayload}.${s}`, `${h}.${p}.${flipped}`, `${h}.${p}`, `${h}.${p}.`, foreignKey, 'garbage', 'a.b.c']) {
       const res = await bearer(server, bad).get('/api/v1/dialogs');
@@ -199,8 +201,16 @@ describe('host-signed JWTs', () => {
   });
 
   it('enforce exp (401 TOKEN_EXPIRED) and nbf (401)', async () => {
-    expectError(await bearer(host, await hostToken(SECRET_B, { sub: 'late', exp: now() - 120 })).get('/api/v1/dialogs'), 401, 'TOKEN_EXPIRED');
-    expectError(await bearer(host, await hostToken(SECRET_B, { sub: 'early', nbf: now() + 3600 })).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
+    expectError(
+      await bearer(host, await hostToken(SECRET_B, { sub: 'late', exp: now() - 120 })).get('/api/v1/dialogs'),
+      401,
+      'TOKEN_EXPIRED',
+    );
+    expectError(
+      await bearer(host, await hostToken(SECRET_B, { sub: 'early', nbf: now() + 3600 })).get('/api/v1/dialogs'),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('need the user claim: missing, empty or of another type answers 401', async () => {

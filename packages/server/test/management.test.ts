@@ -62,11 +62,17 @@ describe('admin authentication', () => {
   it('answers 401 UNAUTHORIZED for another scheme, and 403 FORBIDDEN for a wrong token, on every endpoint', async () => {
     for (const [method, path, body] of endpoints) {
       for (const header of [`Basic ${server.adminToken}`, `bearer ${server.adminToken}`, server.adminToken]) {
-        const res = await server.anon().with({ authorization: header }).request(method, M + path, body);
+        const res = await server
+          .anon()
+          .with({ authorization: header })
+          .request(method, M + path, body);
         expectError(res, 401, 'UNAUTHORIZED');
         expect(res.body.error.message).toBe('Invalid authorization format. Use: Bearer <token>');
       }
-      const wrong = await server.anon().with({ authorization: `Bearer ${server.adminToken}x` }).request(method, M + path, body);
+      const wrong = await server
+        .anon()
+        .with({ authorization: `Bearer ${server.adminToken}x` })
+        .request(method, M + path, body);
       expectError(wrong, 403, 'FORBIDDEN');
       expect(wrong.body.error.message).toBe('Invalid admin token');
     }
@@ -95,7 +101,10 @@ describe('admin authentication', () => {
     const other = await startServer({ ADMIN_API_TOKEN: configured });
     try {
       expect(existsSync(join(other.dataDir, 'admin-token'))).toBe(false);
-      const ok = await new Api(other.url, { authorization: `Bearer ${configured}` }).post(`${M}/dialogs/search`, { object_id: 'a', object_type: 'b' });
+      const ok = await new Api(other.url, { authorization: `Bearer ${configured}` }).post(`${M}/dialogs/search`, {
+        object_id: 'a',
+        object_type: 'b',
+      });
       expect(ok.status).toBe(200);
       const generated = await new Api(other.url, { authorization: `Bearer ${server.adminToken}` }).post(`${M}/dialogs/search`, {
         object_id: 'a',
@@ -233,7 +242,11 @@ describe('POST /dialogs/search (find by object and scopes)', () => {
     expect(empty.body.data.id).toBe(bare.id);
     const omitted = await server.admin.post(`${M}/dialogs/search`, { object_id, object_type: 'order' });
     expect(omitted.body.data.id).toBe(bare.id);
-    const withScope = await server.admin.post(`${M}/dialogs/search`, { object_id, object_type: 'order', access_scopes: [{ scope_level0: ['t'] }] });
+    const withScope = await server.admin.post(`${M}/dialogs/search`, {
+      object_id,
+      object_type: 'order',
+      access_scopes: [{ scope_level0: ['t'] }],
+    });
     expect(withScope.body.data.id).toBe(scoped.id);
   });
 
@@ -241,9 +254,17 @@ describe('POST /dialogs/search (find by object and scopes)', () => {
     const object_id = uniq('twice');
     await createDialog(server, { object_id, access_scopes: [{ scope_level0: ['a'] }] });
     const newer = await createDialog(server, { object_id, access_scopes: [{ scope_level0: ['a'] }] });
-    const res = await server.admin.post(`${M}/dialogs/search`, { object_id, object_type: 'order', access_scopes: [{ scope_level0: ['a'] }] });
+    const res = await server.admin.post(`${M}/dialogs/search`, {
+      object_id,
+      object_type: 'order',
+      access_scopes: [{ scope_level0: ['a'] }],
+    });
     expect(res.body.data.id).toBe(newer.id);
-    const other = await server.admin.post(`${M}/dialogs/search`, { object_id, object_type: 'invoice', access_scopes: [{ scope_level0: ['a'] }] });
+    const other = await server.admin.post(`${M}/dialogs/search`, {
+      object_id,
+      object_type: 'invoice',
+      access_scopes: [{ scope_level0: ['a'] }],
+    });
     expect(other.body).toEqual({ data: null });
   });
 });
@@ -319,7 +340,15 @@ describe('DELETE /dialogs/{id}', () => {
     expectError(await member.get(`/api/v1/dialogs/${d.id}/messages/${sent.body.data.id}`), 404, 'MESSAGE_NOT_FOUND');
     const db = server.built.services.db.kysely;
     const count = async (table: 'messages' | 'dialog_participants' | 'dialog_access_scopes') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('dialog_id', '=', d.id).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('dialog_id', '=', d.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count('messages')).toBe(0);
     expect(await count('dialog_participants')).toBe(0);
     expect(await count('dialog_access_scopes')).toBe(0);
@@ -352,7 +381,11 @@ describe('POST /dialogs/{id}/participants', () => {
 
   it('is idempotent and leaves an existing profile untouched', async () => {
     const d = await createDialog(server, { participants: [person('keeper', { company: 'Old' })] });
-    const res = await server.admin.post(`${M}/dialogs/${d.id}/participants`, { user_id: 'keeper', display_name: 'Changed', company: 'New' });
+    const res = await server.admin.post(`${M}/dialogs/${d.id}/participants`, {
+      user_id: 'keeper',
+      display_name: 'Changed',
+      company: 'New',
+    });
     expect(res.status).toBe(201);
     const data = await details(d.id);
     expect(data.participants).toHaveLength(1);
@@ -372,7 +405,11 @@ describe('POST /dialogs/{id}/participants', () => {
     const missing = await server.admin.post(`${M}/dialogs/${MISSING}/participants`, person('x'));
     expectError(missing, 404, 'NOT_FOUND');
     expectError(await server.admin.post(`${M}/dialogs/${MISSING}/participants`, { user_id: 'x' }), 400, 'INVALID_INPUT');
-    expectError(await server.admin.post(`${M}/dialogs/${MISSING}/participants`, { user_id: 'x', display_name: '  ' }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post(`${M}/dialogs/${MISSING}/participants`, { user_id: 'x', display_name: '  ' }),
+      400,
+      'INVALID_INPUT',
+    );
   });
 });
 
@@ -424,7 +461,11 @@ describe('PUT /dialogs/{id}/access-scopes', () => {
     expectError(await server.admin.put(`${M}/dialogs/${MISSING}/access-scopes`, { access_scopes: [] }), 404, 'NOT_FOUND');
     const d = await createDialog(server);
     expectError(await server.admin.put(`${M}/dialogs/${d.id}/access-scopes`, {}), 400, 'INVALID_INPUT');
-    expectError(await server.admin.put(`${M}/dialogs/${d.id}/access-scopes`, { access_scopes: [{ scope_level0: 'x' }] }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.put(`${M}/dialogs/${d.id}/access-scopes`, { access_scopes: [{ scope_level0: 'x' }] }),
+      400,
+      'INVALID_INPUT',
+    );
   });
 });
 
@@ -505,7 +546,12 @@ describe('validation: 400 INVALID_INPUT, never a 500', () => {
     ]) {
       expectError(await server.admin.post(`${M}/dialogs/${d.id}/participants`, body), 400, 'INVALID_INPUT');
     }
-    for (const body of [{ object_type: 't' }, { object_id: 'o' }, { object_id: 'o'.repeat(256), object_type: 't' }, { object_id: 'o', object_type: 't', access_scopes: {} }]) {
+    for (const body of [
+      { object_type: 't' },
+      { object_id: 'o' },
+      { object_id: 'o'.repeat(256), object_type: 't' },
+      { object_id: 'o', object_type: 't', access_scopes: {} },
+    ]) {
       expectError(await server.admin.post(`${M}/dialogs/search`, body), 400, 'INVALID_INPUT');
     }
     expectError(await server.admin.delete(`${M}/dialogs/${d.id}/participants/${'u'.repeat(256)}`), 400, 'INVALID_INPUT');

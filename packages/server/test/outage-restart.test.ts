@@ -58,7 +58,10 @@ describe('kill -9 under write load', () => {
       expect(await child.exited).toBe('SIGKILL');
       await senders.stop();
       // The sends cut off by the kill were never answered; everything else was 200.
-      expect(senders.unexpected.every((u) => u.status === 0), JSON.stringify(senders.unexpected)).toBe(true);
+      expect(
+        senders.unexpected.every((u) => u.status === 0),
+        JSON.stringify(senders.unexpected),
+      ).toBe(true);
       for (const u of senders.unexpected) inFlight.add(u.cmid);
       for (const [cmid, id] of senders.acked) acked.set(cmid, id);
       child = await start(env);
@@ -68,7 +71,10 @@ describe('kill -9 under write load', () => {
     child.process.kill('SIGTERM');
     expect(await child.exited).toBe(0);
     const stored = await storedCounts(env, d.id);
-    expect([...stored].filter(([, n]) => n !== 1), 'stored more than once').toEqual([]);
+    expect(
+      [...stored].filter(([, n]) => n !== 1),
+      'stored more than once',
+    ).toEqual([]);
     const lost = [...acked.keys()].filter((cmid) => !stored.has(cmid));
     expect(lost, 'acknowledged but lost').toEqual([]);
     // Besides the acknowledged sends, at most the ones in flight at the kill (committed, answer lost).
@@ -142,7 +148,9 @@ describe('SIGTERM', () => {
       const bobToken = await tokenFor(child, bob);
       const ws = await WsClient.connect(child.url, { token: bobToken });
       const sse = await SseClient.connect(child.url, bobToken);
-      const first = await new Api(child.url, { authorization: `Bearer ${aliceToken}` }).post(`/api/v1/dialogs/${d.id}/messages`, { content: 'first' });
+      const first = await new Api(child.url, { authorization: `Bearer ${aliceToken}` }).post(`/api/v1/dialogs/${d.id}/messages`, {
+        content: 'first',
+      });
       expect(first.status).toBe(200);
       await eventually(() => hooks.received() >= 1, 'the webhook delivery is in flight');
 
@@ -150,7 +158,10 @@ describe('SIGTERM', () => {
       const finished = slowPost(child.url, path, aliceToken, { content: 'finished during the drain', client_message_id: 'drained' });
       const abandoned = slowPost(child.url, path, aliceToken, { content: 'never finished', client_message_id: 'abandoned' });
       abandoned.response.catch(() => undefined);
-      await eventually(() => child.logs.filter((l) => l.msg === 'incoming request' && (l.req as { url?: string })?.url === path).length >= 2, 'both slow requests arrived');
+      await eventually(
+        () => child.logs.filter((l) => l.msg === 'incoming request' && (l.req as { url?: string })?.url === path).length >= 2,
+        'both slow requests arrived',
+      );
 
       child.process.kill('SIGTERM');
       await eventually(() => refuses(child.url), 'the listener closed');
@@ -164,8 +175,22 @@ describe('SIGTERM', () => {
       await expect(abandoned.response).rejects.toThrow();
       // The start-up check listed every long-lived connection and loop of this configuration.
       const listed = child.logs.find((l) => String(l.msg).startsWith('long-lived connections'))?.connections as string[] | undefined;
-      const expected = ['database', 'realtime hub (event log reader)', 'event retention', 'agent worker', 'webhook dispatcher', 'webhook consumer', 'notification worker', 'auto-archive', 'file sweeper'];
-      expect(listed?.map((c) => c.replace(/ \(PostgreSQL pool\)| \(embedded PGlite\)/, '').replace(/ \[\w+(-\w+)?\]$/, '')).filter((c) => !c.startsWith('redis'))).toEqual(expected);
+      const expected = [
+        'database',
+        'realtime hub (event log reader)',
+        'event retention',
+        'agent worker',
+        'webhook dispatcher',
+        'webhook consumer',
+        'notification worker',
+        'auto-archive',
+        'file sweeper',
+      ];
+      expect(
+        listed
+          ?.map((c) => c.replace(/ \(PostgreSQL pool\)| \(embedded PGlite\)/, '').replace(/ \[\w+(-\w+)?\]$/, ''))
+          .filter((c) => !c.startsWith('redis')),
+      ).toEqual(expected);
       expect(child.logs.some((l) => l.msg === 'shutting down: draining')).toBe(true);
       expect(child.logs.some((l) => l.msg === 'shut down')).toBe(true);
 

@@ -52,7 +52,13 @@ const direct = () => ({ DATABASE_URL, DATABASE_SCHEMA: server.schema, DATA_DIR: 
 
 const dependency = (name: string): Dependency => {
   const d = server.built.services.health.get(name);
-  if (!d) throw new Error(`no dependency named ${name}: ${server.built.services.health.list().map((x) => x.name).join(', ')}`);
+  if (!d)
+    throw new Error(
+      `no dependency named ${name}: ${server.built.services.health
+        .list()
+        .map((x) => x.name)
+        .join(', ')}`,
+    );
   return d;
 };
 const ofKind = (...kinds: string[]) => server.built.services.health.list().filter((d) => kinds.includes(d.kind));
@@ -181,7 +187,10 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
         // not told to resync (it could not refetch either).
         lateCursor = Math.max(0, ...ws.events().map((m) => m.event_id as number));
         const late = await WsClient.connect(server.url, { token: bobToken, lastEventId: lateCursor });
-        const outcome = await Promise.race([late.closed, late.waitFor((m) => m.type === 'resync_required', 'resync or close').then(() => 'resync')]);
+        const outcome = await Promise.race([
+          late.closed,
+          late.waitFor((m) => m.type === 'resync_required', 'resync or close').then(() => 'resync'),
+        ]);
         expect(outcome).not.toBe('resync');
         expect(outcome).not.toBe(4008);
         late.socket.close();
@@ -193,7 +202,11 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       await eventually(async () => (await server.anon().get('/health/ready')).status === 200, `ready after cut ${round}`, 30_000);
       recoveredIn.push(Date.now() - restored);
       if (round === 1) lateWs = await WsClient.connect(server.url, { token: bobToken, lastEventId: lateCursor });
-      if (round === 2) carolWs = await WsClient.connect(server.url, { token: carolToken, lastEventId: Math.max(0, ...carolBefore.map((m) => m.event_id ?? 0)) });
+      if (round === 2)
+        carolWs = await WsClient.connect(server.url, {
+          token: carolToken,
+          lastEventId: Math.max(0, ...carolBefore.map((m) => m.event_id ?? 0)),
+        });
       const ackedAfter = senders.acked.size;
       await eventually(() => senders.acked.size >= ackedAfter + 10, `traffic after cut ${round}`, 30_000);
     }
@@ -211,13 +224,23 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     // The clients that stayed connected received every message once, in order; carol resumed without a gap.
     await eventually(() => userMessages(ws, d.id).length >= senders.acked.size, 'websocket caught up');
     await eventually(() => userMessages(sse, d.id).length >= senders.acked.size, 'sse caught up');
-    await eventually(() => userMessages({ received: [...carolBefore, ...carolWs.received] }, d.id).length >= senders.acked.size, 'carol caught up');
+    await eventually(
+      () => userMessages({ received: [...carolBefore, ...carolWs.received] }, d.id).length >= senders.acked.size,
+      'carol caught up',
+    );
     expectExactlyOnce(ws.received, d.id, senders.acked, 'websocket');
     expectExactlyOnce(sse.received, d.id, senders.acked, 'sse');
-    expectExactlyOnce([...carolBefore, ...carolWs.received.filter((m) => m.type !== 'connected')], d.id, senders.acked, 'resumed websocket');
+    expectExactlyOnce(
+      [...carolBefore, ...carolWs.received.filter((m) => m.type !== 'connected')],
+      d.id,
+      senders.acked,
+      'resumed websocket',
+    );
     expect(carolWs.received.some((m) => m.type === 'resync_required')).toBe(false);
     // The client dropped during the outage came back with its cursor and got exactly what followed it.
-    const afterCursor = new Map([...senders.acked].filter(([, id]) => userMessages(ws, d.id).some((m) => m.id === id && m.event_id > lateCursor)));
+    const afterCursor = new Map(
+      [...senders.acked].filter(([, id]) => userMessages(ws, d.id).some((m) => m.id === id && m.event_id > lateCursor)),
+    );
     await eventually(() => userMessages(lateWs!, d.id).length >= afterCursor.size, 'late client caught up');
     expectExactlyOnce(lateWs!.received, d.id, afterCursor, 'client resumed after being dropped');
     expect(lateWs!.received.some((m) => m.type === 'resync_required')).toBe(false);
@@ -225,7 +248,13 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
     expect(sse.ended, 'the event stream stayed open').toBe(false);
 
     // The webhook dispatcher carried on: every message was delivered.
-    const hooked = () => new Set(receiver.delivered().map((r) => r.json?.payload?.message?.id).filter(Boolean));
+    const hooked = () =>
+      new Set(
+        receiver
+          .delivered()
+          .map((r) => r.json?.payload?.message?.id)
+          .filter(Boolean),
+      );
     await eventually(() => [...senders.acked.values()].every((id) => hooked().has(id)), 'webhooks delivered', 30_000);
 
     console.log(
@@ -267,7 +296,11 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
       // Generous: on a loaded machine some loops meet the outage only after a pool acquire timeout or two.
       await eventually(
         () => touched.every((d) => d.failures > before.get(d.name)!),
-        () => `every loop saw the outage (not yet: ${touched.filter((d) => d.failures <= before.get(d.name)!).map((d) => d.name).join(', ')})`,
+        () =>
+          `every loop saw the outage (not yet: ${touched
+            .filter((d) => d.failures <= before.get(d.name)!)
+            .map((d) => d.name)
+            .join(', ')})`,
         75_000,
       );
     } finally {
@@ -282,7 +315,12 @@ describe('PostgreSQL down for 5 s mid-traffic, twice', () => {
 describe('Redis down', () => {
   it('keeps the Chat API and local realtime working, and every Redis client reconnects', async () => {
     const redis = ofKind('redis');
-    expect(redis.map((d) => d.name).sort()).toEqual(['redis bus (publish)', 'redis bus (subscribe)', 'redis presence', 'redis rate limits']);
+    expect(redis.map((d) => d.name).sort()).toEqual([
+      'redis bus (publish)',
+      'redis bus (subscribe)',
+      'redis presence',
+      'redis rate limits',
+    ]);
     const alice = unique('alice');
     const bob = unique('bob');
     const d = await createDialog(server, { participants: [person(alice), person(bob)] });
@@ -335,7 +373,8 @@ describe('S3 down', () => {
       expectUnavailable(await api.post(`/api/v1/dialogs/${d.id}/messages`, body), 'STORAGE_UNAVAILABLE');
       expect(store.state).toBe('down');
       // With the store known to be down, no URL sends a browser into the outage: presigning answers 503 too.
-      const presignB = () => api.post('/api/v1/upload/presign', { dialog_id: d.id, filename: 'b.png', content_type: 'image/png', size: 10 });
+      const presignB = () =>
+        api.post('/api/v1/upload/presign', { dialog_id: d.id, filename: 'b.png', content_type: 'image/png', size: 10 });
       expectUnavailable(await presignB(), 'STORAGE_UNAVAILABLE');
       expect((await server.anon().get('/health/ready')).status).toBe(200);
       s3Proxy.restore();
@@ -358,7 +397,11 @@ describe('S3 down', () => {
 
 describe('the process, as an operator runs it', () => {
   it('survives the cut (the original crash), logs the outage once each way, and serves again', async () => {
-    const env = childEnv({ DATABASE_URL: via(DATABASE_URL, pgProxy), DATABASE_ACQUIRE_TIMEOUT_SECS: String(ACQUIRE_SECS), REDIS_URL: undefined });
+    const env = childEnv({
+      DATABASE_URL: via(DATABASE_URL, pgProxy),
+      DATABASE_ACQUIRE_TIMEOUT_SECS: String(ACQUIRE_SECS),
+      REDIS_URL: undefined,
+    });
     const child = await startChild(env);
     try {
       const d = await createDialog(child, { participants: [person('p-alice'), person('p-bob')] });
@@ -381,7 +424,9 @@ describe('the process, as an operator runs it', () => {
       expect(lines('database (PostgreSQL pool): unavailable; retrying')).toBe(1);
       expect(lines('database (PostgreSQL pool): recovered')).toBe(1);
       // Nothing else at error level: no stack per request, no "unhandled error".
-      expect(child.logs.filter((l) => Number(l.level) >= 50).map((l) => l.msg)).toEqual(['database (PostgreSQL pool): unavailable; retrying']);
+      expect(child.logs.filter((l) => Number(l.level) >= 50).map((l) => l.msg)).toEqual([
+        'database (PostgreSQL pool): unavailable; retrying',
+      ]);
     } finally {
       pgProxy.restore();
       child.process.kill('SIGTERM');

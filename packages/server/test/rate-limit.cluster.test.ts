@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api.js';
 import { startServer, type TestServer } from './support/server.js';
 
-const limits = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '4', RATE_LIMIT_IP_RPS: '1000', RATE_LIMIT_IP_BURST: '1000' };
+const limits = {
+  RATE_LIMIT_ENABLED: 'true',
+  RATE_LIMIT_RPS: '1',
+  RATE_LIMIT_BURST: '4',
+  RATE_LIMIT_IP_RPS: '1000',
+  RATE_LIMIT_IP_BURST: '1000',
+};
 
 let a: TestServer;
 let b: TestServer;
@@ -11,7 +17,13 @@ beforeAll(async () => {
   expect(process.env.REDIS_URL, 'the cluster project runs with REDIS_URL').toBeTruthy();
   const signing = 's'.repeat(40);
   a = await startServer({ ...limits, PARLEY_SIGNING_KEY: signing });
-  b = await startServer({ ...limits, PARLEY_SIGNING_KEY: signing, DATABASE_SCHEMA: a.schema, REDIS_PREFIX: a.schema, ADMIN_API_TOKEN: a.adminToken });
+  b = await startServer({
+    ...limits,
+    PARLEY_SIGNING_KEY: signing,
+    DATABASE_SCHEMA: a.schema,
+    REDIS_PREFIX: a.schema,
+    ADMIN_API_TOKEN: a.adminToken,
+  });
 });
 afterAll(async () => {
   await b?.built.close();

@@ -41,9 +41,7 @@ describe('a slow consumer', () => {
     const slowOffline = () => fast.received.some((m) => m.type === 'presence.update' && m.user_id === 'b-slow' && m.is_online === false);
     while (!slowOffline()) {
       expect(posted.length, 'the slow client was never cut off').toBeLessThan(2000);
-      const batch = await Promise.all(
-        Array.from({ length: 4 }, () => alice.post(`/api/v1/dialogs/${d.id}/messages`, { content })),
-      );
+      const batch = await Promise.all(Array.from({ length: 4 }, () => alice.post(`/api/v1/dialogs/${d.id}/messages`, { content })));
       for (const res of batch) {
         expect(res.status).toBe(200);
         posted.push(res.body.data.id);

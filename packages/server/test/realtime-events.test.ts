@@ -61,7 +61,14 @@ async function stateOf(u: User): Promise<ChatState> {
 function withStableLinks(m: Message): Message {
   if (!m.attachments) return m;
   const stable = (u: string | undefined) => u?.split('?')[0];
-  return { ...m, attachments: m.attachments.map((a) => ({ ...a, url: stable(a.url)!, ...(a.thumbnail_url ? { thumbnail_url: stable(a.thumbnail_url) } : {}) })) };
+  return {
+    ...m,
+    attachments: m.attachments.map((a) => ({
+      ...a,
+      url: stable(a.url)!,
+      ...(a.thumbnail_url ? { thumbnail_url: stable(a.thumbnail_url) } : {}),
+    })),
+  };
 }
 
 /**

@@ -33,7 +33,12 @@ afterAll(async () => {
 function silentSocket(base: string, token: string, lastEventId: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}/api/v1/ws?token=${encodeURIComponent(token)}&last_event_id=${lastEventId}`, {
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': randomBytes(16).toString('base64'), 'sec-websocket-version': '13' },
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        'sec-websocket-version': '13',
+      },
     });
     req.on('upgrade', (_res, socket) => {
       socket.pause();
@@ -79,7 +84,9 @@ describe('resumes that never read', () => {
     for (let i = 0; i < SOCKETS; i++) sockets.push(await silentSocket(server.url, tokenOf(attacker), 0));
     const after = await settledHeap();
     const grown = after - before;
-    console.log(`heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB (+${grown.toFixed(1)}) for ${SOCKETS} silent resumes of a ${logMb.toFixed(1)} MB log`);
+    console.log(
+      `heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB (+${grown.toFixed(1)}) for ${SOCKETS} silent resumes of a ${logMb.toFixed(1)} MB log`,
+    );
     // One copy per socket would be SOCKETS x logMb (250 MB here); the bound allows a few shared copies.
     expect(grown).toBeLessThan(4 * logMb + 40);
     // The server still answers.

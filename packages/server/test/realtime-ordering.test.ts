@@ -78,7 +78,10 @@ describe('event order under concurrent writers', () => {
     const newMessages = (list: Msg[]) => list.filter((m) => m.type === 'message.new' && m.message_type === 'user');
     await ws.waitUntil(() => newMessages(ws.events()).length >= total, 'every message over WebSocket');
     await sse.waitUntil(() => newMessages(sse.events()).length >= total, 'every message over SSE');
-    await resumer.waitUntil(() => new Set(newMessages([...resumed, ...resumer.events()]).map((m) => m.id)).size >= total, 'every message after resumes');
+    await resumer.waitUntil(
+      () => new Set(newMessages([...resumed, ...resumer.events()]).map((m) => m.id)).size >= total,
+      'every message after resumes',
+    );
     resumed.push(...resumer.events());
 
     for (const [who, events] of [

@@ -38,24 +38,45 @@ describe('resume after edits and deletions', () => {
     const ws = await WsClient.connect(server.url, { token: tokenOf(bob), lastEventId: 0 });
     const sse = await SseClient.connect(server.url, tokenOf(bob), { lastEventId: 0 });
     clients.push(ws, sse);
-    for (const [who, c] of [['WebSocket', ws], ['SSE', sse]] as const) {
+    for (const [who, c] of [
+      ['WebSocket', ws],
+      ['SSE', sse],
+    ] as const) {
       await c.waitFor((m) => m.type === 'message.new' && m.id === last.id, `${who}: the last message`);
       const mine = c.events().filter((m) => m.dialog_id === d.id);
       const text = JSON.stringify(mine);
       expect(text, who).not.toContain('SECRET-deleted-text');
       expect(text, who).not.toContain('DRAFT-');
-      expect(mine.filter((m) => m.id === gone.id).map((m) => m.type), who).toEqual(['message.deleted']);
+      expect(
+        mine.filter((m) => m.id === gone.id).map((m) => m.type),
+        who,
+      ).toEqual(['message.deleted']);
       const newOfEdited = mine.find((m) => m.type === 'message.new' && m.id === edited.id)!;
       expect(newOfEdited, who).toMatchObject({ content: 'final text', last_edited_at: expect.any(String) });
-      expect(mine.filter((m) => m.type === 'message.edited').map((m) => m.content), who).toEqual(['final text', 'final text']);
-      expect(mine.find((m) => m.id === kept.id), who).toMatchObject({ content: 'kept as it was', last_edited_at: null });
+      expect(
+        mine.filter((m) => m.type === 'message.edited').map((m) => m.content),
+        who,
+      ).toEqual(['final text', 'final text']);
+      expect(
+        mine.find((m) => m.id === kept.id),
+        who,
+      ).toMatchObject({ content: 'kept as it was', last_edited_at: null });
 
       // The replayed events still rebuild exactly what the API shows now.
       const empty: ChatState = { user_id: 'x-bob', dialogs: {}, messages: {} };
       const page = await bob.get(`/api/v1/dialogs/${d.id}/messages?limit=200`);
       const start: ChatState = {
         ...empty,
-        dialogs: { [d.id]: { unread_count: 0, is_archived: false, is_pinned: false, notifications_enabled: true, participants: [], last_message_id: null } },
+        dialogs: {
+          [d.id]: {
+            unread_count: 0,
+            is_archived: false,
+            is_pinned: false,
+            notifications_enabled: true,
+            participants: [],
+            last_message_id: null,
+          },
+        },
         messages: { [d.id]: [] },
       };
       const rebuilt = mine.reduce<ChatState>((s, e: Msg) => applyEvent(s, DialogEvent.parse(e)), start);

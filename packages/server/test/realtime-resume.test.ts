@@ -79,7 +79,7 @@ describe('resume over WebSocket', () => {
     const back = await ws(server, 'v-bob', cursor);
     const live = (await alice.post(`/api/v1/dialogs/${mine.id}/messages`, { content: 'live' })).body.data;
     await back.waitFor((m) => m.id === live.id, 'the live message');
-    expect(back.received.map((m) => m.type === 'message.new' ? m.content : m.type)).toEqual(['connected', 'for bob', 'live']);
+    expect(back.received.map((m) => (m.type === 'message.new' ? m.content : m.type))).toEqual(['connected', 'for bob', 'live']);
     expect(back.received[1]!.id).toBe(a.id);
   });
 

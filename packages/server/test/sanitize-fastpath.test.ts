@@ -9,9 +9,16 @@ import { sanitizeContent, sanitizeMarkup } from '../src/security/sanitize.js';
 describe('sanitizer shortcut', () => {
   it('agrees with the full pass on every input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ maxLength: 200 })), (s) => {
-        expect(sanitizeContent(s)).toBe(sanitizeMarkup(s));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ maxLength: 200 }),
+        ),
+        (s) => {
+          expect(sanitizeContent(s)).toBe(sanitizeMarkup(s));
+        },
+      ),
       { numRuns: 20_000 },
     );
   });

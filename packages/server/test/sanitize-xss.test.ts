@@ -26,7 +26,25 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------------------
 // The policy (spec §3.3)
-const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'span']);
+const ALLOWED_TAGS = new Set([
+  'p',
+  'br',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'strike',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'code',
+  'pre',
+  'span',
+]);
 const GLOBAL_ATTRS = ['lang', 'title'];
 const TAG_ATTRS: Record<string, string[]> = {
   a: ['href', 'target', 'rel'],
@@ -346,18 +364,38 @@ describe('XSS corpus', () => {
 
 describe('what survives', () => {
   const cases: Array<[string, string, string]> = [
-    ['formatting', '<p><strong>bold</strong> <b>b</b> <em>em</em> <i>i</i> <u>u</u> <s>s</s> <strike>k</strike></p>', '<p><strong>bold</strong> <b>b</b> <em>em</em> <i>i</i> <u>u</u> <s>s</s> <strike>k</strike></p>'],
-    ['lists and quotes', '<ul><li>one</li></ul><ol><li>two</li></ol><blockquote>q</blockquote>', '<ul><li>one</li></ul><ol><li>two</li></ol><blockquote>q</blockquote>'],
-    ['code blocks', '<pre class="language-ts"><code class="language-ts">const a = 1;</code></pre>', '<pre class="language-ts"><code class="language-ts">const a = 1;</code></pre>'],
+    [
+      'formatting',
+      '<p><strong>bold</strong> <b>b</b> <em>em</em> <i>i</i> <u>u</u> <s>s</s> <strike>k</strike></p>',
+      '<p><strong>bold</strong> <b>b</b> <em>em</em> <i>i</i> <u>u</u> <s>s</s> <strike>k</strike></p>',
+    ],
+    [
+      'lists and quotes',
+      '<ul><li>one</li></ul><ol><li>two</li></ol><blockquote>q</blockquote>',
+      '<ul><li>one</li></ul><ol><li>two</li></ol><blockquote>q</blockquote>',
+    ],
+    [
+      'code blocks',
+      '<pre class="language-ts"><code class="language-ts">const a = 1;</code></pre>',
+      '<pre class="language-ts"><code class="language-ts">const a = 1;</code></pre>',
+    ],
     [
       'an https link, with target',
       '<a href="https://example.com/a?b=1&c=2" target="_blank">link</a>',
       '<a href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">link</a>',
     ],
     ['an http link', '<a href="http://example.com/">http</a>', '<a href="http://example.com/" rel="noopener noreferrer">http</a>'],
-    ['relative links', '<a href="/docs#x">d</a><a href="#top">t</a><a href="page.html">p</a>', '<a href="/docs#x" rel="noopener noreferrer">d</a><a href="#top" rel="noopener noreferrer">t</a><a href="page.html" rel="noopener noreferrer">p</a>'],
+    [
+      'relative links',
+      '<a href="/docs#x">d</a><a href="#top">t</a><a href="page.html">p</a>',
+      '<a href="/docs#x" rel="noopener noreferrer">d</a><a href="#top" rel="noopener noreferrer">t</a><a href="page.html" rel="noopener noreferrer">p</a>',
+    ],
     ['a link without href still gets rel', '<a>plain</a>', '<a rel="noopener noreferrer">plain</a>'],
-    ['a user rel is replaced', '<a href="https://x.example/" rel="opener">x</a>', '<a href="https://x.example/" rel="noopener noreferrer">x</a>'],
+    [
+      'a user rel is replaced',
+      '<a href="https://x.example/" rel="opener">x</a>',
+      '<a href="https://x.example/" rel="noopener noreferrer">x</a>',
+    ],
     ['a javascript link keeps its text', '<a href="javascript:alert(1)">click</a>', '<a rel="noopener noreferrer">click</a>'],
     [
       'a mention',

@@ -84,7 +84,7 @@ describe('who finds a message', () => {
     expect(hits[0].message.last_edited_at).not.toBeNull();
   });
 
-  it('system messages are searchable like people\'s', async () => {
+  it("system messages are searchable like people's", async () => {
     const name = word();
     const member = unique('member');
     const d = await createDialog(server, { participants: [{ user_id: member, display_name: name }, person(unique('peer'))] });
@@ -97,7 +97,14 @@ describe('who finds a message', () => {
 describe('Management API search', () => {
   it('needs the admin token', async () => {
     expectError(await server.anon().get(searchPath({ q: 'x' }, MANAGEMENT)), 401, 'UNAUTHORIZED');
-    expectError(await server.anon().with({ authorization: 'Bearer not-the-admin-token' }).get(searchPath({ q: 'x' }, MANAGEMENT)), 403, 'FORBIDDEN');
+    expectError(
+      await server
+        .anon()
+        .with({ authorization: 'Bearer not-the-admin-token' })
+        .get(searchPath({ q: 'x' }, MANAGEMENT)),
+      403,
+      'FORBIDDEN',
+    );
     const user = await chatUser(server, unique('user'));
     expectError(await user.get(searchPath({ q: 'x' }, MANAGEMENT)), 403, 'FORBIDDEN');
   });
@@ -128,7 +135,18 @@ describe('OpenAPI', () => {
       expect(op, path).toBeDefined();
       expect(op.security).toEqual([{ [scheme]: [] }]);
       const params = Object.fromEntries(op.parameters.map((p: any) => [p.name, p]));
-      expect(Object.keys(params).sort()).toEqual(['after', 'before', 'cursor', 'dialog_id', 'has', 'limit', 'object_type', 'order', 'q', 'sender_id']);
+      expect(Object.keys(params).sort()).toEqual([
+        'after',
+        'before',
+        'cursor',
+        'dialog_id',
+        'has',
+        'limit',
+        'object_type',
+        'order',
+        'q',
+        'sender_id',
+      ]);
       expect(params.q.required).toBe(true);
       expect(params.order.schema.enum).toEqual(['relevance', 'newest']);
       const answer = op.responses['200'].content['application/json'].schema.properties.data;

@@ -150,7 +150,7 @@ describe('filters', () => {
 
   it('dialog_id, sender_id, object_type', async () => {
     expect((await found(bob, w, { dialog_id: dialogId })).sort()).toEqual([m.aliceOrder, m.bobOrder].sort());
-    expect((await found(bob, w, { sender_id: ids.bob }))).toEqual([m.bobOrder]);
+    expect(await found(bob, w, { sender_id: ids.bob })).toEqual([m.bobOrder]);
     expect((await found(bob, w, { object_type: 'tender' })).sort()).toEqual([m.aliceTender, m.withFile].sort());
     expect(await found(bob, w, { object_type: 'tender', sender_id: ids.bob })).toEqual([]);
   });
@@ -183,7 +183,10 @@ describe('paging', () => {
       const single = (await search(bob, { q: w, order, limit: 100 })).hits;
       expect(single.map((h) => h.message.id).sort()).toEqual([...sent].sort());
       const paged = await allPages(bob, { q: w, order, limit: 5 });
-      expect(paged.map((h) => h.message.id), order).toEqual(single.map((h) => h.message.id));
+      expect(
+        paged.map((h) => h.message.id),
+        order,
+      ).toEqual(single.map((h) => h.message.id));
       const ranks = paged.map((h) => h.rank);
       if (order === 'relevance') expect(ranks).toEqual([...ranks].sort((x, y) => y - x));
     }

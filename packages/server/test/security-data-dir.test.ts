@@ -50,7 +50,8 @@ describe('DATA_DIR permissions', () => {
       const dialog = await createDialog(server, { participants: [person('pia')] });
       const minted = await admin.post('/api/v1/management/tokens', { user_id: 'pia' });
       const pia = new Api(url, { authorization: `Bearer ${minted.body.data.token}` });
-      for (let i = 0; i < 50; i++) expect((await pia.post(`/api/v1/dialogs/${dialog.id}/messages`, { content: `secret ${i}` })).status).toBe(200);
+      for (let i = 0; i < 50; i++)
+        expect((await pia.post(`/api/v1/dialogs/${dialog.id}/messages`, { content: `secret ${i}` })).status).toBe(200);
       await upload(pia, dialog.id, { filename: 'a.txt', content_type: 'text/plain', bytes: Buffer.from('private file') });
     } finally {
       await built.close();
@@ -69,7 +70,9 @@ describe('DATA_DIR permissions', () => {
     await child.exited;
     await dropSchema(env.DATABASE_URL, env.DATABASE_SCHEMA);
     const warnings = child.logs.filter((l) => l.level === 40).map((l) => String(l.msg));
-    expect(warnings).toContain(`DATA_DIR ${env.DATA_DIR} is open to other users (mode 0755); it holds the database, secrets and files: chmod 700 it`);
+    expect(warnings).toContain(
+      `DATA_DIR ${env.DATA_DIR} is open to other users (mode 0755); it holds the database, secrets and files: chmod 700 it`,
+    );
     // The database Parley itself manages inside it is closed to others all the same.
     if (!env.DATABASE_URL) expect(openToOthers(join(env.DATA_DIR!, 'pglite'))).toEqual([]);
   });

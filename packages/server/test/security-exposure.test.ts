@@ -50,7 +50,9 @@ describe('host JWT scope claim', () => {
     const named = await startServer({ JWT_SECRET: HOST_SECRET, JWT_SCOPE_CLAIM: 'tenant_scope' });
     try {
       const d = (await createDialog(named, { participants: [person('owner')], access_scopes: [{ scope_level0: ['initech'] }] })).id;
-      const api = new Api(named.url, { authorization: `Bearer ${await hostJwt({ sub: 'eve', tenant_scope: { scope_level0: ['initech'] } })}` });
+      const api = new Api(named.url, {
+        authorization: `Bearer ${await hostJwt({ sub: 'eve', tenant_scope: { scope_level0: ['initech'] } })}`,
+      });
       expect(await available(api)).toEqual([d]);
     } finally {
       await named.close();
@@ -69,8 +71,22 @@ describe('what outsiders and message HTML can do', () => {
 
   it('refuses an object_url that is not http(s) or a site path', async () => {
     const make = (object_url: string) =>
-      server.admin.post('/api/v1/management/dialogs', { object_id: `o-${Math.random()}`, object_type: 'order', participants: [], access_scopes: [], object_url });
-    for (const bad of ['javascript:alert(1)', ' javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>1</script>', '//evil.example/x', '/\\evil.example', 'vbscript:x']) {
+      server.admin.post('/api/v1/management/dialogs', {
+        object_id: `o-${Math.random()}`,
+        object_type: 'order',
+        participants: [],
+        access_scopes: [],
+        object_url,
+      });
+    for (const bad of [
+      'javascript:alert(1)',
+      ' javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      'data:text/html,<script>1</script>',
+      '//evil.example/x',
+      '/\\evil.example',
+      'vbscript:x',
+    ]) {
       const res = await make(bad);
       expectError(res, 400, 'INVALID_INPUT');
       expect(res.body.error.message).toContain('object_url');
@@ -100,7 +116,17 @@ describe('what outsiders and message HTML can do', () => {
     expect('meta' in byObject).toBe(false);
 
     const [seen] = (await outsider.get(`/api/v1/dialogs/${d.id}/participants`)).body.data;
-    expect(seen).toMatchObject({ user_id: 'ann', display_name: 'ANN', email: null, phone: null, last_read_message_id: null, unread_count: 0, is_pinned: false, is_archived: false, notifications_enabled: false });
+    expect(seen).toMatchObject({
+      user_id: 'ann',
+      display_name: 'ANN',
+      email: null,
+      phone: null,
+      last_read_message_id: null,
+      unread_count: 0,
+      is_pinned: false,
+      is_archived: false,
+      notifications_enabled: false,
+    });
 
     // Members still see everything.
     expect((await ann.get(`/api/v1/dialogs/${d.id}`)).body.data.meta).toEqual({ internal_note: 'credit hold' });
@@ -112,9 +138,15 @@ describe('what outsiders and message HTML can do', () => {
     const d = await createDialog(server, { participants: [person('cal')] });
     const cal = await server.user('cal');
     const cases: Array<[string, string]> = [
-      ['<span class="mention fixed inset-0 z-50" data-type="mention" data-id="u1">@u1</span>', '<span class="mention" data-type="mention" data-id="u1">@u1</span>'],
+      [
+        '<span class="mention fixed inset-0 z-50" data-type="mention" data-id="u1">@u1</span>',
+        '<span class="mention" data-type="mention" data-id="u1">@u1</span>',
+      ],
       ['<span class="overlay">x</span>', '<span>x</span>'],
-      ['<pre class="language-ts"><code class="language-ts hidden">a</code></pre>', '<pre class="language-ts"><code class="language-ts">a</code></pre>'],
+      [
+        '<pre class="language-ts"><code class="language-ts hidden">a</code></pre>',
+        '<pre class="language-ts"><code class="language-ts">a</code></pre>',
+      ],
       ['<code class="modal-backdrop">b</code>', '<code>b</code>'],
     ];
     for (const [input, stored] of cases) expect((await send(cal, d.id, input)).content).toBe(stored);

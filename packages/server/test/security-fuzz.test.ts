@@ -38,7 +38,17 @@ function assertSafe(res: Res, what: string): void {
 const nasty = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
-  fc.constantFrom('', ' ', '\u0000', '../../etc/passwd', "'; DROP TABLE dialogs; --", '%00', '<script>', '💥'.repeat(200), 'a'.repeat(70_000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '../../etc/passwd',
+    "'; DROP TABLE dialogs; --",
+    '%00',
+    '<script>',
+    '💥'.repeat(200),
+    'a'.repeat(70_000),
+  ),
   fc.integer(),
   fc.double(),
   fc.constantFrom(null, true, false, [], {}, -1, 0, 2 ** 53, 1e308),
@@ -59,11 +69,27 @@ function targets(): Target[] {
   const m = '/api/v1/management';
   const d = `/api/v1/dialogs/${dialogId}`;
   return [
-    { name: 'mgmt create', call: (b) => server.admin.post(`${m}/dialogs`, b), fields: ['object_id', 'object_type', 'title', 'object_url', 'participants', 'access_scopes', 'meta'] },
-    { name: 'mgmt search', call: (b) => server.admin.post(`${m}/dialogs/search`, b), fields: ['object_id', 'object_type', 'access_scopes'] },
-    { name: 'mgmt add participant', call: (b) => server.admin.post(`${m}/dialogs/${dialogId}/participants`, b), fields: ['user_id', 'display_name', 'company', 'email', 'phone'] },
+    {
+      name: 'mgmt create',
+      call: (b) => server.admin.post(`${m}/dialogs`, b),
+      fields: ['object_id', 'object_type', 'title', 'object_url', 'participants', 'access_scopes', 'meta'],
+    },
+    {
+      name: 'mgmt search',
+      call: (b) => server.admin.post(`${m}/dialogs/search`, b),
+      fields: ['object_id', 'object_type', 'access_scopes'],
+    },
+    {
+      name: 'mgmt add participant',
+      call: (b) => server.admin.post(`${m}/dialogs/${dialogId}/participants`, b),
+      fields: ['user_id', 'display_name', 'company', 'email', 'phone'],
+    },
     { name: 'mgmt scopes', call: (b) => server.admin.put(`${m}/dialogs/${dialogId}/access-scopes`, b), fields: ['access_scopes'] },
-    { name: 'mgmt tokens', call: (b) => server.admin.post(`${m}/tokens`, b), fields: ['user_id', 'scope', 'profile', 'origins', 'ttl_seconds'] },
+    {
+      name: 'mgmt tokens',
+      call: (b) => server.admin.post(`${m}/tokens`, b),
+      fields: ['user_id', 'scope', 'profile', 'origins', 'ttl_seconds'],
+    },
     { name: 'join', call: (b) => alice.post(`${d}/join`, b), fields: ['display_name', 'company', 'email', 'phone'] },
     { name: 'notifications', call: (b) => alice.post(`${d}/notifications`, b), fields: ['enabled'] },
     { name: 'read', call: (b) => alice.post(`${d}/read`, b), fields: ['last_read_message_id'] },
@@ -93,12 +119,21 @@ describe('fuzzing JSON bodies', () => {
 
 describe('fuzzing paths and queries', () => {
   it('path parameters', async () => {
-    const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }), fc.constantFrom('..', '%2e%2e', '%00', 'null', '-1', '0'.repeat(600)));
+    const segment = fc.oneof(
+      fc.uuid(),
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom('..', '%2e%2e', '%00', 'null', '-1', '0'.repeat(600)),
+    );
     await fc.assert(
       fc.asyncProperty(segment, segment, async (a, b) => {
         const ea = encodeURIComponent(a);
         const eb = encodeURIComponent(b);
-        for (const path of [`/api/v1/dialogs/${ea}`, `/api/v1/dialogs/${ea}/messages/${eb}`, `/api/v1/dialogs/by-object/${ea}/${eb}`, `/api/v1/dialogs/${ea}/participants`]) {
+        for (const path of [
+          `/api/v1/dialogs/${ea}`,
+          `/api/v1/dialogs/${ea}/messages/${eb}`,
+          `/api/v1/dialogs/by-object/${ea}/${eb}`,
+          `/api/v1/dialogs/${ea}/participants`,
+        ]) {
           assertSafe(await alice.get(path), path);
         }
         assertSafe(await server.admin.get(`/api/v1/management/dialogs/${ea}`), `mgmt ${a}`);
@@ -109,13 +144,21 @@ describe('fuzzing paths and queries', () => {
   });
 
   it('query strings and the scope header', async () => {
-    const value = fc.oneof(fc.string({ maxLength: 60 }), fc.integer().map(String), fc.uuid(), fc.constantFrom('true', 'false', '-1', '1e9', '%', '_'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.integer().map(String),
+      fc.uuid(),
+      fc.constantFrom('true', 'false', '-1', '1e9', '%', '_'),
+    );
     await fc.assert(
       fc.asyncProperty(value, value, value, fc.string({ maxLength: 200 }), async (a, b, c, header) => {
         const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
         assertSafe(await alice.get(`/api/v1/dialogs?${q({ type: a, search: b, archived: c, limit: a, offset: b })}`), 'list');
         assertSafe(await alice.get(`/api/v1/dialogs/${dialogId}/messages?${q({ limit: a, before: b, after: c, around: a })}`), 'messages');
-        assertSafe(await alice.with({ 'x-scope-config': Buffer.from(header).toString('base64') }).get('/api/v1/dialogs?type=available'), 'scope header');
+        assertSafe(
+          await alice.with({ 'x-scope-config': Buffer.from(header).toString('base64') }).get('/api/v1/dialogs?type=available'),
+          'scope header',
+        );
       }),
       { numRuns: 150 },
     );

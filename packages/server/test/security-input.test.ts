@@ -27,7 +27,11 @@ describe('hostile text input', () => {
 
   it('refuses a NUL or a lone surrogate inside X-Scope-Config on every route that reads it', async () => {
     const bob = await server.user('bob');
-    for (const header of [b64('{"scope_level0":["a\\u0000b"]}'), b64('{"scope_level0":["\\ud800"]}'), b64('{"scope_level1":["x\\u0000"]}')]) {
+    for (const header of [
+      b64('{"scope_level0":["a\\u0000b"]}'),
+      b64('{"scope_level0":["\\ud800"]}'),
+      b64('{"scope_level1":["x\\u0000"]}'),
+    ]) {
       const api = bob.with({ 'x-scope-config': header });
       for (const res of [
         await api.get('/api/v1/dialogs?type=available'),
@@ -51,8 +55,17 @@ describe('hostile text input', () => {
     const raw = (api: Api, method: string, path: string, body: string) => api.request(method, path, body);
     expectError(await raw(alice, 'PUT', `/api/v1/dialogs/${dialog.id}/messages/${m.id}`, '{"content":"x\\ud800y"}'), 400, 'INVALID_INPUT');
     expectError(await raw(alice, 'PUT', `/api/v1/dialogs/${dialog.id}/messages/${m.id}`, '{"content":"\\udc00"}'), 400, 'INVALID_INPUT');
-    expectError(await raw(alice, 'POST', `/api/v1/dialogs/${dialog.id}/messages`, '{"content":"hi","client_message_id":"\\ud83d"}'), 400, 'INVALID_INPUT');
-    const meta = await raw(server.admin, 'POST', '/api/v1/management/dialogs', '{"object_id":"o-sur","object_type":"order","title":"t","participants":[],"access_scopes":[],"meta":{"k":"\\ud800"}}');
+    expectError(
+      await raw(alice, 'POST', `/api/v1/dialogs/${dialog.id}/messages`, '{"content":"hi","client_message_id":"\\ud83d"}'),
+      400,
+      'INVALID_INPUT',
+    );
+    const meta = await raw(
+      server.admin,
+      'POST',
+      '/api/v1/management/dialogs',
+      '{"object_id":"o-sur","object_type":"order","title":"t","participants":[],"access_scopes":[],"meta":{"k":"\\ud800"}}',
+    );
     expectError(meta, 400, 'INVALID_INPUT');
     expect(meta.body.error.message).toBe('Unpaired UTF-16 surrogates are not allowed');
     // A well-formed pair (an emoji) is fine, and the original message is intact.
@@ -69,7 +82,12 @@ describe('hostile text input', () => {
     expectError(await server.admin.request('POST', '/api/v1/management/dialogs', `{"meta":${deep}}`), 400, 'INVALID_INPUT');
     // Brackets inside strings do not count; moderate nesting in meta is accepted.
     const fine = await server.admin.post('/api/v1/management/dialogs', {
-      object_id: 'o-deep', object_type: 'order', title: '[[[[', participants: [], access_scopes: [], meta: { a: { b: { c: ['[{'.repeat(100)] } } },
+      object_id: 'o-deep',
+      object_type: 'order',
+      title: '[[[[',
+      participants: [],
+      access_scopes: [],
+      meta: { a: { b: { c: ['[{'.repeat(100)] } } },
     });
     expect(fine.status, fine.text).toBe(200);
   });

@@ -86,7 +86,11 @@ describe('origins', () => {
     expect(good.status).toBe(200);
     expect(good.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expectError(await bob.with({ origin: 'https://evil.example' }).get('/api/v1/dialogs'), 403, 'FORBIDDEN');
-    expectError(await server.admin.with({ origin: 'https://evil.example' }).get('/api/v1/management/dialogs/00000000-0000-7000-8000-000000000000'), 403, 'FORBIDDEN');
+    expectError(
+      await server.admin.with({ origin: 'https://evil.example' }).get('/api/v1/management/dialogs/00000000-0000-7000-8000-000000000000'),
+      403,
+      'FORBIDDEN',
+    );
     // Not from a page: no Origin header at all (server-to-server, curl).
     expect((await bob.get('/api/v1/dialogs')).status).toBe(200);
   });

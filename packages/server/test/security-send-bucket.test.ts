@@ -48,7 +48,8 @@ describe('send bucket for edits, joins and leaves', () => {
     const m = await send(erin, dialog.id, 'v0');
     const started = Date.now();
     const statuses: number[] = [];
-    for (let i = 1; i <= 30; i++) statuses.push((await erin.put(`/api/v1/dialogs/${dialog.id}/messages/${m.id}`, { content: `v${i}` })).status);
+    for (let i = 1; i <= 30; i++)
+      statuses.push((await erin.put(`/api/v1/dialogs/${dialog.id}/messages/${m.id}`, { content: `v${i}` })).status);
     const limited = statuses.filter((s) => s === 429).length;
     expect(limited).toBeGreaterThan(0);
     expect(30 - limited).toBeLessThanOrEqual(mostGranted(Date.now() - started));

@@ -35,7 +35,8 @@ describe('thumbnails under attack', () => {
 
   it('sends four bombs at once with bounded memory, no thumbnail, and other users still served', async () => {
     const uploads = [];
-    for (let i = 0; i < 4; i++) uploads.push(await upload(alice, dialogId, { filename: `bomb${i}.png`, content_type: 'image/png', bytes: bomb }));
+    for (let i = 0; i < 4; i++)
+      uploads.push(await upload(alice, dialogId, { filename: `bomb${i}.png`, content_type: 'image/png', bytes: bomb }));
     global.gc?.();
     const baseline = process.memoryUsage().rss;
     let peak = baseline;

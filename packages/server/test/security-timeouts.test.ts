@@ -62,7 +62,9 @@ describe('slow clients', () => {
   it('cuts off a body that stalls', async () => {
     const raw = await open(server.url);
     const started = Date.now();
-    raw.socket.write(`POST /api/v1/dialogs/x/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"con`);
+    raw.socket.write(
+      `POST /api/v1/dialogs/x/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"con`,
+    );
     const ms = await closedAfter(raw, started);
     expect(ms).toBeGreaterThanOrEqual(1_500);
   });
@@ -70,7 +72,9 @@ describe('slow clients', () => {
   it('cuts off a body trickled a byte at a time, under the idle limit', async () => {
     const raw = await open(server.url);
     const started = Date.now();
-    raw.socket.write(`POST /api/v1/dialogs/x/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+    raw.socket.write(
+      `POST /api/v1/dialogs/x/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+    );
     // The attack itself: one byte every 500 ms, never idle long enough for the body idle timeout.
     const trickle = setInterval(() => raw.socket.writable && raw.socket.write(' '), 500);
     try {

@@ -103,8 +103,20 @@ describe('host JWTs from a JWKS', () => {
   });
 
   it('refuses a wrong audience or issuer', async () => {
-    const wrongAud = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setSubject('alice').setIssuer(ISS).setAudience('someone-else').setExpirationTime('5m').sign(rsa.privateKey);
-    const wrongIss = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setSubject('alice').setIssuer('https://evil.example').setAudience(AUD).setExpirationTime('5m').sign(rsa.privateKey);
+    const wrongAud = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setSubject('alice')
+      .setIssuer(ISS)
+      .setAudience('someone-else')
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
+    const wrongIss = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setSubject('alice')
+      .setIssuer('https://evil.example')
+      .setAudience(AUD)
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
     expectError(await as(wrongAud).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
     expectError(await as(wrongIss).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
   });
@@ -123,7 +135,11 @@ describe('Parley-minted tokens', () => {
     const header = JSON.parse(Buffer.from(h!, 'base64url').toString());
     expectError(await as(`${b64({ ...header, alg: 'none' })}.${p}.`).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
     expectError(await as(`${b64({ ...header, alg: 'HS512' })}.${p}.${s}`).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
-    expectError(await as(`${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'bob' })}.${s}`).get('/api/v1/dialogs'), 401, 'UNAUTHORIZED');
+    expectError(
+      await as(`${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'bob' })}.${s}`).get('/api/v1/dialogs'),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('refuses another user id in the query', async () => {
@@ -144,13 +160,24 @@ describe('Parley-minted tokens', () => {
     const visitor = as(minted.body.data.token);
     expect((await visitor.post(`/api/v1/dialogs/${scoped.id}/join`, { display_name: 'CEO', company: 'Fake Co' })).status).toBe(200);
     const people = await visitor.get(`/api/v1/dialogs/${scoped.id}/participants`);
-    expect(people.body.data.find((p: { user_id: string }) => p.user_id === 'visitor')).toMatchObject({ display_name: 'Verified Visitor', company: 'Real Co' });
+    expect(people.body.data.find((p: { user_id: string }) => p.user_id === 'visitor')).toMatchObject({
+      display_name: 'Verified Visitor',
+      company: 'Real Co',
+    });
   });
 
   it('validates the mint request (origins must be origins, ttl bounded)', async () => {
-    expectError(await server.admin.post('/api/v1/management/tokens', { user_id: 'a', origins: ['https://x.example/path'] }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post('/api/v1/management/tokens', { user_id: 'a', origins: ['https://x.example/path'] }),
+      400,
+      'INVALID_INPUT',
+    );
     expectError(await server.admin.post('/api/v1/management/tokens', { user_id: 'a', ttl_seconds: 100000 }), 400, 'INVALID_INPUT');
-    expectError(await server.admin.post('/api/v1/management/tokens', { user_id: 'a', profile: { display_name: '  ' } }), 400, 'INVALID_INPUT');
+    expectError(
+      await server.admin.post('/api/v1/management/tokens', { user_id: 'a', profile: { display_name: '  ' } }),
+      400,
+      'INVALID_INPUT',
+    );
   });
 });
 

@@ -27,7 +27,8 @@ describe.each(STORES)('upload quota on the %s store', (store) => {
     await server?.close();
   });
 
-  const presign = (api: Api, size: number) => api.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'f.txt', content_type: 'text/plain', size });
+  const presign = (api: Api, size: number) =>
+    api.post('/api/v1/upload/presign', { dialog_id: dialogId, filename: 'f.txt', content_type: 'text/plain', size });
 
   it('grants a burst of presigns only up to the quota, exactly', async () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => presign(mallory, 300)));
@@ -56,7 +57,11 @@ describe.each(STORES)('upload quota on the %s store', (store) => {
   });
 
   it('gives the room back once unattached uploads expire', async () => {
-    const quick = await startFileServer(store, { UPLOAD_QUOTA_BYTES: String(QUOTA), S3_PRESIGN_UPLOAD_EXPIRY: '1', UPLOAD_CLAIM_WINDOW_SECS: '1' });
+    const quick = await startFileServer(store, {
+      UPLOAD_QUOTA_BYTES: String(QUOTA),
+      S3_PRESIGN_UPLOAD_EXPIRY: '1',
+      UPLOAD_CLAIM_WINDOW_SECS: '1',
+    });
     try {
       const d = (await createDialog(quick, { participants: [person('quinn')] })).id;
       const quinn = await quick.user('quinn');

@@ -99,7 +99,13 @@ describe('default events', () => {
     const [join, leave] = got;
     expect(Object.keys(join!.json)).toEqual(['id', 'type', 'timestamp', 'payload']);
     expect(Object.keys(join!.json.payload)).toEqual(['dialog_id', 'object_id', 'object_type', 'user_id', 'joined_as', 'joined_at']);
-    expect(join!.json.payload).toMatchObject({ dialog_id: d.id, object_id: d.object_id, object_type: d.object_type, user_id: joiner, joined_as: 'joined' });
+    expect(join!.json.payload).toMatchObject({
+      dialog_id: d.id,
+      object_id: d.object_id,
+      object_type: d.object_type,
+      user_id: joiner,
+      joined_as: 'joined',
+    });
     expect(Object.keys(leave!.json.payload)).toEqual(['dialog_id', 'object_id', 'object_type', 'user_id', 'left_at']);
     expect(leave!.json.payload.user_id).toBe(joiner);
     expect(new Set(got.map((r) => r.json.id)).size).toBe(3);

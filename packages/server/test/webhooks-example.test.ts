@@ -53,17 +53,27 @@ it('accepts a delivery, and knows a redelivery of it as a duplicate', async () =
   expect(first).toMatchObject({ event: 'message.new', type: 'message_new', duplicate: false });
 
   const id = first.received;
-  await eventually(async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered', 'delivered');
+  await eventually(
+    async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered',
+    'delivered',
+  );
   expect((await server.admin.post(`/api/v1/management/webhooks/deliveries/${id}/redeliver`)).status).toBe(200);
   await eventually(() => lines.find((l) => l.received === id && l.duplicate === true), 'duplicate noticed');
-  await eventually(async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered', 'redelivered');
+  await eventually(
+    async () => (await server.admin.get(`/api/v1/management/webhooks/deliveries/${id}`)).body.data.status === 'delivered',
+    'redelivered',
+  );
 });
 
 it('rejects a forged body, a stale timestamp and a timestamp that the second signature does not cover', async () => {
   const body = JSON.stringify({ id: crypto.randomUUID(), type: 'message_new', timestamp: new Date().toISOString(), payload: {} });
   const now = String(Math.floor(Date.now() / 1000));
   const post = (headers: Record<string, string>, payload = body) =>
-    fetch(`${url}/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-id': crypto.randomUUID(), ...headers }, body: payload });
+    fetch(`${url}/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-id': crypto.randomUUID(), ...headers },
+      body: payload,
+    });
   const valid = { 'x-webhook-signature': hmac(body), 'x-webhook-timestamp': now, 'x-webhook-timestamp-signature': hmac(`${now}.${body}`) };
 
   expect((await post(valid)).status).toBe(204);
@@ -81,8 +91,14 @@ it('recognises a captured delivery replayed with a new X-Webhook-Id as a duplica
   const eventId = crypto.randomUUID();
   const body = JSON.stringify({ id: eventId, type: 'message_new', timestamp: new Date().toISOString(), payload: { marker: eventId } });
   const now = String(Math.floor(Date.now() / 1000));
-  const signedHeaders = { 'content-type': 'application/json', 'x-webhook-signature': hmac(body), 'x-webhook-timestamp': now, 'x-webhook-timestamp-signature': hmac(`${now}.${body}`) };
-  const deliver = (webhookId: string) => fetch(`${url}/webhooks`, { method: 'POST', headers: { ...signedHeaders, 'x-webhook-id': webhookId }, body });
+  const signedHeaders = {
+    'content-type': 'application/json',
+    'x-webhook-signature': hmac(body),
+    'x-webhook-timestamp': now,
+    'x-webhook-timestamp-signature': hmac(`${now}.${body}`),
+  };
+  const deliver = (webhookId: string) =>
+    fetch(`${url}/webhooks`, { method: 'POST', headers: { ...signedHeaders, 'x-webhook-id': webhookId }, body });
   expect((await deliver(eventId)).status).toBe(204);
   // The replay: same signed bytes within the timestamp window, only the unsigned header changed.
   expect((await deliver(crypto.randomUUID())).status).toBe(204);

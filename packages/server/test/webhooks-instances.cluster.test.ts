@@ -55,7 +55,8 @@ it('delivers each delivery once, in order per dialog, and runs each notification
   );
 
   const byId = new Map<string, number[]>();
-  for (const r of receiver.requests) byId.set(String(r.headers['x-webhook-id']), [...(byId.get(String(r.headers['x-webhook-id'])) ?? []), r.status]);
+  for (const r of receiver.requests)
+    byId.set(String(r.headers['x-webhook-id']), [...(byId.get(String(r.headers['x-webhook-id'])) ?? []), r.status]);
   expect(byId.size).toBe(sent.length * 2);
   for (const statuses of byId.values()) expect(statuses).toEqual([503, 200]);
   for (const m of sent) {
@@ -66,7 +67,10 @@ it('delivers each delivery once, in order per dialog, and runs each notification
     const arrived = receiver.requests
       .filter((r) => r.status === 200 && r.json.type === 'message_new' && r.json.payload.dialog_id === d.id)
       .map((r) => r.json.payload.message.id);
-    const stored = sent.filter((m) => m.dialog_id === d.id).sort((a, b) => (a.id < b.id ? -1 : 1)).map((m) => m.id);
+    const stored = sent
+      .filter((m) => m.dialog_id === d.id)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((m) => m.id);
     expect(arrived).toEqual(stored);
   }
 });

@@ -44,7 +44,15 @@ it('notifies an unread recipient after the delay, with MTChat payload fields', a
   const got = await eventually(() => notifications(d.id).find(about(msg.id)), 'notification');
 
   expect(got.headers['x-webhook-event']).toBe('notification.pending');
-  expect(Object.keys(got.json.payload)).toEqual(['dialog_id', 'object_id', 'object_type', 'recipient_id', 'chat_title', 'sender_company', 'message']);
+  expect(Object.keys(got.json.payload)).toEqual([
+    'dialog_id',
+    'object_id',
+    'object_type',
+    'recipient_id',
+    'chat_title',
+    'sender_company',
+    'message',
+  ]);
   expect(got.json.payload).toEqual({
     dialog_id: d.id,
     object_id: d.object_id,
@@ -58,7 +66,11 @@ it('notifies an unread recipient after the delay, with MTChat payload fields', a
   expect(Date.parse(got.json.timestamp) - Date.parse(msg.sent_at)).toBeGreaterThanOrEqual(DELAY_SECS * 1000);
   expect(got.at - before).toBeGreaterThanOrEqual(DELAY_SECS * 1000);
   await drain(await chatUser(server, sender), d.id);
-  expect(notifications(d.id).filter(about(msg.id)).map((r) => r.json.payload.recipient_id)).toEqual([recipient]);
+  expect(
+    notifications(d.id)
+      .filter(about(msg.id))
+      .map((r) => r.json.payload.recipient_id),
+  ).toEqual([recipient]);
 });
 
 it('omits chat_title and sender_company when they are null', async () => {
@@ -84,7 +96,9 @@ it('skips recipients who read the message, turned notifications off, left, or jo
     access_scopes: [{ scope_level0: [tenant] }],
   });
   const senderApi = await chatUser(server, sender);
-  const [readerApi, mutedApi, leaverApi] = await Promise.all([reader!, muted!, leaver!].map((u) => chatUser(server, u, { scope_level0: [tenant] })));
+  const [readerApi, mutedApi, leaverApi] = await Promise.all(
+    [reader!, muted!, leaver!].map((u) => chatUser(server, u, { scope_level0: [tenant] })),
+  );
   const msg = await send(senderApi, d.id, 'news');
   // All within the delay: the job decides when it runs, not when the message was sent.
   const results = await Promise.all([
@@ -97,7 +111,11 @@ it('skips recipients who read the message, turned notifications off, left, or jo
 
   await eventually(() => notifications(d.id).find(about(msg.id)), 'notification');
   await drain(senderApi, d.id);
-  expect(notifications(d.id).filter(about(msg.id)).map((r) => r.json.payload.recipient_id)).toEqual([notified]);
+  expect(
+    notifications(d.id)
+      .filter(about(msg.id))
+      .map((r) => r.json.payload.recipient_id),
+  ).toEqual([notified]);
 });
 
 it('decides per message: a recipient who read an earlier message is still notified of a later one', async () => {
@@ -107,7 +125,9 @@ it('decides per message: a recipient who read an earlier message is still notifi
   const senderApi = await chatUser(server, sender);
   const m1 = await send(senderApi, d.id, 'one');
   const m2 = await send(senderApi, d.id, 'two');
-  expect((await (await chatUser(server, recipient)).post(`/api/v1/dialogs/${d.id}/read`, { last_read_message_id: m1.id })).status).toBe(200);
+  expect((await (await chatUser(server, recipient)).post(`/api/v1/dialogs/${d.id}/read`, { last_read_message_id: m1.id })).status).toBe(
+    200,
+  );
   await eventually(() => notifications(d.id).find(about(m2.id)), 'notification for m2');
   await drain(senderApi, d.id);
   expect(notifications(d.id).map((r) => r.json.payload.message.id)).toEqual([m2.id]);

@@ -36,7 +36,8 @@ it('sends a whole backlog after a restart, each delivery once, with the ids it h
   }
   await eventually(() => receiver.requests.length >= 4, 'backlog being retried');
   // Deliveries are made from the log by a consumer, moments after each send: wait for all six.
-  const pendingNow = async () => (await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500')).body.data.deliveries;
+  const pendingNow = async () =>
+    (await server.admin.get('/api/v1/management/webhooks/deliveries?status=pending&limit=500')).body.data.deliveries;
   const pending = await eventually(async () => {
     const list = await pendingNow();
     return list.length >= 6 && list;
@@ -64,8 +65,9 @@ it('runs a notification job enqueued before a restart', async () => {
   const d = await createDialog(server, { participants: [person(u), person(peer)] });
   const msg = await send(await chatUser(server, u), d.id, 'ping');
   server = await restartServer(server, env);
-  const got = await eventually(() =>
-    receiver.delivered().find((r) => r.json.type === 'notification_pending' && messageId(r) === msg.id), 'notification',
+  const got = await eventually(
+    () => receiver.delivered().find((r) => r.json.type === 'notification_pending' && messageId(r) === msg.id),
+    'notification',
   );
   expect(got.json.payload.recipient_id).toBe(peer);
 });

@@ -51,7 +51,14 @@ describe('retries', () => {
     expect(new Set(attempts.map((r) => r.headers['x-webhook-signature'])).size).toBe(1);
     const id = String(attempts[0]!.headers['x-webhook-id']);
     await eventually(async () => (await delivery(server, id)).status === 'delivered', 'recorded as delivered');
-    expect(await delivery(server, id)).toMatchObject({ id, event: 'message.new', type: 'message_new', status: 'delivered', attempts: 3, last_status_code: 200 });
+    expect(await delivery(server, id)).toMatchObject({
+      id,
+      event: 'message.new',
+      type: 'message_new',
+      status: 'delivered',
+      attempts: 3,
+      last_status_code: 200,
+    });
   });
 
   it('retries 408 and 429, which are not permanent', async () => {
@@ -115,8 +122,7 @@ describe('a receiver that is down', () => {
     await eventually(() => sent.every((m) => attemptsOf(m.id).some((r) => r.status === 200)), 'all delivered');
     for (const m of sent) expect(attemptsOf(m.id)).toHaveLength(1);
     const arrivals = receiver.requests.slice(before).map(messageId);
-    const order = (dialogId: string) =>
-      arrivals.filter((id) => sent.some((m) => m.id === id && m.dialog_id === dialogId));
+    const order = (dialogId: string) => arrivals.filter((id) => sent.some((m) => m.id === id && m.dialog_id === dialogId));
     expect(order(a.d.id)).toEqual(sent.filter((m) => m.dialog_id === a.d.id).map((m) => m.id));
     expect(order(b.d.id)).toEqual(sent.filter((m) => m.dialog_id === b.d.id).map((m) => m.id));
   });
@@ -172,8 +178,19 @@ describe('management API', () => {
     const delivered = await server.admin.get('/api/v1/management/webhooks/deliveries?status=delivered&limit=500');
     expect(delivered.body.data.deliveries.every((x: any) => x.status === 'delivered')).toBe(true);
     expect(Object.keys(all[0])).toEqual([
-      'id', 'event', 'type', 'dialog_id', 'status', 'attempts', 'created_at', 'next_attempt_at',
-      'last_attempt_at', 'last_status_code', 'last_error', 'delivered_at', 'failed_at',
+      'id',
+      'event',
+      'type',
+      'dialog_id',
+      'status',
+      'attempts',
+      'created_at',
+      'next_attempt_at',
+      'last_attempt_at',
+      'last_status_code',
+      'last_error',
+      'delivered_at',
+      'failed_at',
     ]);
   });
 

@@ -22,23 +22,31 @@ try {
       object_type: 'order',
       object_id: `bench-${i}`,
       title: `Order #${1000 + i}`,
-      participants: [{ user_id: 'u1', display_name: 'User One' }, { user_id: 'u2', display_name: 'User Two' }],
+      participants: [
+        { user_id: 'u1', display_name: 'User One' },
+        { user_id: 'u2', display_name: 'User Two' },
+      ],
     });
     ids.push(res.body.data.id);
   }
   const u2 = await server.user('u2');
   for (const id of ids.slice(1)) await u2.post(`/api/v1/dialogs/${id}/messages`, { content: '<p>Hello, any news?</p>' });
   for (let i = 0; i < 100; i++) {
-    await u2.post(`/api/v1/dialogs/${ids[0]}/messages`, { content: `<p>Message <strong>${i}</strong>: the parcel left the depot at ${8 + (i % 10)}:00, next stop in ${i % 7} hours.</p>` });
+    await u2.post(`/api/v1/dialogs/${ids[0]}/messages`, {
+      content: `<p>Message <strong>${i}</strong>: the parcel left the depot at ${8 + (i % 10)}:00, next stop in ${i % 7} hours.</p>`,
+    });
   }
-  const mint = async () => (await server.admin.post('/api/v1/management/tokens', { user_id: 'u1', ttl_seconds: 900 })).body.data.token as string;
+  const mint = async () =>
+    (await server.admin.post('/api/v1/management/tokens', { user_id: 'u1', ttl_seconds: 900 })).body.data.token as string;
 
   const list: number[][] = [];
   const thread: number[][] = [];
   for (let run = 0; run <= RUNS; run++) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const token = await mint();
-    await page.setContent(`<!doctype html><html lang="en"><head><title>bench</title><script type="module" src="${server.url}/ui/parley-ui.js"></script></head><body style="margin:0;height:100vh"></body></html>`);
+    await page.setContent(
+      `<!doctype html><html lang="en"><head><title>bench</title><script type="module" src="${server.url}/ui/parley-ui.js"></script></head><body style="margin:0;height:100vh"></body></html>`,
+    );
     await page.waitForFunction(() => !!customElements.get('parley-chat'));
     // Page code as a string: tsx would wrap a function with helpers the page does not have.
     const result = (await page.evaluate(`(async ({ url, token, dialogId }) => {
@@ -94,7 +102,8 @@ try {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]!;
   };
-  const row = (label: string, xs: number[]) => `| ${label} | ${q(xs, 0.5).toFixed(0)} | ${q(xs, 0.9).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
+  const row = (label: string, xs: number[]) =>
+    `| ${label} | ${q(xs, 0.5).toFixed(0)} | ${q(xs, 0.9).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
   const size = JSON.parse(readFileSync(join(root, 'packages/ui/dist/bundle-size.json'), 'utf8')) as { bytes: number; gzip_bytes: number };
   const date = new Date().toISOString().slice(0, 10);
   const md = `# UI first render, ${date}
@@ -105,11 +114,26 @@ Bundle \`/ui/parley-ui.js\`: ${(size.bytes / 1024).toFixed(0)} KiB, **${(size.gz
 
 | measure (ms) | median | p90 | min |
 |---|---:|---:|---:|
-${row('50-dialog list: element added → list painted (token, connect, list request, render)', list.map((x) => x[0]!))}
-${row('50-dialog list: data received → painted (render only)', list.map((x) => x[1]!))}
-${row('100-message dialog: click → messages painted (dialog + messages requests, render; page-size=100)', thread.map((x) => x[0]!))}
-${row('100-message dialog: messages request alone (Resource Timing)', thread.map((x) => x[1]!))}
-${row('100-message dialog: click → painted, minus the messages request', thread.map((x) => x[2]!))}
+${row(
+  '50-dialog list: element added → list painted (token, connect, list request, render)',
+  list.map((x) => x[0]!),
+)}
+${row(
+  '50-dialog list: data received → painted (render only)',
+  list.map((x) => x[1]!),
+)}
+${row(
+  '100-message dialog: click → messages painted (dialog + messages requests, render; page-size=100)',
+  thread.map((x) => x[0]!),
+)}
+${row(
+  '100-message dialog: messages request alone (Resource Timing)',
+  thread.map((x) => x[1]!),
+)}
+${row(
+  '100-message dialog: click → painted, minus the messages request',
+  thread.map((x) => x[2]!),
+)}
 
 How: \`packages/ui/bench/first-render.ts\` seeds a user in 50 dialogs (one message each, 100 in the first),
 adds \`<parley-chat>\` to a blank page, and times in the page with \`performance.now()\` until the frame after the

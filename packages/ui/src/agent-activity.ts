@@ -160,6 +160,16 @@ export class AgentActivity {
 
   private asMessage(item: ThreadItem, sender: string): Message {
     const content = item.type === 'assistant_message' ? itemHtml(item) : item.type === 'widget' ? (item.copy_text ?? '') : '';
-    return { id: item.id, dialog_id: this.dialogId, sender_id: sender, content, sent_at: item.created_at, last_edited_at: null, reply_to_id: null, message_type: 'user', attachments: [] };
+    return {
+      id: item.id,
+      dialog_id: this.dialogId,
+      sender_id: sender,
+      content,
+      sent_at: item.created_at,
+      last_edited_at: null,
+      reply_to_id: null,
+      message_type: 'user',
+      attachments: [],
+    };
   }
 }

@@ -94,11 +94,13 @@ export function renderAgentBar(activity: AgentActivity | undefined, session: Cha
         <button @click=${() => activity.dismiss(p)}>${t('agent.dismiss')}</button>
       </div>`,
     )}
-    ${active
-      ? html`<div class="agent-row" role="status">
+    ${
+      active
+        ? html`<div class="agent-row" role="status">
           <span class="grow">${progress ?? t('agent.replying', { name: session.name(agent) || t('agent.thinking') })}</span>
           <button class="agent-stop" @click=${() => activity.stop()} aria-label=${t('agent.stopLabel')}>${t('agent.stop')}</button>
         </div>`
-      : nothing}
+        : nothing
+    }
   </div>`;
 }

@@ -59,10 +59,7 @@ export class ParleyComposer extends SessionElement {
   private editor: Editor | undefined;
   private nextUpload = 1;
 
-  static override styles = [
-    ...SessionElement.styles,
-    composerStyles,
-  ];
+  static override styles = [...SessionElement.styles, composerStyles];
 
   constructor() {
     super();
@@ -113,7 +110,11 @@ export class ParleyComposer extends SessionElement {
     this.editor = new Editor({
       element,
       extensions: [
-        StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] }, heading: false, horizontalRule: false }),
+        StarterKit.configure({
+          link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
+          heading: false,
+          horizontalRule: false,
+        }),
         Mention.configure({ HTMLAttributes: { class: 'mention' }, suggestion: this.mentionSuggestion() }),
         sendOnEnter,
       ],
@@ -275,14 +276,17 @@ export class ParleyComposer extends SessionElement {
   override render() {
     const e = this.editor;
     return html`
-      ${this.uploads.length
-        ? html`<div class="uploads" aria-live="polite">
+      ${
+        this.uploads.length
+          ? html`<div class="uploads" aria-live="polite">
             ${this.uploads.map(
               (u) => html`<span class="upload ${u.status}" data-upload-status=${u.status}>
                 <span>${u.status === 'failed' ? this.t('composer.uploadFailed', { name: u.file.name }) : u.file.name}</span>
-                ${u.status === 'uploading'
-                  ? html`<progress max=${u.file.size || 1} value=${u.sent} aria-label=${this.t('composer.uploading', { name: u.file.name })}></progress>`
-                  : html`<span class="muted">${formatSize(u.file.size)}</span>`}
+                ${
+                  u.status === 'uploading'
+                    ? html`<progress max=${u.file.size || 1} value=${u.sent} aria-label=${this.t('composer.uploading', { name: u.file.name })}></progress>`
+                    : html`<span class="muted">${formatSize(u.file.size)}</span>`
+                }
                 <button
                   @click=${() => this.cancelUpload(u)}
                   aria-label=${u.status === 'uploading' ? this.t('composer.cancelUpload', { name: u.file.name }) : this.t('composer.removeFile', { name: u.file.name })}
@@ -292,7 +296,8 @@ export class ParleyComposer extends SessionElement {
               </span>`,
             )}
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="toolbar" role="toolbar" aria-label=${this.t('composer.toolbar')}>
         ${MARKS.map(
           (m) => html`<button
@@ -317,8 +322,9 @@ export class ParleyComposer extends SessionElement {
           ${icons.attach}
         </button>
         <div class="editor-wrap">
-          ${this.mention && this.mention.items.length
-            ? html`<ul role="listbox" aria-label=${this.t('composer.mentions')}>
+          ${
+            this.mention && this.mention.items.length
+              ? html`<ul role="listbox" aria-label=${this.t('composer.mentions')}>
                 ${this.mention.items.map(
                   (p, i) => html`<li
                     role="option"
@@ -332,7 +338,8 @@ export class ParleyComposer extends SessionElement {
                   </li>`,
                 )}
               </ul>`
-            : nothing}
+              : nothing
+          }
           ${this.empty ? html`<span class="placeholder" aria-hidden="true">${this.t('composer.placeholder')}</span>` : nothing}
           <div class="editor"></div>
         </div>

@@ -230,7 +230,9 @@ export class ParleyDialogList extends SessionElement {
     const last = view.last_message;
     if (!last || !this.session) return '';
     if (last.message_type === 'system') return systemText(last.content, this.session.i18n);
-    const who = last.sender_id ? `${last.sender_id === this.session.userId ? this.t('msg.you') : (last.sender_name ?? this.session.name(last.sender_id))}: ` : '';
+    const who = last.sender_id
+      ? `${last.sender_id === this.session.userId ? this.t('msg.you') : (last.sender_name ?? this.session.name(last.sender_id))}: `
+      : '';
     return who + plainText(last.content);
   }
 

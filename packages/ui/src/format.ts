@@ -77,6 +77,9 @@ export function systemText(content: string, i18n: I18n): string {
 
 /** Initials for an avatar. */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter((w) => /^\p{L}/u.test(w));
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /^\p{L}/u.test(w));
   return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
 }

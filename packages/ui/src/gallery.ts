@@ -142,20 +142,26 @@ export class ParleyGallery extends SessionElement {
     return html`
       <header>
         <span class="name">${file.filename}${many ? ` (${this.index + 1}/${this.files.length})` : ''}</span>
-        ${isPdf(file)
-          ? nothing
-          : html`<button @click=${() => (this.zoom = Math.max(0.5, this.zoom - 0.5))} aria-label=${this.t('gallery.zoomOut')}>−</button>
-              <button @click=${() => (this.zoom = Math.min(4, this.zoom + 0.5))} aria-label=${this.t('gallery.zoomIn')}>+</button>`}
-        ${many
-          ? html`<button @click=${() => this.step(-1)} aria-label=${this.t('gallery.prev')}>‹</button>
+        ${
+          isPdf(file)
+            ? nothing
+            : html`<button @click=${() => (this.zoom = Math.max(0.5, this.zoom - 0.5))} aria-label=${this.t('gallery.zoomOut')}>−</button>
+              <button @click=${() => (this.zoom = Math.min(4, this.zoom + 0.5))} aria-label=${this.t('gallery.zoomIn')}>+</button>`
+        }
+        ${
+          many
+            ? html`<button @click=${() => this.step(-1)} aria-label=${this.t('gallery.prev')}>‹</button>
               <button @click=${() => this.step(1)} aria-label=${this.t('gallery.next')}>›</button>`
-          : nothing}
+            : nothing
+        }
         <button class="close" @click=${() => this.close()} aria-label=${this.t('gallery.close')}>${icons.close}</button>
       </header>
       <div class="stage">
-        ${isPdf(file)
-          ? html`<object type="application/pdf" data=${file.url} aria-label=${label}><a href=${file.url}>${file.filename}</a></object>`
-          : html`<img src=${file.url} alt=${file.filename} style="transform: scale(${this.zoom})" data-zoom=${this.zoom} />`}
+        ${
+          isPdf(file)
+            ? html`<object type="application/pdf" data=${file.url} aria-label=${label}><a href=${file.url}>${file.filename}</a></object>`
+            : html`<img src=${file.url} alt=${file.filename} style="transform: scale(${this.zoom})" data-zoom=${this.zoom} />`
+        }
       </div>
     `;
   }

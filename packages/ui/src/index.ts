@@ -22,7 +22,17 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
 ];
 for (const [name, ctor] of ELEMENTS) if (!customElements.get(name)) customElements.define(name, ctor);
 
-export { ParleyChat, ParleyDialogList, ParleyThread, ParleyComposer, ParleyGallery, ParleyInfo, ParleyJoinForm, ParleyWidget, ParleySearchHits };
+export {
+  ParleyChat,
+  ParleyDialogList,
+  ParleyThread,
+  ParleyComposer,
+  ParleyGallery,
+  ParleyInfo,
+  ParleyJoinForm,
+  ParleyWidget,
+  ParleySearchHits,
+};
 export { createI18n, resolveLocale, LOCALES } from './i18n.js';
 export type { Locale, Strings, StringKey, I18n } from './i18n.js';
 export { cleanHtml } from './sanitize.js';

@@ -151,9 +151,11 @@ export class ParleyInfo extends SessionElement {
         <h2 id="info-title">${this.t('info.title')}</h2>
         <button @click=${() => this.emit('parley-info-close')} aria-label=${this.t('info.close')}>${icons.close}</button>
       </header>
-      ${view.object_url
-        ? html`<a href=${view.object_url} target="_blank" rel="noopener">${this.t('info.object', { type: view.object_type })} ${view.object_id}</a>`
-        : nothing}
+      ${
+        view.object_url
+          ? html`<a href=${view.object_url} target="_blank" rel="noopener">${this.t('info.object', { type: view.object_type })} ${view.object_id}</a>`
+          : nothing
+      }
       <section aria-labelledby="participants-title">
         <h3 id="participants-title">${this.t('info.participants')}</h3>
         <ul>
@@ -165,24 +167,28 @@ export class ParleyInfo extends SessionElement {
               <span>
                 <span>${name}</span>${p.company ? html` <span class="muted">· ${p.company}</span>` : nothing}
                 <span class="sr-only">${online ? this.t('info.online') : this.t('info.offline')}</span>
-                ${p.email || p.phone
-                  ? html`<div class="contacts">
+                ${
+                  p.email || p.phone
+                    ? html`<div class="contacts">
                       ${p.email ? html`<a href="mailto:${p.email}">${p.email}</a>` : nothing} ${p.phone ? html`<a href="tel:${p.phone}">${p.phone}</a>` : nothing}
                     </div>`
-                  : nothing}
+                    : nothing
+                }
               </span>
             </li>`;
           })}
         </ul>
       </section>
-      ${view.i_am_participant === false
-        ? nothing
-        : html`<div class="actions">
+      ${
+        view.i_am_participant === false
+          ? nothing
+          : html`<div class="actions">
             <label><input type="checkbox" .checked=${notify} @change=${(e: Event) => this.act('notifications', (e.target as HTMLInputElement).checked)} /> ${this.t('info.notifications')}</label>
             <button @click=${() => this.act(pinned ? 'unpin' : 'pin')}>${pinned ? this.t('info.unpin') : this.t('info.pin')}</button>
             <button @click=${() => this.act(archived ? 'unarchive' : 'archive')}>${archived ? this.t('info.unarchive') : this.t('info.archive')}</button>
             <button class="danger" @click=${() => this.act('leave')}>${this.t('info.leave')}</button>
-          </div>`}
+          </div>`
+      }
     `;
   }
 }

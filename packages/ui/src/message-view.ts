@@ -125,11 +125,13 @@ export function renderMessage(message: Message, ctx: MessageContext) {
   return html`<div class="msg ${own ? 'own' : ''}" role="listitem" data-message-id=${message.id} aria-label=${`${sender}: ${plainText(message.content)}`}>
     <div class="bubble">
       ${own ? nothing : html`<div class="sender">${sender}</div>`}
-      ${message.reply_to_id
-        ? html`<button class="quote" @click=${() => ctx.onJump(message.reply_to_id!)}>
+      ${
+        message.reply_to_id
+          ? html`<button class="quote" @click=${() => ctx.onJump(message.reply_to_id!)}>
             ${quoted ? `${session.name(quoted.sender_id)}: ${plainText(quoted.content)}` : t('msg.quoteMissing')}
           </button>`
-        : nothing}
+          : nothing
+      }
       ${item?.type === 'widget' ? renderItemBody(item, session) : html`<div class="content">${safeHtml(message.content)}</div>`}
       ${renderAttachments(message.attachments ?? [], session.i18n, (file) => ctx.onOpenFile(message, file))}
       <div class="meta">
@@ -140,10 +142,12 @@ export function renderMessage(message: Message, ctx: MessageContext) {
     </div>
     <div class="actions" role="group" aria-label=${t('msg.actions')}>
       <button @click=${() => ctx.onReply(message)}>${t('msg.reply')}</button>
-      ${own
-        ? html`<button @click=${() => ctx.onEdit(message)}>${t('msg.edit')}</button>
+      ${
+        own
+          ? html`<button @click=${() => ctx.onEdit(message)}>${t('msg.edit')}</button>
             <button @click=${() => ctx.onDelete(message)}>${t('msg.delete')}</button>`
-        : nothing}
+          : nothing
+      }
     </div>
   </div>`;
 }

@@ -167,8 +167,14 @@ export class ParleyChat extends LitElement {
     if (!client) {
       if (!this.baseUrl) return;
       // Read when a token is needed, so a getToken set later still counts.
-      const getToken = () => (this.getToken ? this.getToken() : fetch(this.tokenUrl ?? '/parley-token', { credentials: 'include' }).then((r) => r.text()));
-      client = this.ownClient = createClient({ baseUrl: this.baseUrl, auth: { getClientSecret: getToken }, scope: this.scope, locale: this.locale });
+      const getToken = () =>
+        this.getToken ? this.getToken() : fetch(this.tokenUrl ?? '/parley-token', { credentials: 'include' }).then((r) => r.text());
+      client = this.ownClient = createClient({
+        baseUrl: this.baseUrl,
+        auth: { getClientSecret: getToken },
+        scope: this.scope,
+        locale: this.locale,
+      });
     }
     const session = (this.session = new ChatSession(client, createI18n(resolveLocale(this.locale ?? navigator.language), this.strings)));
     session.profile = this.profile ?? {};
@@ -276,26 +282,33 @@ export class ParleyChat extends LitElement {
     const showList = !inline && (!this.narrow || !this.selected);
     const showThread = inline || !this.narrow || !!this.selected;
     const showInfo = this.infoOpen && !!this.view;
-    const classes = ['layout', inline ? 'inline' : '', this.narrow ? 'narrow' : '', showInfo && !this.narrow && !inline ? 'info' : ''].join(' ');
+    const classes = ['layout', inline ? 'inline' : '', this.narrow ? 'narrow' : '', showInfo && !this.narrow && !inline ? 'info' : ''].join(
+      ' ',
+    );
     return html`
-      ${conn === 'disconnected' || conn === 'connecting'
-        ? html`<div class="status" role="status">${conn === 'connecting' ? t('conn.connecting') : t('conn.disconnected')}</div>`
-        : nothing}
+      ${
+        conn === 'disconnected' || conn === 'connecting'
+          ? html`<div class="status" role="status">${conn === 'connecting' ? t('conn.connecting') : t('conn.disconnected')}</div>`
+          : nothing
+      }
       ${this.errorText ? html`<div class="error" role="alert">${this.errorText}</div>` : nothing}
       <div class=${classes}>
-        ${showList && !(this.narrow && showInfo)
-          ? html`<parley-dialog-list
+        ${
+          showList && !(this.narrow && showInfo)
+            ? html`<parley-dialog-list
               role="navigation"
               aria-label=${t('list.label')}
               .session=${session}
               .selected=${this.selected}
               @parley-select=${(e: CustomEvent<{ dialogId: string; view?: DialogView; messageId?: string }>) => this.pick(e.detail.dialogId, e.detail.view, e.detail.messageId)}
             ></parley-dialog-list>`
-          : nothing}
-        ${showThread && !(this.narrow && showInfo)
-          ? this.missing && inline
-            ? html`<div class="empty">${t('inline.none', { type: this.objectType ?? '' })}</div>`
-            : html`<parley-thread
+            : nothing
+        }
+        ${
+          showThread && !(this.narrow && showInfo)
+            ? this.missing && inline
+              ? html`<div class="empty">${t('inline.none', { type: this.objectType ?? '' })}</div>`
+              : html`<parley-thread
                 role="region"
                 aria-label=${t('thread.label')}
                 .session=${session}
@@ -310,9 +323,11 @@ export class ParleyChat extends LitElement {
                 @parley-info=${() => (this.infoOpen = !this.infoOpen)}
                 @parley-joined=${this.onJoined}
               ></parley-thread>`
-          : nothing}
-        ${showInfo
-          ? html`<parley-info
+            : nothing
+        }
+        ${
+          showInfo
+            ? html`<parley-info
               role="complementary"
               aria-label=${t('info.title')}
               .session=${session}
@@ -320,7 +335,8 @@ export class ParleyChat extends LitElement {
               @parley-info-close=${() => (this.infoOpen = false)}
               @parley-dialog-changed=${this.onChanged}
             ></parley-info>`
-          : nothing}
+            : nothing
+        }
       </div>
     `;
   }

@@ -8,7 +8,13 @@ import { renderMessage, renderPending, renderSystem, type MessageContext } from 
 import { renderStreaming } from './agent-view.js';
 import type { AgentActivity } from './agent-activity.js';
 
-export function renderTimeline(messages: Message[], pending: PendingMessage[], firstUnread: string | undefined, ctx: MessageContext, agents?: AgentActivity) {
+export function renderTimeline(
+  messages: Message[],
+  pending: PendingMessage[],
+  firstUnread: string | undefined,
+  ctx: MessageContext,
+  agents?: AgentActivity,
+) {
   const { session } = ctx;
   const out: unknown[] = [];
   let day = '';
@@ -23,7 +29,8 @@ export function renderTimeline(messages: Message[], pending: PendingMessage[], f
   }
   for (const p of pending) out.push(renderPending(p, session));
   // Agent replies still streaming; a finished one is already in `messages` (same id), so it is never shown twice.
-  for (const p of agents?.pending ?? []) if (!messages.some((m) => m.id === p.item.id)) out.push(renderStreaming(p, agents!.agentOf(p.run_id), session));
+  for (const p of agents?.pending ?? [])
+    if (!messages.some((m) => m.id === p.item.id)) out.push(renderStreaming(p, agents!.agentOf(p.run_id), session));
   return out;
 }
 

@@ -61,13 +61,7 @@ export class ParleyThread extends SessionElement {
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private lastReadSent: string | undefined;
 
-  static override styles = [
-    ...SessionElement.styles,
-    messageStyles,
-    attachmentStyles,
-    threadStyles,
-    agentStyles,
-  ];
+  static override styles = [...SessionElement.styles, messageStyles, attachmentStyles, threadStyles, agentStyles];
 
   constructor() {
     super();
@@ -119,18 +113,30 @@ export class ParleyThread extends SessionElement {
   private subscribe(): void {
     const client = this.session!.client;
     const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
-    this.agents = new AgentActivity(client, this.dialogId!, () => this.followUpdate(), (err) => this.session?.fail(err), (m) => {
-      if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
-      this.provisional.add(m.id);
-      this.messages = [...this.messages, m].sort(byId);
-    });
+    this.agents = new AgentActivity(
+      client,
+      this.dialogId!,
+      () => this.followUpdate(),
+      (err) => this.session?.fail(err),
+      (m) => {
+        if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
+        this.provisional.add(m.id);
+        this.messages = [...this.messages, m].sort(byId);
+      },
+    );
     this.offs.push(
       client.on('message.new', (m) => {
         if (!mine(m) || this.hasMoreAfter) return;
         const atBottom = this.nearBottom();
         const carried = (m as { attachments?: Message['attachments'] }).attachments;
         if (this.provisional.delete(m.id) || !this.messages.some((x) => x.id === m.id)) {
-          const message: Message = { last_edited_at: null, reply_to_id: null, ...m, sender_id: m.sender_id ?? null, attachments: carried ?? [] };
+          const message: Message = {
+            last_edited_at: null,
+            reply_to_id: null,
+            ...m,
+            sender_id: m.sender_id ?? null,
+            attachments: carried ?? [],
+          };
           this.messages = [...this.messages.filter((x) => x.id !== m.id), message].sort(byId);
           // Read the stored message for its attachments only when the event does not carry them (agents send none).
           if (!carried && m.sender_id !== this.session?.userId && !m.sender_id?.startsWith('agent:') && m.message_type === 'user') {
@@ -149,7 +155,9 @@ export class ParleyThread extends SessionElement {
       }),
       client.on('message.read', (e) => {
         if (!mine(e)) return;
-        this.participants = this.participants.map((p) => (p.user_id === e.user_id ? { ...p, last_read_message_id: e.last_read_message_id } : p));
+        this.participants = this.participants.map((p) =>
+          p.user_id === e.user_id ? { ...p, last_read_message_id: e.last_read_message_id } : p,
+        );
       }),
       client.on('participant.*', (e) => {
         if (mine(e)) void this.loadParticipants();
@@ -179,7 +187,8 @@ export class ParleyThread extends SessionElement {
       this.hasMoreBefore = page.has_more_before;
       this.hasMoreAfter = page.has_more_after;
       this.agents?.load(this.messages, this.pageSize).catch((err) => this.session?.fail(err));
-      if (!around) this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
+      if (!around)
+        this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
       void this.loadParticipants();
       await this.updateComplete;
       if (around) this.scrollToMessage(around);
@@ -282,7 +291,10 @@ export class ParleyThread extends SessionElement {
     } else if (this.nearBottom() && this.hasMoreAfter && this.messages.length) {
       this.loadingMore = true;
       try {
-        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, after: this.messages[this.messages.length - 1]!.id });
+        const page = await client.messages.list(this.dialogId, {
+          limit: this.pageSize,
+          after: this.messages[this.messages.length - 1]!.id,
+        });
         this.messages = mergeById(this.messages, page.messages);
         this.hasMoreAfter = page.has_more_after;
       } catch (err) {
@@ -311,7 +323,9 @@ export class ParleyThread extends SessionElement {
   }
 
   private readByOthers(message: Message): boolean {
-    return this.participants.some((p) => p.user_id !== this.session?.userId && p.last_read_message_id !== null && p.last_read_message_id >= message.id);
+    return this.participants.some(
+      (p) => p.user_id !== this.session?.userId && p.last_read_message_id !== null && p.last_read_message_id >= message.id,
+    );
   }
 
   private async quoted(id: string): Promise<void> {
@@ -390,7 +404,13 @@ export class ParleyThread extends SessionElement {
       onOpenFile: (message, file) => {
         const files = this.messages.flatMap((m) => (m.attachments ?? []).filter((a) => isImage(a) || isPdf(a)));
         const viewable = isPdf(file) ? [file] : files.filter(isImage);
-        this.gallery = { files: viewable, index: Math.max(0, viewable.findIndex((f) => f.id === file.id)) };
+        this.gallery = {
+          files: viewable,
+          index: Math.max(
+            0,
+            viewable.findIndex((f) => f.id === file.id),
+          ),
+        };
         void message;
       },
     };
@@ -399,7 +419,15 @@ export class ParleyThread extends SessionElement {
   private renderHeader() {
     const session = this.session!;
     const { view, participants, joined, showBack } = this;
-    return renderThreadHeader({ session, view, participants, joined, showBack, onBack: () => this.emit('parley-back'), onInfo: () => this.emit('parley-info') });
+    return renderThreadHeader({
+      session,
+      view,
+      participants,
+      joined,
+      showBack,
+      onBack: () => this.emit('parley-back'),
+      onInfo: () => this.emit('parley-info'),
+    });
   }
 
   override render() {
@@ -417,28 +445,34 @@ export class ParleyThread extends SessionElement {
           ${renderTimeline(this.messages, this.hasMoreAfter ? [] : (this.session.client.state.get().pending[this.dialogId] ?? []), this.firstUnread, this.context(), this.agents)}
         </div>
         ${this.hasMoreAfter ? html`<button class="jump" @click=${() => this.open()}>${this.t('thread.jumpLatest')}</button>` : nothing}
-        ${unread > 0 && this.firstUnread
-          ? html`<button class="jump" @click=${() => this.jumpTo(this.firstUnread!)}>${this.t('thread.jumpUnread')}</button>`
-          : nothing}
+        ${
+          unread > 0 && this.firstUnread
+            ? html`<button class="jump" @click=${() => this.jumpTo(this.firstUnread!)}>${this.t('thread.jumpUnread')}</button>`
+            : nothing
+        }
       </div>
       ${renderComposeContext(this.session, this.replyTo, this.editing, () => {
         if (this.editing) this.composer?.setContent('');
         this.replyTo = null;
         this.editing = null;
       })}
-      ${this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
-        ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
-        : nothing}
+      ${
+        this.session.client.state.get().connection !== 'connected' && this.session.client.queuedSends > 0
+          ? html`<div class="compose-context" role="status">${this.t('composer.offline')}</div>`
+          : nothing
+      }
       ${renderAgentBar(this.agents, this.session)}
       <parley-composer .session=${this.session} .dialogId=${this.dialogId} .participants=${this.participants} @parley-compose=${this.onCompose}></parley-composer>
-      ${this.gallery
-        ? html`<parley-gallery
+      ${
+        this.gallery
+          ? html`<parley-gallery
             .session=${this.session}
             .files=${this.gallery.files}
             .index=${this.gallery.index}
             @parley-gallery-close=${() => (this.gallery = null)}
           ></parley-gallery>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 }

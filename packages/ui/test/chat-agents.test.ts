@@ -20,7 +20,8 @@ afterAll(async () => {
 const assistant = () => demo.host.assistantDialogs;
 const streaming = (page: Page) => page.locator('parley-thread .msg.streaming');
 /** The stored messages of the demo agent in the open thread. */
-const agentReplies = (page: Page) => page.locator('parley-thread .msg[data-message-id]').filter({ has: page.locator('.sender', { hasText: 'Demo assistant' }) });
+const agentReplies = (page: Page) =>
+  page.locator('parley-thread .msg[data-message-id]').filter({ has: page.locator('.sender', { hasText: 'Demo assistant' }) });
 
 /**
  * Records, after every change of the open thread's DOM, how many messages (streaming or stored) contain `needle`:
@@ -88,7 +89,13 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
 
     // The second device was connected but had not opened the dialog: it sees the reply so far, then the rest.
     await second.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
-    const partial = (await streaming(second.page).locator('.content').textContent({ timeout: 1500 }).catch(() => null))?.trim() ?? '';
+    const partial =
+      (
+        await streaming(second.page)
+          .locator('.content')
+          .textContent({ timeout: 1500 })
+          .catch(() => null)
+      )?.trim() ?? '';
     await message(second.page, 'slow reply').waitFor();
     expect(await message(second.page, 'slow reply').count()).toBe(1);
     expect(await streaming(second.page).count()).toBe(0);

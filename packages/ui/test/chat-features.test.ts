@@ -47,12 +47,19 @@ describe('chat features', { timeout: 90_000 }, () => {
     // A slow link: the upload shows its progress and can be cancelled.
     const cdp = await alice.context.newCDPSession(alice.page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 100 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 100 * 1024,
+    });
     await input.setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1024 * 1024, 'a') });
     const progress = alice.page.getByRole('progressbar', { name: 'Uploading big.txt' });
     await alice.page.waitForFunction(() => {
       const find = (root: Document | ShadowRoot): HTMLProgressElement | null =>
-        root.querySelector('progress') ?? [...root.querySelectorAll('*')].map((e) => (e.shadowRoot ? find(e.shadowRoot) : null)).find(Boolean) ?? null;
+        root.querySelector('progress') ??
+        [...root.querySelectorAll('*')].map((e) => (e.shadowRoot ? find(e.shadowRoot) : null)).find(Boolean) ??
+        null;
       const p = find(document);
       return !!p && p.value > 0 && p.value < p.max;
     });
@@ -60,7 +67,10 @@ describe('chat features', { timeout: 90_000 }, () => {
     await progress.waitFor({ state: 'detached' });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
-    const png = (color: string) => sharp({ create: { width: 64, height: 48, channels: 3, background: color } }).png().toBuffer();
+    const png = (color: string) =>
+      sharp({ create: { width: 64, height: 48, channels: 3, background: color } })
+        .png()
+        .toBuffer();
     await input.setInputFiles([
       { name: 'red.png', mimeType: 'image/png', buffer: await png('#c62828') },
       { name: 'blue.png', mimeType: 'image/png', buffer: await png('#1f5fcc') },

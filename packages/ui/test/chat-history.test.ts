@@ -17,13 +17,17 @@ beforeAll(async () => {
     object_type: 'case',
     object_id: 'history-1',
     title: 'Long history',
-    participants: [{ user_id: 'alice', display_name: 'Alice Martin' }, { user_id: 'bob', display_name: 'Bob Stone' }],
+    participants: [
+      { user_id: 'alice', display_name: 'Alice Martin' },
+      { user_id: 'bob', display_name: 'Bob Stone' },
+    ],
     access_scopes: [{ scope_level0: ['demo'], scope_level1: ['logistics'] }],
   });
   dialogId = created.body.data.id;
   const bob = await demo.server.user('bob');
   for (let i = 1; i <= 130; i++) {
-    const body = i === 130 ? { content: `<p>Line ${i}: answering your first question</p>`, reply_to: ids[4] } : { content: `<p>Line ${i}</p>` };
+    const body =
+      i === 130 ? { content: `<p>Line ${i}: answering your first question</p>`, reply_to: ids[4] } : { content: `<p>Line ${i}</p>` };
     const res = await bob.post(`/api/v1/dialogs/${dialogId}/messages`, body);
     expect(res.status).toBe(200);
     ids.push(res.body.data.id);
@@ -56,7 +60,11 @@ describe('a long dialog', { timeout: 90_000 }, () => {
       const count = await loaded(alice.page);
       await scroller(alice.page).evaluate((el) => (el.scrollTop = 0));
       await alice.page.waitForFunction(
-        (n) => document.querySelector('parley-chat')!.shadowRoot!.querySelector('parley-thread')!.shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
+        (n) =>
+          document
+            .querySelector('parley-chat')!
+            .shadowRoot!.querySelector('parley-thread')!
+            .shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
         count,
       );
     }
@@ -80,7 +88,11 @@ describe('a long dialog', { timeout: 90_000 }, () => {
       const count = await loaded(alice.page);
       await scroller(alice.page).evaluate((el) => (el.scrollTop = el.scrollHeight));
       await alice.page.waitForFunction(
-        (n) => document.querySelector('parley-chat')!.shadowRoot!.querySelector('parley-thread')!.shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
+        (n) =>
+          document
+            .querySelector('parley-chat')!
+            .shadowRoot!.querySelector('parley-thread')!
+            .shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
         count,
       );
     }
@@ -96,7 +108,12 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     await alice.page.getByRole('button', { name: 'Pin', exact: true }).click();
     await alice.page.getByRole('button', { name: 'Unpin' }).waitFor();
     await alice.page.waitForFunction(
-      (id) => document.querySelector('parley-chat')!.shadowRoot!.querySelector('parley-dialog-list')!.shadowRoot!.querySelector('li button')!.getAttribute('data-dialog-id') === id,
+      (id) =>
+        document
+          .querySelector('parley-chat')!
+          .shadowRoot!.querySelector('parley-dialog-list')!
+          .shadowRoot!.querySelector('li button')!
+          .getAttribute('data-dialog-id') === id,
       demo.host.dialogs['1003'],
     );
     expect(await items.first().getByRole('img', { name: 'Pinned' }).count()).toBe(1);
@@ -109,7 +126,12 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     const id = demo.host.dialogs['1003']!;
     const api = await demo.server.user('alice');
     await alice.page.getByRole('checkbox', { name: 'Notifications' }).uncheck();
-    await expect.poll(async () => (await api.get(`/api/v1/dialogs/${id}/participants`)).body.data.find((p: any) => p.user_id === 'alice')?.notifications_enabled).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await api.get(`/api/v1/dialogs/${id}/participants`)).body.data.find((p: any) => p.user_id === 'alice')?.notifications_enabled,
+      )
+      .toBe(false);
     await alice.page.getByRole('button', { name: 'Leave chat' }).click();
     await alice.page.locator(`parley-dialog-list [data-dialog-id="${id}"]`).waitFor({ state: 'detached' });
     expect((await api.get(`/api/v1/dialogs/${id}/participants`)).status).toBe(403);

@@ -11,7 +11,8 @@ let browser: Browser;
 let demo: Demo;
 let dialogId: string;
 const ids: string[] = [];
-const HOSTILE = '<p>The <b>zanzibar</b> crates &lt;script&gt;window.__pwned = 1&lt;/script&gt; <img src="x" onerror="window.__pwned = 1"> arrived</p>';
+const HOSTILE =
+  '<p>The <b>zanzibar</b> crates &lt;script&gt;window.__pwned = 1&lt;/script&gt; <img src="x" onerror="window.__pwned = 1"> arrived</p>';
 
 const NAMES: Record<string, string> = { alice: 'Alice Martin', bob: 'Bob Stone', carol: 'Carol Li' };
 async function dialog(objectId: string, title: string, users: string[]): Promise<string> {

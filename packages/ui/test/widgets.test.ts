@@ -12,9 +12,36 @@ let server: TestServer;
 let page: Page;
 
 const ALL = [
-  'Card', 'ListView', 'ListViewItem', 'Basic', 'Text', 'Title', 'Caption', 'Markdown', 'Badge', 'Box', 'Row', 'Col', 'Form',
-  'Divider', 'Spacer', 'Icon', 'Image', 'Button', 'Select', 'DatePicker', 'Checkbox', 'Input', 'Textarea', 'Label',
-  'RadioGroup', 'Chart', 'Transition', 'Table', 'Table.Row', 'Table.Cell',
+  'Card',
+  'ListView',
+  'ListViewItem',
+  'Basic',
+  'Text',
+  'Title',
+  'Caption',
+  'Markdown',
+  'Badge',
+  'Box',
+  'Row',
+  'Col',
+  'Form',
+  'Divider',
+  'Spacer',
+  'Icon',
+  'Image',
+  'Button',
+  'Select',
+  'DatePicker',
+  'Checkbox',
+  'Input',
+  'Textarea',
+  'Label',
+  'RadioGroup',
+  'Chart',
+  'Transition',
+  'Table',
+  'Table.Row',
+  'Table.Cell',
 ];
 
 const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -24,7 +51,16 @@ const order = {
   size: 'md',
   status: { text: 'Order assistant', icon: 'sparkle' },
   children: [
-    { type: 'Row', gap: 2, children: [{ type: 'Icon', name: 'cart' }, { type: 'Title', value: 'Order #1001' }, { type: 'Spacer' }, { type: 'Badge', label: 'In transit', color: 'info' }] },
+    {
+      type: 'Row',
+      gap: 2,
+      children: [
+        { type: 'Icon', name: 'cart' },
+        { type: 'Title', value: 'Order #1001' },
+        { type: 'Spacer' },
+        { type: 'Badge', label: 'In transit', color: 'info' },
+      ],
+    },
     { type: 'Caption', value: 'Office chairs × 12' },
     { type: 'Markdown', value: 'Arrives **Tuesday**. <img src=x onerror="window.pwned=1"> [track](https://example.com/t)' },
     { type: 'Image', src: PIXEL, alt: 'Package photo', width: 40, height: 40 },
@@ -38,8 +74,25 @@ const order = {
         { type: 'DatePicker', name: 'delivery.date', placeholder: 'New date' },
         { type: 'Input', name: 'delivery.contact', placeholder: 'Contact name', required: true },
         { type: 'Textarea', name: 'note', placeholder: 'Note for the driver' },
-        { type: 'Select', name: 'slot', placeholder: 'Time slot', options: [{ value: 'am', label: 'Morning' }, { value: 'pm', label: 'Afternoon' }] },
-        { type: 'RadioGroup', name: 'speed', ariaLabel: 'Speed', options: [{ value: 'std', label: 'Standard' }, { value: 'fast', label: 'Express' }], defaultValue: 'std' },
+        {
+          type: 'Select',
+          name: 'slot',
+          placeholder: 'Time slot',
+          options: [
+            { value: 'am', label: 'Morning' },
+            { value: 'pm', label: 'Afternoon' },
+          ],
+        },
+        {
+          type: 'RadioGroup',
+          name: 'speed',
+          ariaLabel: 'Speed',
+          options: [
+            { value: 'std', label: 'Standard' },
+            { value: 'fast', label: 'Express' },
+          ],
+          defaultValue: 'std',
+        },
         { type: 'Checkbox', name: 'notify', label: 'Text me on the day', defaultChecked: true },
         { type: 'Button', label: 'Reschedule', submit: true, style: 'primary' },
       ],
@@ -47,19 +100,44 @@ const order = {
     {
       type: 'ListView',
       children: [
-        { type: 'ListViewItem', onClickAction: { type: 'order.open', payload: { id: '1002' } }, children: [{ type: 'Text', value: 'Order #1002' }] },
+        {
+          type: 'ListViewItem',
+          onClickAction: { type: 'order.open', payload: { id: '1002' } },
+          children: [{ type: 'Text', value: 'Order #1002' }],
+        },
         { type: 'ListViewItem', children: [{ type: 'Text', value: 'Order #1003', color: 'secondary' }] },
       ],
     },
-    { type: 'Basic', children: [{ type: 'Box', children: [{ type: 'Col', children: [{ type: 'Text', value: 'Inside Basic/Box/Col' }] }] }] },
+    {
+      type: 'Basic',
+      children: [{ type: 'Box', children: [{ type: 'Col', children: [{ type: 'Text', value: 'Inside Basic/Box/Col' }] }] }],
+    },
     { type: 'Transition', children: [{ type: 'Text', value: 'Faded in' }] },
     {
       type: 'Chart',
-      data: [{ day: 'Mon', parcels: 3, late: 1 }, { day: 'Tue', parcels: 5, late: 0 }, { day: 'Wed', parcels: 2, late: 2 }],
-      series: [{ type: 'bar', dataKey: 'parcels', label: 'Parcels' }, { type: 'line', dataKey: 'late', label: 'Late' }],
+      data: [
+        { day: 'Mon', parcels: 3, late: 1 },
+        { day: 'Tue', parcels: 5, late: 0 },
+        { day: 'Wed', parcels: 2, late: 2 },
+      ],
+      series: [
+        { type: 'bar', dataKey: 'parcels', label: 'Parcels' },
+        { type: 'line', dataKey: 'late', label: 'Late' },
+      ],
       xAxis: 'day',
     },
-    { type: 'Table', children: [{ type: 'Table.Row', children: [{ type: 'Table.Cell', value: 'Weight' }, { type: 'Table.Cell', value: '84 kg' }] }] },
+    {
+      type: 'Table',
+      children: [
+        {
+          type: 'Table.Row',
+          children: [
+            { type: 'Table.Cell', value: 'Weight' },
+            { type: 'Table.Cell', value: '84 kg' },
+          ],
+        },
+      ],
+    },
     { type: 'Button', id: 'call', label: 'Call me', onClickAction: { type: 'support.call', payload: { topic: 'delivery' } } },
   ],
   confirm: { label: 'Confirm', action: { type: 'order.confirm' } },
@@ -155,9 +233,12 @@ describe('ChatKit widgets', { timeout: 60_000 }, () => {
   });
 
   it('cleans message HTML with DOMPurify before it is rendered', async () => {
-    const dirty = '<p onclick="x()">Hi <a href="javascript:alert(1)">x</a><script>alert(1)</script><img src=x onerror=alert(1)><span data-type="mention" data-id="bob">@Bob</span></p>';
+    const dirty =
+      '<p onclick="x()">Hi <a href="javascript:alert(1)">x</a><script>alert(1)</script><img src=x onerror=alert(1)><span data-type="mention" data-id="bob">@Bob</span></p>';
     // A string expression: the test runner would rewrite an import() written in a function.
     const cleaned = await page.evaluate(`import('${server.url}/ui/parley-ui.js').then((ui) => ui.cleanHtml(${JSON.stringify(dirty)}))`);
-    expect(cleaned).toBe('<p>Hi <a target="_blank" rel="noopener noreferrer nofollow">x</a><span data-type="mention" data-id="bob">@Bob</span></p>');
+    expect(cleaned).toBe(
+      '<p>Hi <a target="_blank" rel="noopener noreferrer nofollow">x</a><span data-type="mention" data-id="bob">@Bob</span></p>',
+    );
   });
 });

@@ -23,12 +23,20 @@ async function servePage(): Promise<typeof pageServer> {
   const http = createServer((req, res) => {
     const js = req.url === '/app.js';
     res.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' });
-    res.end(js ? app : '<!doctype html><html lang="en"><head><title>Wrappers</title><script type="module" src="/app.js"></script></head><body><main id="root" style="height:600px"></main></body></html>');
+    res.end(
+      js
+        ? app
+        : '<!doctype html><html lang="en"><head><title>Wrappers</title><script type="module" src="/app.js"></script></head><body><main id="root" style="height:600px"></main></body></html>',
+    );
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/`,
-    close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
   };
 }
 
@@ -51,18 +59,29 @@ beforeAll(async () => {
     format: 'esm',
     write: false,
     platform: 'browser',
-    define: { 'process.env.NODE_ENV': '"production"', __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      __VUE_OPTIONS_API__: 'true',
+      __VUE_PROD_DEVTOOLS__: 'false',
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    },
     logLevel: 'error',
   });
   [browser, server] = await Promise.all([launchBrowser(), startServer()]);
   app = (await bundled).outputFiles[0]!.text;
   pageServer = await servePage();
-  for (const [id, user] of [['w-vue', 'vue-user'], ['w-react', 'react-user']]) {
+  for (const [id, user] of [
+    ['w-vue', 'vue-user'],
+    ['w-react', 'react-user'],
+  ]) {
     const res = await server.admin.post('/api/v1/management/dialogs', {
       object_type: 'order',
       object_id: id,
       title: `Wrapped ${id}`,
-      participants: [{ user_id: user, display_name: 'Wrapped User' }, { user_id: 'agent', display_name: 'Agent' }],
+      participants: [
+        { user_id: user, display_name: 'Wrapped User' },
+        { user_id: 'agent', display_name: 'Agent' },
+      ],
     });
     expect(res.status).toBe(200);
   }
@@ -102,7 +121,17 @@ describe('wrappers', { timeout: 60_000 }, () => {
       userProfile: { displayName: 'Wrapped User', company: 'Acme' },
       locale: 'ru',
     };
-    await page.evaluate((config) => (window as any).mountVue(document.getElementById('root'), { config, mode: 'inline', objectType: 'order', objectId: 'w-vue', theme: 'dark' }), config);
+    await page.evaluate(
+      (config) =>
+        (window as any).mountVue(document.getElementById('root'), {
+          config,
+          mode: 'inline',
+          objectType: 'order',
+          objectId: 'w-vue',
+          theme: 'dark',
+        }),
+      config,
+    );
     await page.locator('parley-thread h2').filter({ hasText: 'Wrapped w-vue' }).waitFor();
     await page.getByText('Напишите сообщение…').waitFor();
     expect(await page.evaluate(() => (window as any).events)).toEqual(['vue:connected']);
@@ -119,7 +148,15 @@ describe('wrappers', { timeout: 60_000 }, () => {
     const token = await mint('react-user');
     await page.exposeFunction('token', () => token);
     await page.evaluate(
-      (url) => (window as any).mountReact(document.getElementById('root'), { baseUrl: url, getToken: () => (window as any).token(), mode: 'inline', objectType: 'order', objectId: 'w-react', locale: 'zh' }),
+      (url) =>
+        (window as any).mountReact(document.getElementById('root'), {
+          baseUrl: url,
+          getToken: () => (window as any).token(),
+          mode: 'inline',
+          objectType: 'order',
+          objectId: 'w-react',
+          locale: 'zh',
+        }),
       server.url,
     );
     await page.locator('parley-thread h2').filter({ hasText: 'Wrapped w-react' }).waitFor();

@@ -17,13 +17,22 @@ export class AgentsApi {
   /** Stops the dialog's queued and running agent replies (or only `runId`); returns the runs cancelled. */
   async cancel(dialogId: string, runId?: string): Promise<string[]> {
     const body = runId ? { run_id: runId } : {};
-    const res = await this.http.data<{ cancelled: string[] }>({ method: 'POST', path: `/api/v1/dialogs/${encodeURIComponent(dialogId)}/agent-runs/cancel`, body });
+    const res = await this.http.data<{ cancelled: string[] }>({
+      method: 'POST',
+      path: `/api/v1/dialogs/${encodeURIComponent(dialogId)}/agent-runs/cancel`,
+      body,
+    });
     return res.cancelled;
   }
 
   /** The dialog's newest ChatKit items (the agents' messages in their ChatKit shape), newest first. */
   items(dialogId: string, limit = 50, signal?: AbortSignal): Promise<ThreadItem[]> {
-    return this.http.data({ method: 'POST', path: '/chatkit', body: { type: 'items.list', params: { thread_id: dialogId, limit, order: 'desc' } }, signal });
+    return this.http.data({
+      method: 'POST',
+      path: '/chatkit',
+      body: { type: 'items.list', params: { thread_id: dialogId, limit, order: 'desc' } },
+      signal,
+    });
   }
 
   /**

@@ -43,7 +43,12 @@ export class DialogsApi {
   }
 
   listByObject(objectType: string, objectId: string, params: ListByObjectParams = {}, signal?: AbortSignal): Promise<DialogView[]> {
-    return this.http.data({ method: 'GET', path: `/api/v1/dialogs/by-object/${seg(objectType)}/${seg(objectId)}/list`, query: { ...params }, signal });
+    return this.http.data({
+      method: 'GET',
+      path: `/api/v1/dialogs/by-object/${seg(objectType)}/${seg(objectId)}/list`,
+      query: { ...params },
+      signal,
+    });
   }
 
   /** Joins a dialog the user's scope lets them join. */
@@ -72,7 +77,11 @@ export class DialogsApi {
   }
 
   async setNotifications(dialogId: string, enabled: boolean): Promise<{ status: string }> {
-    const res = await this.http.request<{ status: string }>({ method: 'POST', path: `/api/v1/dialogs/${seg(dialogId)}/notifications`, body: { enabled } });
+    const res = await this.http.request<{ status: string }>({
+      method: 'POST',
+      path: `/api/v1/dialogs/${seg(dialogId)}/notifications`,
+      body: { enabled },
+    });
     this.store.patchDialog(dialogId, { notifications_enabled: enabled });
     return res;
   }
@@ -84,7 +93,11 @@ export class DialogsApi {
    * await client.dialogs.read(dialogId, lastMessage.id);
    */
   read(dialogId: string, lastReadMessageId: string): Promise<{ success: boolean }> {
-    return this.http.request({ method: 'POST', path: `/api/v1/dialogs/${seg(dialogId)}/read`, body: { last_read_message_id: lastReadMessageId } });
+    return this.http.request({
+      method: 'POST',
+      path: `/api/v1/dialogs/${seg(dialogId)}/read`,
+      body: { last_read_message_id: lastReadMessageId },
+    });
   }
 
   private async flag(dialogId: string, verb: string, patch: { is_archived?: boolean; is_pinned?: boolean }): Promise<{ status: string }> {

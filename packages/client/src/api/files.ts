@@ -86,7 +86,13 @@ export class FilesApi {
           opts.onProgress?.(file.size, file.size);
           return resolve();
         }
-        reject(new ParleyError(xhr.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', `Upload failed with HTTP ${xhr.status}: ${xhr.responseText}`, { status: xhr.status }));
+        reject(
+          new ParleyError(
+            xhr.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST',
+            `Upload failed with HTTP ${xhr.status}: ${xhr.responseText}`,
+            { status: xhr.status },
+          ),
+        );
       };
       xhr.onerror = () => {
         done();

@@ -25,7 +25,12 @@ export class MessagesApi {
    * const older = await client.messages.list(dialogId, { before: page.messages[0].id });
    */
   async list(dialogId: string, params: ListMessagesParams = {}, signal?: AbortSignal): Promise<MessagePage> {
-    const page = await this.http.data<MessagePage>({ method: 'GET', path: `/api/v1/dialogs/${seg(dialogId)}/messages`, query: { ...params }, signal });
+    const page = await this.http.data<MessagePage>({
+      method: 'GET',
+      path: `/api/v1/dialogs/${seg(dialogId)}/messages`,
+      query: { ...params },
+      signal,
+    });
     this.store.mergeMessages(dialogId, page.messages);
     return page;
   }
@@ -102,7 +107,12 @@ export class MessagesApi {
       status: 'queued',
       pending: true,
     });
-    const body = { content: msg.content, attachments, client_message_id: clientMessageId, ...(msg.reply_to ? { reply_to: msg.reply_to } : {}) };
+    const body = {
+      content: msg.content,
+      attachments,
+      client_message_id: clientMessageId,
+      ...(msg.reply_to ? { reply_to: msg.reply_to } : {}),
+    };
     return this.outbox.enqueue(dialogId, body);
   }
 

@@ -118,7 +118,11 @@ export class TokenManager {
       try {
         next = await this.source.getClientSecret(this.token);
       } catch (cause) {
-        const err = new ParleyError('AUTH_REFRESH_FAILED', `getClientSecret failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        const err = new ParleyError(
+          'AUTH_REFRESH_FAILED',
+          `getClientSecret failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          { cause },
+        );
         this.onRefreshError(err);
         throw err;
       }
@@ -164,7 +168,10 @@ function authorizationOf(headers: Record<string, string>): string | undefined {
 }
 
 /** Builds the authenticator for the configured mode. */
-export function createAuthenticator(auth: AuthOption, onRefreshError?: (err: ParleyError) => void): Authenticator & { tokens?: TokenManager } {
+export function createAuthenticator(
+  auth: AuthOption,
+  onRefreshError?: (err: ParleyError) => void,
+): Authenticator & { tokens?: TokenManager } {
   if (isHosted(auth)) {
     const tokens = new TokenManager(auth, Date.now, onRefreshError);
     return {

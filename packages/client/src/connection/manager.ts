@@ -177,7 +177,9 @@ export class ConnectionManager {
     const params: OpenParams = { baseUrl: this.opts.baseUrl, token: creds.token, headers: creds.headers, lastEventId: this.lastEventId };
     const factory = this.pickTransport(params);
     if (!factory) {
-      this.sink.onError(new ParleyError('NETWORK_ERROR', 'No realtime transport is available (no WebSocket and no fetch)', { retryable: false }));
+      this.sink.onError(
+        new ParleyError('NETWORK_ERROR', 'No realtime transport is available (no WebSocket and no fetch)', { retryable: false }),
+      );
       return this.scheduleRetry(gen, 'no transport');
     }
     let opened = false;
@@ -242,7 +244,11 @@ export class ConnectionManager {
         if (transport === 'websocket' && this.renewTimer === undefined) void this.renew(gen);
         return;
       case 'auth.failed':
-        this.sink.onError(new ParleyError('UNAUTHORIZED', `In-band token renewal refused: ${String(frame.message ?? frame.code ?? '')}`, { retryable: true }));
+        this.sink.onError(
+          new ParleyError('UNAUTHORIZED', `In-band token renewal refused: ${String(frame.message ?? frame.code ?? '')}`, {
+            retryable: true,
+          }),
+        );
         return;
       case 'auth.expired':
         this.expiredGen = gen;

@@ -3,7 +3,17 @@
  * presence) and the pure functions that change it. Realtime events go through the protocol reducer
  * (`applyEvent` from @parley/protocol), guarded so that an event already reflected in a snapshot is not counted twice.
  */
-import { applyAgentEvent, applyEvent, type AgentItems, type ChatState, type PendingAgentItem, type DialogEvent, type DialogState, type DialogView, type Message } from '@parley/protocol';
+import {
+  applyAgentEvent,
+  applyEvent,
+  type AgentItems,
+  type ChatState,
+  type PendingAgentItem,
+  type DialogEvent,
+  type DialogState,
+  type DialogView,
+  type Message,
+} from '@parley/protocol';
 import type { AttachmentRef } from '../api/types.js';
 
 /** A message the user sent that the server has not confirmed yet (optimistic; reconciled by client_message_id). */
@@ -90,7 +100,13 @@ export function withEvent(state: ClientState, event: DialogEvent): ClientState {
   if (event.type === 'message.new' && before && before.last_message_id !== null && event.id <= before.last_message_id) {
     const after = chat.dialogs[event.dialog_id];
     if (after) {
-      chat = { ...chat, dialogs: { ...chat.dialogs, [event.dialog_id]: { ...after, unread_count: before.unread_count, last_message_id: before.last_message_id } } };
+      chat = {
+        ...chat,
+        dialogs: {
+          ...chat.dialogs,
+          [event.dialog_id]: { ...after, unread_count: before.unread_count, last_message_id: before.last_message_id },
+        },
+      };
     }
   }
   let views = state.views;

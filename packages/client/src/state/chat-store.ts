@@ -1,5 +1,12 @@
 /** @module state/chat-store: the client's StateStore with the few updates the API modules and the sync make. */
-import { applyAgentEvent, type AgentItemPartialFrame, type DialogEvent, type DialogState, type DialogView, type Message } from '@parley/protocol';
+import {
+  applyAgentEvent,
+  type AgentItemPartialFrame,
+  type DialogEvent,
+  type DialogState,
+  type DialogView,
+  type Message,
+} from '@parley/protocol';
 import { StateStore } from './store.js';
 import {
   initialState,
@@ -70,7 +77,13 @@ export class ChatStore extends StateStore<ClientState> {
   }
 
   replaceMessages(dialogId: string, list: Message[]): void {
-    this.next((s) => withMessageList(s, dialogId, list.filter((m) => !this.deleted.has(m.id))));
+    this.next((s) =>
+      withMessageList(
+        s,
+        dialogId,
+        list.filter((m) => !this.deleted.has(m.id)),
+      ),
+    );
   }
 
   /** The dialog's own flags changed through a call of this client (the event will say the same). */

@@ -11,13 +11,21 @@ export interface HostBackend {
   mint(userId: string): Promise<string>;
 }
 
-export function hostBackend(serverUrl: () => string, adminToken: string, opts: { ttlSeconds?: number; scope?: Record<string, string[]> } = {}): HostBackend {
+export function hostBackend(
+  serverUrl: () => string,
+  adminToken: string,
+  opts: { ttlSeconds?: number; scope?: Record<string, string[]> } = {},
+): HostBackend {
   const counts = new Map<string, number>();
   const mint = async (userId: string): Promise<string> => {
     const res = await fetch(`${serverUrl()}/api/v1/management/tokens`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ user_id: userId, ...(opts.ttlSeconds ? { ttl_seconds: opts.ttlSeconds } : {}), ...(opts.scope ? { scope: opts.scope } : {}) }),
+      body: JSON.stringify({
+        user_id: userId,
+        ...(opts.ttlSeconds ? { ttl_seconds: opts.ttlSeconds } : {}),
+        ...(opts.scope ? { scope: opts.scope } : {}),
+      }),
     });
     if (res.status !== 200) throw new Error(`mint failed: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { data: { token: string } };

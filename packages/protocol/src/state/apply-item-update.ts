@@ -31,7 +31,8 @@ export function applyItemUpdate(item: ThreadItem, update: ThreadItemUpdate): Thr
       if (item.type !== 'assistant_message') throw new Error(`${update.type} on a ${item.type} item`);
       const content = padded(item.content as Part[], update.content_index);
       const at = content[update.content_index]!;
-      if (update.type === 'assistant_message.content_part.text_delta') content[update.content_index] = { ...at, text: at.text + update.delta };
+      if (update.type === 'assistant_message.content_part.text_delta')
+        content[update.content_index] = { ...at, text: at.text + update.delta };
       else if (update.type === 'assistant_message.content_part.annotation_added') {
         const annotations = [...at.annotations];
         annotations.splice(Math.min(update.annotation_index, annotations.length), 0, update.annotation);

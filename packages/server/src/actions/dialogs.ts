@@ -45,9 +45,7 @@ export async function createDialog(svc: Services, body: CreateDialogBody, opts: 
     if (participants.length > 0) {
       await tx.trx
         .insertInto('dialog_participants')
-        .values(
-          participants.map((p) => participantRow(id, p, { joinedAt: tx.now, joinedAs: 'participant', readSeq: 0 })),
-        )
+        .values(participants.map((p) => participantRow(id, p, { joinedAt: tx.now, joinedAs: 'participant', readSeq: 0 })))
         .execute();
       for (const p of participants) tx.emit({ type: 'participant.joined', dialog_id: id, user_id: p.user_id, joined_as: 'participant' });
       await insertSystemMessage(tx, id, {
@@ -64,10 +62,17 @@ export async function createDialog(svc: Services, body: CreateDialogBody, opts: 
 export async function deleteDialog(svc: Services, dialogId: string): Promise<void> {
   await inTransaction(svc, async (tx) => {
     const members = await tx.trx.selectFrom('dialog_participants').select('user_id').where('dialog_id', '=', dialogId).execute();
-    const deleted = await tx.trx.deleteFrom('dialogs').where('id', '=', dialogId).returning(['object_id', 'object_type']).executeTakeFirst();
+    const deleted = await tx.trx
+      .deleteFrom('dialogs')
+      .where('id', '=', dialogId)
+      .returning(['object_id', 'object_type'])
+      .executeTakeFirst();
     if (deleted) {
       const { object_id, object_type } = deleted;
-      tx.emit({ type: 'dialog.deleted', dialog_id: dialogId, object_id, object_type }, members.map((m) => m.user_id));
+      tx.emit(
+        { type: 'dialog.deleted', dialog_id: dialogId, object_id, object_type },
+        members.map((m) => m.user_id),
+      );
     }
   });
 }

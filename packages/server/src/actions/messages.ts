@@ -43,7 +43,8 @@ export async function sendMessage(
         .where('sender_id', '=', actor.userId)
         .where('client_message_id', '=', body.client_message_id)
         .executeTakeFirst();
-      if (existing) return withAttachments(messageWire(existing), (await attachmentsByMessage(tx.trx, links, [existing.id])).get(existing.id));
+      if (existing)
+        return withAttachments(messageWire(existing), (await attachmentsByMessage(tx.trx, links, [existing.id])).get(existing.id));
     }
     if (body.reply_to) {
       const target = await tx.trx
@@ -74,7 +75,11 @@ export async function sendMessage(
       .returningAll()
       .executeTakeFirstOrThrow();
     const attachments = await claimAttachments(tx, actor, dialogId, id, sealed);
-    await tx.trx.updateTable('dialogs').set({ message_seq: seq, last_message_id: id, last_message_at: tx.now }).where('id', '=', dialogId).execute();
+    await tx.trx
+      .updateTable('dialogs')
+      .set({ message_seq: seq, last_message_id: id, last_message_at: tx.now })
+      .where('id', '=', dialogId)
+      .execute();
     await unarchiveAll(tx, dialogId);
     await tx.trx
       .updateTable('dialog_participants')

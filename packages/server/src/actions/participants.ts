@@ -15,7 +15,12 @@ export async function addParticipant(svc: Services, dialogId: string, input: Par
   await inTransaction(svc, async (tx) => {
     const [p] = await resolveParticipants(tx.trx, [input]);
     if (!p) return;
-    const dialog = await tx.trx.selectFrom('dialogs').select(['id', 'message_seq']).where('id', '=', dialogId).forUpdate().executeTakeFirst();
+    const dialog = await tx.trx
+      .selectFrom('dialogs')
+      .select(['id', 'message_seq'])
+      .where('id', '=', dialogId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!dialog) throw notFound('Dialog');
     const inserted = await tx.trx
       .insertInto('dialog_participants')

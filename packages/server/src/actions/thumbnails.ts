@@ -25,7 +25,12 @@ async function thumbnailUpload(svc: Services, upload: UploadRow): Promise<void> 
   await store.write(upload.thumb_key, thumbnail, 'image/webp');
   const db = svc.db.kysely;
   // Still unclaimed: the claim copies has_thumbnail onto the attachment (and an expired upload's row deletes it).
-  const owner = await db.updateTable('uploads').set({ has_thumbnail: true }).where('id', '=', upload.id).returning('state').executeTakeFirst();
+  const owner = await db
+    .updateTable('uploads')
+    .set({ has_thumbnail: true })
+    .where('id', '=', upload.id)
+    .returning('state')
+    .executeTakeFirst();
   if (owner && owner.state !== 'claimed') return;
   // Claimed (attachments share the upload's id), or the upload row is gone: the attachment, if any, takes it.
   const attached = await db.updateTable('attachments').set({ thumb_key: upload.thumb_key }).where('id', '=', upload.id).executeTakeFirst();

@@ -6,12 +6,22 @@ import type { ActionTx } from './transaction.js';
 import { notInStorage, type SealedAttachment } from './upload-seal.js';
 
 /** Inside the send's transaction: attaches the sealed uploads to the message; each upload can be claimed once. */
-export async function claimAttachments(tx: ActionTx, actor: Actor, dialogId: string, messageId: string, sealed: readonly SealedAttachment[]): Promise<AttachmentRow[]> {
+export async function claimAttachments(
+  tx: ActionTx,
+  actor: Actor,
+  dialogId: string,
+  messageId: string,
+  sealed: readonly SealedAttachment[],
+): Promise<AttachmentRow[]> {
   if (sealed.length === 0) return [];
   const claimed = await tx.trx
     .updateTable('uploads')
     .set({ state: 'claimed' })
-    .where('id', 'in', sealed.map((s) => s.upload.id))
+    .where(
+      'id',
+      'in',
+      sealed.map((s) => s.upload.id),
+    )
     .where('user_id', '=', actor.userId)
     .where('dialog_id', '=', dialogId)
     .where('state', '=', 'sealed')

@@ -14,7 +14,10 @@ const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
 export async function presignUpload(svc: Services, actor: Actor, body: PresignBody, baseUrl: string) {
   if (!isAllowedContentType(body.content_type)) {
-    throw new AppError('UNSUPPORTED_FILE_TYPE', `File type '${body.content_type}' is not allowed. Allowed types: [${ALLOWED_CONTENT_TYPES.join(', ')}]`);
+    throw new AppError(
+      'UNSUPPORTED_FILE_TYPE',
+      `File type '${body.content_type}' is not allowed. Allowed types: [${ALLOWED_CONTENT_TYPES.join(', ')}]`,
+    );
   }
   if (body.size < 1 || body.size > LIMITS.attachmentMaxBytes) {
     throw new AppError('FILE_TOO_LARGE', `File size must be between 1 byte and ${LIMITS.attachmentMaxBytes} bytes`);
@@ -76,6 +79,9 @@ async function checkUploadQuota(tx: ActionTx, userId: string, size: number, quot
     .executeTakeFirst();
   const pending = Number(row?.pending ?? 0);
   if (pending + size > quota) {
-    throw new AppError('UPLOAD_QUOTA_EXCEEDED', `Unattached uploads would take ${pending + size} bytes, over the ${quota}-byte quota: attach or let some expire first`);
+    throw new AppError(
+      'UPLOAD_QUOTA_EXCEEDED',
+      `Unattached uploads would take ${pending + size} bytes, over the ${quota}-byte quota: attach or let some expire first`,
+    );
   }
 }

@@ -73,7 +73,10 @@ export async function sealAttachments(svc: Services, actor: Actor, dialogId: str
     const upload = byKey.get(input.s3_key);
     if (!upload || upload.state === 'claimed' || new Date(upload.claim_until) <= now) throw notInStorage(input.s3_key);
     if (upload.content_type !== input.content_type || Number(upload.size) !== input.size) {
-      throw new AppError('BAD_REQUEST', `Attachment does not match its upload (content type and size must be the presigned ones): ${input.s3_key}`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `Attachment does not match its upload (content type and size must be the presigned ones): ${input.s3_key}`,
+      );
     }
     return { upload, input };
   });
@@ -124,9 +127,11 @@ async function sealOne(svc: Services, upload: UploadRow): Promise<UploadRow> {
     const info = await store.head(row.sealed_key);
     const size = Number(row.size);
     if (!info) throw notInStorage(row.key);
-    if (info.size !== size) throw new AppError('BAD_REQUEST', `Stored file size ${info.size} does not match the presigned size ${size}: ${row.key}`);
+    if (info.size !== size)
+      throw new AppError('BAD_REQUEST', `Stored file size ${info.size} does not match the presigned size ${size}: ${row.key}`);
     // An untyped upload carries whatever type the store gave it; it is only ever served as an opaque download.
-    if (row.content_type !== '' && info.contentType !== row.content_type) throw new AppError('BAD_REQUEST', `Stored file type does not match the presigned type: ${row.key}`);
+    if (row.content_type !== '' && info.contentType !== row.content_type)
+      throw new AppError('BAD_REQUEST', `Stored file type does not match the presigned type: ${row.key}`);
     const head = await store.read(row.sealed_key, SNIFF_BYTES);
     if (!matchesDeclaredType(row.content_type, head)) {
       throw new AppError('UNSUPPORTED_FILE_TYPE', `File content does not match its declared type '${row.content_type}': ${row.key}`);
@@ -142,7 +147,14 @@ async function sealOne(svc: Services, upload: UploadRow): Promise<UploadRow> {
     }
     const sealed = await svc.db.kysely
       .updateTable('uploads')
-      .set({ state: 'sealed', lease_token: null, lease_until: null, width: dims?.width ?? null, height: dims?.height ?? null, has_thumbnail: false })
+      .set({
+        state: 'sealed',
+        lease_token: null,
+        lease_until: null,
+        width: dims?.width ?? null,
+        height: dims?.height ?? null,
+        has_thumbnail: false,
+      })
       .where('id', '=', row.id)
       .where('lease_token', '=', token)
       .returningAll()

@@ -27,7 +27,12 @@ export function messageItem(r: ItemRow): ThreadItem {
   if (r.item) {
     const stored = (typeof r.item === 'string' ? JSON.parse(r.item) : r.item) as Record<string, unknown>;
     // The time the item was first streamed, when it has one (what ChatKit clients saw), else the message's.
-    return ordered({ ...stored, id: r.id, thread_id: r.dialog_id, created_at: typeof stored.created_at === 'string' ? stored.created_at : created_at }) as ThreadItem;
+    return ordered({
+      ...stored,
+      id: r.id,
+      thread_id: r.dialog_id,
+      created_at: typeof stored.created_at === 'string' ? stored.created_at : created_at,
+    }) as ThreadItem;
   }
   return {
     id: r.id,
@@ -51,7 +56,12 @@ export function itemRows(db: Db, dialogId: string) {
 }
 
 /** The last `limit` items up to and including message `upTo` (or the newest), oldest first, with who sent each. */
-export async function recentHistory(db: Db, dialogId: string, limit: number, upTo?: string): Promise<{ items: ThreadItem[]; senders: Map<string, string> }> {
+export async function recentHistory(
+  db: Db,
+  dialogId: string,
+  limit: number,
+  upTo?: string,
+): Promise<{ items: ThreadItem[]; senders: Map<string, string> }> {
   let q = itemRows(db, dialogId);
   if (upTo) q = q.where(sql<boolean>`m.id <= ${upTo}`);
   const rows = (await q.orderBy('m.id', 'desc').limit(limit).execute()).reverse();

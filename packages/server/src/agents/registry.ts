@@ -56,7 +56,10 @@ function split(body: CreateAgentBody): { options: AgentRecord['options']; secret
     case 'http':
       return { options: { url: body.url }, secret: body.secret };
     case 'openai':
-      return { options: { base_url: body.base_url, model: body.model, ...(body.instructions ? { instructions: body.instructions } : {}) }, secret: body.api_key ?? null };
+      return {
+        options: { base_url: body.base_url, model: body.model, ...(body.instructions ? { instructions: body.instructions } : {}) },
+        secret: body.api_key ?? null,
+      };
     case 'demo':
       return { options: {}, secret: null };
   }
@@ -69,7 +72,16 @@ export async function createAgent(svc: Services, body: CreateAgentBody): Promise
   const { options, secret } = split(body);
   const row = await svc.db.kysely
     .insertInto('agents')
-    .values({ id: body.id, display_name: body.display_name, kind: body.kind, trigger: body.trigger, options: JSON.stringify(options), secret, created_at: now, updated_at: now })
+    .values({
+      id: body.id,
+      display_name: body.display_name,
+      kind: body.kind,
+      trigger: body.trigger,
+      options: JSON.stringify(options),
+      secret,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .returningAll()
     .executeTakeFirst();

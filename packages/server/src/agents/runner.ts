@@ -93,11 +93,14 @@ export function startAgentWorker(svc: Services): AgentWorker {
   let wakeTimer: NodeJS.Timeout | undefined;
   const unsubscribe = svc.bus.onAnnounce(() => {
     if (wakeTimer || stopping) return;
-    wakeTimer = setTimeout(() => {
-      wakeTimer = undefined;
-      lastWake = performance.now();
-      loop.wake();
-    }, Math.max(0, lastWake + WAKE_GAP_MS - performance.now()));
+    wakeTimer = setTimeout(
+      () => {
+        wakeTimer = undefined;
+        lastWake = performance.now();
+        loop.wake();
+      },
+      Math.max(0, lastWake + WAKE_GAP_MS - performance.now()),
+    );
     wakeTimer.unref();
   });
 
@@ -120,7 +123,11 @@ export function startAgentWorker(svc: Services): AgentWorker {
       if (run.cancel_requested) return await writer.finish(job, 'cancelled');
       const agent = await loadAgent(svc.db.kysely, run.agent_id);
       if (!agent) return await fail('the agent was deleted');
-      const dialog = await svc.db.kysely.selectFrom('dialogs').select(['id', 'title', 'object_type', 'object_id']).where('id', '=', run.dialog_id).executeTakeFirst();
+      const dialog = await svc.db.kysely
+        .selectFrom('dialogs')
+        .select(['id', 'title', 'object_type', 'object_id'])
+        .where('id', '=', run.dialog_id)
+        .executeTakeFirst();
       if (!dialog) throw new DialogGone();
       writer.start(run.trigger_message_id);
       await stream(job, run, writer, agent, dialog, log);
@@ -132,7 +139,13 @@ export function startAgentWorker(svc: Services): AgentWorker {
       if (err instanceof LeaseLost) return log.warn('agent run: lease lost to another instance');
       // A database failure: try again later; the next attempt ends the run with an error (it had started).
       log.error({ err }, 'agent run: could not record its outcome; retrying');
-      await failJob(svc.db.kysely, job, (err as Error).message ?? String(err), retryDelayMs(job.attempts, 1000, 60_000), job.attempts >= 10).catch(() => {});
+      await failJob(
+        svc.db.kysely,
+        job,
+        (err as Error).message ?? String(err),
+        retryDelayMs(job.attempts, 1000, 60_000),
+        job.attempts >= 10,
+      ).catch(() => {});
     }
   }
 
@@ -153,13 +166,16 @@ export function startAgentWorker(svc: Services): AgentWorker {
     };
     running.set(run.id, stop);
     const timer = setTimeout(() => stop('timeout'), svc.config.agents.timeoutMs);
-    const heartbeat = setInterval(() => {
-      void (async () => {
-        if (!(await renewLease(svc, job))) return stop('lease-lost');
-        const r = await svc.db.kysely.selectFrom('agent_runs').select('cancel_requested').where('id', '=', run.id).executeTakeFirst();
-        if (r?.cancel_requested) stop('cancelled');
-      })().catch((err: unknown) => log.warn({ err }, 'agent run: lease renewal failed'));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void (async () => {
+          if (!(await renewLease(svc, job))) return stop('lease-lost');
+          const r = await svc.db.kysely.selectFrom('agent_runs').select('cancel_requested').where('id', '=', run.id).executeTakeFirst();
+          if (r?.cancel_requested) stop('cancelled');
+        })().catch((err: unknown) => log.warn({ err }, 'agent run: lease renewal failed'));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     try {
       const req = await buildRequest(run, agent, dialog, controller.signal, log);
       try {
@@ -228,7 +244,9 @@ export function startAgentWorker(svc: Services): AgentWorker {
     const user = userId ? { id: userId, display_name: names.get(userId) ?? userId } : null;
     const base = { agent, thread: dialog, user, items, senders, signal, log, names };
     if (run.kind === 'action') {
-      const sender = input.sender_id ? (await recentItems(db, run.dialog_id, 1, input.sender_id)).find((i) => i.id === input.sender_id) : undefined;
+      const sender = input.sender_id
+        ? (await recentItems(db, run.dialog_id, 1, input.sender_id)).find((i) => i.id === input.sender_id)
+        : undefined;
       return { ...base, type: 'action', input: null, action: input.action, sender };
     }
     const trigger = run.trigger_message_id ? (items.find((i) => i.id === run.trigger_message_id) ?? null) : null;

@@ -85,7 +85,13 @@ export async function queueRun(tx: ActionTx, job: AgentRunJob): Promise<void> {
 }
 
 /** Keeps the ChatKit item a message stands for (a ChatKit user message with its tags and options). */
-export async function storeItem(tx: ActionTx, messageId: string, dialogId: string, item: Record<string, unknown>, runId: string | null = null): Promise<void> {
+export async function storeItem(
+  tx: ActionTx,
+  messageId: string,
+  dialogId: string,
+  item: Record<string, unknown>,
+  runId: string | null = null,
+): Promise<void> {
   await tx.trx
     .insertInto('agent_items')
     .values({ message_id: messageId, dialog_id: dialogId, run_id: runId, item_type: String(item.type), item: JSON.stringify(item) })

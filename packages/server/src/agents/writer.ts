@@ -75,7 +75,9 @@ export class RunWriter {
     const parsed = AgentStreamEvent.safeParse(raw);
     if (!parsed.success) {
       const type = typeof raw === 'object' && raw !== null ? String((raw as { type?: unknown }).type) : typeof raw;
-      throw new AgentFailure(`invalid event from agent (${type}): ${parsed.error.issues[0]?.message ?? 'bad shape'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+      throw new AgentFailure(
+        `invalid event from agent (${type}): ${parsed.error.issues[0]?.message ?? 'bad shape'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+      );
     }
     const ev = parsed.data;
     const own = (item: ThreadItem, id: string, createdAt?: string): ThreadItem =>
@@ -117,7 +119,8 @@ export class RunWriter {
       case 'thread.item.replaced': {
         const id = this.ids.get(ev.item.id) ?? ev.item.id;
         if (this.pending.has(id)) throw new AgentFailure(`replaced item ${ev.item.id} is still pending`);
-        if (!(await this.isOwnStoredItem(id))) throw new AgentFailure(`replaced item ${ev.item.id} is not an item of this agent in this thread`);
+        if (!(await this.isOwnStoredItem(id)))
+          throw new AgentFailure(`replaced item ${ev.item.id} is not an item of this agent in this thread`);
         this.queue({ kind: 'replace', item: own(ev.item, id) });
         return 'continue';
       }
@@ -202,7 +205,12 @@ export class RunWriter {
           .set({ status: 'running', started_at: sql`coalesce(started_at, ${tx.now})` as never })
           .where('id', '=', this.run.id)
           .execute();
-        tx.emit({ type: 'agent.run.started', ...this.base(), agent_user_id: this.agentUser, ...(op.replyTo ? { reply_to_id: op.replyTo } : {}) });
+        tx.emit({
+          type: 'agent.run.started',
+          ...this.base(),
+          agent_user_id: this.agentUser,
+          ...(op.replyTo ? { reply_to_id: op.replyTo } : {}),
+        });
         return;
       case 'emit':
         tx.emit(op.event);
@@ -220,13 +228,21 @@ export class RunWriter {
           .returning('id')
           .executeTakeFirst();
         if (!row) return; // deleted meanwhile
-        await tx.trx.updateTable('agent_items').set({ item: JSON.stringify(op.item), item_type: op.item.type }).where('message_id', '=', op.item.id).execute();
+        await tx.trx
+          .updateTable('agent_items')
+          .set({ item: JSON.stringify(op.item), item_type: op.item.type })
+          .where('message_id', '=', op.item.id)
+          .execute();
         tx.emit({ type: 'agent.item.replaced', ...this.base(), item: op.item });
         tx.emit({ type: 'message.edited', id: op.item.id, dialog_id: this.run.dialog_id, content, last_edited_at: timestamp(tx.now) });
         return;
       }
       case 'delete': {
-        const gone = await tx.trx.deleteFrom('messages').where('id', '=', op.id).where('dialog_id', '=', this.run.dialog_id).executeTakeFirst();
+        const gone = await tx.trx
+          .deleteFrom('messages')
+          .where('id', '=', op.id)
+          .where('dialog_id', '=', this.run.dialog_id)
+          .executeTakeFirst();
         if (Number(gone.numDeletedRows) === 0) return;
         tx.emit({ type: 'agent.item.removed', ...this.base(), item_id: op.id });
         tx.emit({ type: 'message.deleted', id: op.id, dialog_id: this.run.dialog_id });
@@ -266,7 +282,11 @@ export class RunWriter {
       .insertInto('agent_items')
       .values({ message_id: item.id, dialog_id: this.run.dialog_id, run_id: this.run.id, item_type: item.type, item: JSON.stringify(item) })
       .execute();
-    await tx.trx.updateTable('dialogs').set({ message_seq: seq, last_message_id: item.id, last_message_at: tx.now }).where('id', '=', this.run.dialog_id).execute();
+    await tx.trx
+      .updateTable('dialogs')
+      .set({ message_seq: seq, last_message_id: item.id, last_message_at: tx.now })
+      .where('id', '=', this.run.dialog_id)
+      .execute();
     await unarchiveAll(tx, this.run.dialog_id);
     await tx.trx
       .updateTable('dialog_participants')
@@ -287,7 +307,11 @@ export class RunWriter {
    * started assistant message is kept as it stands), an error event when the run failed, then
    * `agent.run.finished`. Throws LeaseLost when another instance has taken the run over.
    */
-  async finish(job: ClaimedJob | undefined, status: RunStatus, error?: { code: string; message?: string; allow_retry: boolean; log?: string }): Promise<void> {
+  async finish(
+    job: ClaimedJob | undefined,
+    status: RunStatus,
+    error?: { code: string; message?: string; allow_retry: boolean; log?: string },
+  ): Promise<void> {
     await inTransaction(this.svc, async (tx) => {
       const dialog = await tx.trx.selectFrom('dialogs').select('id').where('id', '=', this.run.dialog_id).executeTakeFirst();
       if (dialog) {
@@ -297,7 +321,13 @@ export class RunWriter {
           else tx.emit({ type: 'agent.item.removed', ...this.base(), item_id: item.id });
         }
         if (error) {
-          tx.emit({ type: 'agent.error', ...this.base(), code: error.code, allow_retry: error.allow_retry, ...(error.message ? { message: error.message } : {}) });
+          tx.emit({
+            type: 'agent.error',
+            ...this.base(),
+            code: error.code,
+            allow_retry: error.allow_retry,
+            ...(error.message ? { message: error.message } : {}),
+          });
         }
         tx.emit({ type: 'agent.run.finished', ...this.base(), status });
       }

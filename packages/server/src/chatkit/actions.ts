@@ -41,9 +41,14 @@ function messageHtml(input: UserMessageInput): string {
 async function addUserMessage(svc: Services, actor: Actor, dialogId: string, input: UserMessageInput) {
   if (input.attachments.length > 0) throw new AppError('NOT_IMPLEMENTED', 'Attachments are not supported on the ChatKit endpoint yet');
   const members = new Set(
-    (await svc.db.kysely.selectFrom('dialog_participants').select('user_id').where('dialog_id', '=', dialogId).where('user_id', 'like', 'agent:%').execute()).map(
-      (r) => r.user_id,
-    ),
+    (
+      await svc.db.kysely
+        .selectFrom('dialog_participants')
+        .select('user_id')
+        .where('dialog_id', '=', dialogId)
+        .where('user_id', 'like', 'agent:%')
+        .execute()
+    ).map((r) => r.user_id),
   );
   // Tags are client data: a tag naming an agent must name one of this thread.
   const mentioned = input.content.filter((c) => c.type === 'input_tag' && isAgentUserId(c.id)).map((c) => (c as { id: string }).id);
@@ -56,14 +61,20 @@ async function addUserMessage(svc: Services, actor: Actor, dialogId: string, inp
     inference_options: input.inference_options,
   };
   const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, '', { item, mentioned });
-  const runs = await svc.db.kysely.selectFrom('agent_runs').select('id').where('trigger_message_id', '=', message.id).orderBy('agent_id').execute();
+  const runs = await svc.db.kysely
+    .selectFrom('agent_runs')
+    .select('id')
+    .where('trigger_message_id', '=', message.id)
+    .orderBy('agent_id')
+    .execute();
   const userItem = { ...item, id: message.id, thread_id: dialogId, created_at: message.sent_at };
   return { userItem, runIds: runs.map((r) => r.id) };
 }
 
 export async function createThread(svc: Services, actor: Actor, input: UserMessageInput): Promise<StreamPlan> {
   const agentId = actor.chatkit?.agent_id ?? svc.config.agents.chatkitDefaultAgent;
-  if (!agentId) throw new AppError('BAD_REQUEST', 'No agent for new threads: mint the token with chatkit.agent_id or set CHATKIT_DEFAULT_AGENT');
+  if (!agentId)
+    throw new AppError('BAD_REQUEST', 'No agent for new threads: mint the token with chatkit.agent_id or set CHATKIT_DEFAULT_AGENT');
   if (!(await loadAgent(svc.db.kysely, agentId))) throw new AppError('BAD_REQUEST', `Unknown agent: ${agentId}`);
   const cursor = await logHead(svc);
   const id = newId();
@@ -83,7 +94,12 @@ export async function createThread(svc: Services, actor: Actor, input: UserMessa
   );
   const { userItem, runIds } = await addUserMessage(svc, actor, id, input);
   const thread = threadWire({ id, title: null, created_at: dialog.created_at });
-  return { dialogId: id, cursor, prelude: [{ type: 'thread.created', thread }, { type: 'thread.item.done', item: userItem }, STREAM_OPTIONS], runIds };
+  return {
+    dialogId: id,
+    cursor,
+    prelude: [{ type: 'thread.created', thread }, { type: 'thread.item.done', item: userItem }, STREAM_OPTIONS],
+    runIds,
+  };
 }
 
 export async function addMessage(svc: Services, actor: Actor, threadId: string, input: UserMessageInput): Promise<StreamPlan> {
@@ -94,7 +110,13 @@ export async function addMessage(svc: Services, actor: Actor, threadId: string, 
 }
 
 /** Queues a run that is not an answer to a message (after a tool output, a structured input or an action). */
-async function queueAgentRun(tx: ActionTx, dialogId: string, agentId: string, kind: 'respond' | 'action', input: Record<string, unknown>): Promise<string> {
+async function queueAgentRun(
+  tx: ActionTx,
+  dialogId: string,
+  agentId: string,
+  kind: 'respond' | 'action',
+  input: Record<string, unknown>,
+): Promise<string> {
   const runId = newId();
   await tx.trx
     .insertInto('agent_runs')
@@ -121,7 +143,12 @@ async function queueAgentRun(tx: ActionTx, dialogId: string, agentId: string, ki
 /** The agent behind an item: it must be an agent that still takes part in the thread. */
 async function agentOf(tx: ActionTx, dialogId: string, sender: string | null): Promise<string> {
   if (!sender || !isAgentUserId(sender)) throw new AppError('CONFLICT', 'This item was not sent by an agent');
-  const member = await tx.trx.selectFrom('dialog_participants').select('user_id').where('dialog_id', '=', dialogId).where('user_id', '=', sender).executeTakeFirst();
+  const member = await tx.trx
+    .selectFrom('dialog_participants')
+    .select('user_id')
+    .where('dialog_id', '=', dialogId)
+    .where('user_id', '=', sender)
+    .executeTakeFirst();
   if (!member) throw new AppError('CONFLICT', 'The agent of this item no longer takes part in the thread');
   return sender.slice('agent:'.length);
 }
@@ -130,7 +157,11 @@ async function agentOf(tx: ActionTx, dialogId: string, sender: string | null): P
 async function replaceItem(tx: ActionTx, dialogId: string, item: ThreadItem, runId: string | null): Promise<void> {
   const content = itemFallbackHtml(item);
   await tx.trx.updateTable('messages').set({ content, last_edited_at: tx.now }).where('id', '=', item.id).execute();
-  await tx.trx.updateTable('agent_items').set({ item: JSON.stringify(item), item_type: item.type }).where('message_id', '=', item.id).execute();
+  await tx.trx
+    .updateTable('agent_items')
+    .set({ item: JSON.stringify(item), item_type: item.type })
+    .where('message_id', '=', item.id)
+    .execute();
   tx.emit({ type: 'message.edited', id: item.id, dialog_id: dialogId, content, last_edited_at: timestamp(tx.now) });
   if (runId) tx.emit({ type: 'agent.item.replaced', dialog_id: dialogId, run_id: runId, item });
 }
@@ -140,11 +171,16 @@ export async function addToolOutput(svc: Services, actor: Actor, threadId: strin
   return inTransaction(svc, async (tx) => {
     const dialog = await accessThread(tx.trx, actor, threadId, { lock: true });
     const newest = (await itemsPage(tx.trx, dialog.id, { limit: 1, order: 'desc' })).data[0];
-    if (!newest || newest.type !== 'client_tool_call' || newest.status !== 'pending') throw new AppError('CONFLICT', 'No client tool call is waiting for output');
+    if (!newest || newest.type !== 'client_tool_call' || newest.status !== 'pending')
+      throw new AppError('CONFLICT', 'No client tool call is waiting for output');
     const { sender } = await loadItem(tx.trx, dialog.id, newest.id);
     const agentId = await agentOf(tx, dialog.id, sender);
     const completed = { ...newest, status: 'completed', output: result } as ThreadItem;
-    await tx.trx.updateTable('agent_items').set({ item: JSON.stringify(completed) }).where('message_id', '=', newest.id).execute();
+    await tx.trx
+      .updateTable('agent_items')
+      .set({ item: JSON.stringify(completed) })
+      .where('message_id', '=', newest.id)
+      .execute();
     const runId = await queueAgentRun(tx, dialog.id, agentId, 'respond', { user_id: actor.userId });
     return { dialogId: dialog.id, cursor, prelude: [STREAM_OPTIONS], runIds: [runId] };
   });
@@ -162,12 +198,17 @@ export async function addStructuredInput(
     const dialog = await accessThread(tx.trx, actor, threadId, { lock: true });
     const { item, sender } = await loadItem(tx.trx, dialog.id, itemId);
     const raw = item as unknown as { type: string; status?: string; inputs?: { id: string; type: string; answer?: unknown }[] };
-    if (raw.type !== 'structured_input' || (raw.status ?? 'pending') !== 'pending') throw new AppError('CONFLICT', 'This item is not a pending structured input');
+    if (raw.type !== 'structured_input' || (raw.status ?? 'pending') !== 'pending')
+      throw new AppError('CONFLICT', 'This item is not a pending structured input');
     const agentId = await agentOf(tx, dialog.id, sender);
     const inputs = (raw.inputs ?? []).map((q) => {
       const a = input.answers[q.id];
       const skipped = input.status === 'skipped' || !a || a.skipped || a.values.length === 0;
-      const values = skipped ? [] : q.type === 'multiple_choice' && !(q as { multiple?: boolean }).multiple ? a.values.slice(0, 1) : a.values;
+      const values = skipped
+        ? []
+        : q.type === 'multiple_choice' && !(q as { multiple?: boolean }).multiple
+          ? a.values.slice(0, 1)
+          : a.values;
       return { ...q, answer: { values, skipped } };
     });
     const answered = { ...raw, status: input.status, inputs } as unknown as ThreadItem;
@@ -183,7 +224,12 @@ export async function retryAfterItem(svc: Services, actor: Actor, threadId: stri
     const dialog = await accessThread(tx.trx, actor, threadId, { lock: true });
     const { item } = await loadItem(tx.trx, dialog.id, itemId);
     if (item.type !== 'user_message') throw new AppError('CONFLICT', 'Only a user message can be retried');
-    const busy = await tx.trx.selectFrom('agent_runs').select('id').where('dialog_id', '=', dialog.id).where(sql<boolean>`status IN ('queued', 'running')`).executeTakeFirst();
+    const busy = await tx.trx
+      .selectFrom('agent_runs')
+      .select('id')
+      .where('dialog_id', '=', dialog.id)
+      .where(sql<boolean>`status IN ('queued', 'running')`)
+      .executeTakeFirst();
     if (busy) throw new AppError('CONFLICT', 'An agent is still answering in this thread');
     // A retry drops what came after the message: never someone else's words.
     const others = await tx.trx
@@ -196,7 +242,12 @@ export async function retryAfterItem(svc: Services, actor: Actor, threadId: stri
       .executeTakeFirst();
     if (others) throw new AppError('CONFLICT', 'Other participants have written since this message');
     // Unlike chatkit-python, the removal of every later item is announced.
-    const later = await tx.trx.deleteFrom('messages').where('dialog_id', '=', dialog.id).where(sql<boolean>`id > ${itemId}`).returning('id').execute();
+    const later = await tx.trx
+      .deleteFrom('messages')
+      .where('dialog_id', '=', dialog.id)
+      .where(sql<boolean>`id > ${itemId}`)
+      .returning('id')
+      .execute();
     const removed: ChatKitEvent[] = [];
     for (const m of later.sort((a, b) => (a.id < b.id ? -1 : 1))) {
       tx.emit({ type: 'message.deleted', id: m.id, dialog_id: dialog.id });
@@ -208,7 +259,11 @@ export async function retryAfterItem(svc: Services, actor: Actor, threadId: stri
       .where('id', '=', dialog.id)
       .execute();
     await tx.trx.deleteFrom('agent_runs').where('trigger_message_id', '=', itemId).execute();
-    const message = await tx.trx.selectFrom('messages').select(['id', 'dialog_id', 'sender_id', 'content', 'message_type']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    const message = await tx.trx
+      .selectFrom('messages')
+      .select(['id', 'dialog_id', 'sender_id', 'content', 'message_type'])
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
     const tags = item.content.filter((c) => c.type === 'input_tag').map((c) => String((c as { id?: unknown }).id));
     await enqueueAgentRuns(tx, message, tags);
     const runs = await tx.trx.selectFrom('agent_runs').select('id').where('trigger_message_id', '=', itemId).orderBy('agent_id').execute();
@@ -217,7 +272,13 @@ export async function retryAfterItem(svc: Services, actor: Actor, threadId: stri
 }
 
 /** A widget action: only on a widget item of this thread sent by one of its agents. */
-export async function customAction(svc: Services, actor: Actor, threadId: string, itemId: string | undefined, action: { type: string; payload?: unknown }): Promise<StreamPlan> {
+export async function customAction(
+  svc: Services,
+  actor: Actor,
+  threadId: string,
+  itemId: string | undefined,
+  action: { type: string; payload?: unknown },
+): Promise<StreamPlan> {
   if (!itemId) throw new AppError('CONFLICT', 'A custom action must come from a widget item of the thread');
   const cursor = await logHead(svc);
   return inTransaction(svc, async (tx) => {
@@ -225,14 +286,23 @@ export async function customAction(svc: Services, actor: Actor, threadId: string
     const { item, sender } = await loadItem(tx.trx, dialog.id, itemId);
     if (item.type !== 'widget') throw new AppError('CONFLICT', 'Actions are accepted only on a widget item');
     const agentId = await agentOf(tx, dialog.id, sender);
-    const runId = await queueAgentRun(tx, dialog.id, agentId, 'action', { user_id: actor.userId, action: { type: action.type, payload: action.payload ?? {} }, sender_id: itemId });
+    const runId = await queueAgentRun(tx, dialog.id, agentId, 'action', {
+      user_id: actor.userId,
+      action: { type: action.type, payload: action.payload ?? {} },
+      sender_id: itemId,
+    });
     return { dialogId: dialog.id, cursor, prelude: [STREAM_OPTIONS], runIds: [runId] };
   });
 }
 
 export async function updateThread(svc: Services, actor: Actor, threadId: string, title: string) {
   const dialog = await accessThread(svc.db.kysely, actor, threadId);
-  const row = await svc.db.kysely.updateTable('dialogs').set({ title: title || null }).where('id', '=', dialog.id).returning(['id', 'title', 'created_at']).executeTakeFirstOrThrow();
+  const row = await svc.db.kysely
+    .updateTable('dialogs')
+    .set({ title: title || null })
+    .where('id', '=', dialog.id)
+    .returning(['id', 'title', 'created_at'])
+    .executeTakeFirstOrThrow();
   return threadWire(row);
 }
 
@@ -242,12 +312,19 @@ export async function updateThread(svc: Services, actor: Actor, threadId: string
  */
 export async function deleteThread(svc: Services, actor: Actor, threadId: string): Promise<void> {
   const dialog = await accessThread(svc.db.kysely, actor, threadId);
-  if (dialog.created_by !== actor.userId || dialog.object_id !== dialog.id) throw new AppError('FORBIDDEN', 'Only the one who started this thread may delete it');
+  if (dialog.created_by !== actor.userId || dialog.object_id !== dialog.id)
+    throw new AppError('FORBIDDEN', 'Only the one who started this thread may delete it');
   await deleteDialog(svc, dialog.id);
 }
 
 /** Feedback on items of the thread: stored, and sent as the webhook item.feedback. */
-export async function addFeedback(svc: Services, actor: Actor, threadId: string, itemIds: readonly string[], kind: 'positive' | 'negative'): Promise<void> {
+export async function addFeedback(
+  svc: Services,
+  actor: Actor,
+  threadId: string,
+  itemIds: readonly string[],
+  kind: 'positive' | 'negative',
+): Promise<void> {
   await inTransaction(svc, async (tx) => {
     const dialog = await accessThread(tx.trx, actor, threadId);
     for (const id of itemIds) await loadItem(tx.trx, dialog.id, id);

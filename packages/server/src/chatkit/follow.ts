@@ -39,7 +39,13 @@ export async function logHead(svc: Services): Promise<number> {
 }
 
 /** Yields the ChatKit events of `runIds` in `dialogId` after `cursor` until they have all finished, or `signal` aborts. */
-export async function* followRuns(svc: Services, dialogId: string, cursor: number, runIds: readonly string[], signal: AbortSignal): AsyncGenerator<ChatKitEvent> {
+export async function* followRuns(
+  svc: Services,
+  dialogId: string,
+  cursor: number,
+  runIds: readonly string[],
+  signal: AbortSignal,
+): AsyncGenerator<ChatKitEvent> {
   const open = new Set(runIds);
   // Several runs write at once, so ids can commit out of order: read only as far as the log is final.
   const horizon = new LogHorizon(svc.db.kysely);

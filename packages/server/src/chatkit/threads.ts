@@ -31,7 +31,10 @@ interface DialogRow {
   created_at: Date | string;
 }
 
-export function threadWire(d: DialogRow, items: { data: ThreadItem[]; has_more: boolean; after?: string } = { data: [], has_more: false }): ChatKitThread {
+export function threadWire(
+  d: DialogRow,
+  items: { data: ThreadItem[]; has_more: boolean; after?: string } = { data: [], has_more: false },
+): ChatKitThread {
   return {
     id: d.id,
     ...(d.title ? { title: d.title } : {}),
@@ -49,7 +52,10 @@ export async function itemsPage(db: Db, dialogId: string, opts: { limit: number;
     if (!UUID.test(opts.after)) throw new AppError('INVALID_INPUT', 'after must be an item id');
     q = q.where(sql<boolean>`m.id ${sql.raw(opts.order === 'asc' ? '>' : '<')} ${opts.after}`);
   }
-  const rows = await q.orderBy('m.id', opts.order).limit(opts.limit + 1).execute();
+  const rows = await q
+    .orderBy('m.id', opts.order)
+    .limit(opts.limit + 1)
+    .execute();
   const has_more = rows.length > opts.limit;
   const data = rows.slice(0, opts.limit).map(messageItem);
   return { data, has_more, ...(has_more && data.length > 0 ? { after: data[data.length - 1]!.id } : {}) };
@@ -68,9 +74,15 @@ export async function listThreads(db: Db, actor: Actor, opts: { limit: number; o
     .select(['d.id', 'd.title', 'd.created_at']);
   if (opts.after) {
     if (!UUID.test(opts.after)) throw new AppError('INVALID_INPUT', 'after must be a thread id');
-    q = q.where(sql<boolean>`(d.created_at, d.id) ${sql.raw(opts.order === 'asc' ? '>' : '<')} (SELECT created_at, id FROM dialogs WHERE id = ${opts.after})`);
+    q = q.where(
+      sql<boolean>`(d.created_at, d.id) ${sql.raw(opts.order === 'asc' ? '>' : '<')} (SELECT created_at, id FROM dialogs WHERE id = ${opts.after})`,
+    );
   }
-  const rows = await q.orderBy('d.created_at', opts.order).orderBy('d.id', opts.order).limit(opts.limit + 1).execute();
+  const rows = await q
+    .orderBy('d.created_at', opts.order)
+    .orderBy('d.id', opts.order)
+    .limit(opts.limit + 1)
+    .execute();
   const has_more = rows.length > opts.limit;
   const data = rows.slice(0, opts.limit).map((r) => threadWire(r));
   return { data, has_more, ...(has_more && data.length > 0 ? { after: data[data.length - 1]!.id } : {}) };

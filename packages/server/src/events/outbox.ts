@@ -19,11 +19,7 @@ export interface PendingEvent {
 }
 
 /** Inserts the events in order and returns their ids (ascending within the transaction). */
-export async function appendEvents(
-  trx: Transaction<Database>,
-  events: readonly PendingEvent[],
-  now: Date,
-): Promise<number[]> {
+export async function appendEvents(trx: Transaction<Database>, events: readonly PendingEvent[], now: Date): Promise<number[]> {
   if (events.length === 0) return [];
   const rows = await trx
     .insertInto('events')

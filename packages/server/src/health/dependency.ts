@@ -62,7 +62,8 @@ export class Dependency {
     this.state = 'down';
     this.outages += 1;
     this.since = new Date();
-    if (this.kind === 'loop') this.log.warn({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: failing; backing off and retrying`);
+    if (this.kind === 'loop')
+      this.log.warn({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: failing; backing off and retrying`);
     else this.log.error({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: unavailable; retrying`);
   }
 
@@ -90,7 +91,14 @@ export class Dependency {
   }
 
   status(): DependencyStatus {
-    return { name: this.name, kind: this.kind, state: this.state, failures: this.failures, outages: this.outages, since: this.since.toISOString() };
+    return {
+      name: this.name,
+      kind: this.kind,
+      state: this.state,
+      failures: this.failures,
+      outages: this.outages,
+      since: this.since.toISOString(),
+    };
   }
 }
 

@@ -13,9 +13,15 @@ const security = [{ bearer: [] }];
 const CancelBody = z.object({ run_id: Uuid.optional() }).optional();
 const Cancelled = z.object({ data: z.object({ cancelled: z.array(z.string()) }) });
 
-export const agentRunRoutes = (svc: Services, worker: AgentWorker): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
-  app.post('/dialogs/:id/agent-runs/cancel', { schema: { tags, security, params: DialogParams, body: CancelBody, response: { 200: Cancelled } } }, async (req) => ({
-    data: { cancelled: await cancelRuns(svc, worker, actorOf(req), req.params.id, req.body?.run_id) },
-  }));
-};
+export const agentRunRoutes =
+  (svc: Services, worker: AgentWorker): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.post(
+      '/dialogs/:id/agent-runs/cancel',
+      { schema: { tags, security, params: DialogParams, body: CancelBody, response: { 200: Cancelled } } },
+      async (req) => ({
+        data: { cancelled: await cancelRuns(svc, worker, actorOf(req), req.params.id, req.body?.run_id) },
+      }),
+    );
+  };

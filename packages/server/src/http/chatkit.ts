@@ -36,98 +36,106 @@ const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
 /** The requests that post a person's message: they also take from the stricter send bucket, as a Chat API send does. */
 const SENDS = new Set(['threads.create', 'threads.add_user_message']);
 
-export const chatKitRoutes = (svc: Services, worker: AgentWorker, limiter?: RateLimiter): FastifyPluginAsync => async (app) => {
-  app.post('/chatkit', { schema: { hide: true } }, async (req, reply) => {
-    const parsed = ChatKitRequest.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : 'request';
-      throw new AppError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid request'}`);
-    }
-    const body = parsed.data;
-    const actor = actorOf(req);
-    if (limiter && SENDS.has(body.type)) await limiter.send(actor.userId);
-    if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body));
-    return answer(actor, body);
-  });
-
-  async function plan(actor: Actor, body: ChatKitRequest): Promise<StreamPlan> {
-    switch (body.type) {
-      case 'threads.create':
-        return createThread(svc, actor, body.params.input);
-      case 'threads.add_user_message':
-        return addMessage(svc, actor, body.params.thread_id, body.params.input);
-      case 'threads.add_client_tool_output':
-        return addToolOutput(svc, actor, body.params.thread_id, body.params.result);
-      case 'threads.add_structured_input':
-        return addStructuredInput(svc, actor, body.params.thread_id, body.params.item_id, body.params.input);
-      case 'threads.retry_after_item':
-        return retryAfterItem(svc, actor, body.params.thread_id, body.params.item_id);
-      case 'threads.custom_action':
-        return customAction(svc, actor, body.params.thread_id, body.params.item_id, body.params.action);
-      default:
-        throw new AppError('INVALID_INPUT', `${body.type} is not a streaming request`);
-    }
-  }
-
-  async function answer(actor: Actor, body: ChatKitRequest): Promise<unknown> {
-    const db = svc.db.kysely;
-    switch (body.type) {
-      case 'threads.get_by_id':
-        return getThread(db, actor, body.params.thread_id);
-      case 'threads.list':
-        return listThreads(db, actor, body.params);
-      case 'items.list': {
-        const dialog = await accessThread(db, actor, body.params.thread_id);
-        return itemsPage(db, dialog.id, body.params);
+export const chatKitRoutes =
+  (svc: Services, worker: AgentWorker, limiter?: RateLimiter): FastifyPluginAsync =>
+  async (app) => {
+    app.post('/chatkit', { schema: { hide: true } }, async (req, reply) => {
+      const parsed = ChatKitRequest.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? issue.path.join('.') : 'request';
+        throw new AppError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid request'}`);
       }
-      case 'threads.update':
-        return updateThread(svc, actor, body.params.thread_id, body.params.title);
-      case 'threads.delete':
-        await deleteThread(svc, actor, body.params.thread_id);
-        return {};
-      case 'items.feedback':
-        await addFeedback(svc, actor, body.params.thread_id, body.params.item_ids, body.params.kind);
-        return {};
-      case 'threads.sync_custom_action': {
-        const p = await customAction(svc, actor, body.params.thread_id, body.params.item_id, body.params.action);
-        let updated: unknown;
-        for await (const ev of followRuns(svc, p.dialogId, p.cursor, p.runIds, new AbortController().signal)) {
-          if (ev.type === 'thread.item.replaced') updated = ev.item;
-        }
-        return updated === undefined ? {} : { updated_item: updated };
-      }
-      case 'input.transcribe':
-        throw new AppError('NOT_IMPLEMENTED', 'No transcriber is configured');
-      case 'attachments.create':
-      case 'attachments.delete':
-        throw new AppError('NOT_IMPLEMENTED', 'Attachments are not supported on the ChatKit endpoint yet');
-      default:
-        throw new AppError('INVALID_INPUT', `${body.type} is a streaming request`);
-    }
-  }
-
-  async function stream(reply: FastifyReply, p: StreamPlan): Promise<void> {
-    reply.hijack();
-    const res = reply.raw;
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
-    const controller = new AbortController();
-    let finished = false;
-    res.on('close', () => {
-      if (finished) return;
-      controller.abort();
-      void cancelRunIds(svc, worker, p.runIds).catch((err: unknown) => svc.log.warn({ err }, 'chatkit: cancelling after a disconnect failed'));
+      const body = parsed.data;
+      const actor = actorOf(req);
+      if (limiter && SENDS.has(body.type)) await limiter.send(actor.userId);
+      if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body));
+      return answer(actor, body);
     });
-    try {
-      for (const ev of p.prelude) res.write(frame(ordered(ev)));
-      for await (const ev of followRuns(svc, p.dialogId, p.cursor, p.runIds, controller.signal)) res.write(frame(ev));
-      finished = true;
-      res.end();
-    } catch (err) {
-      svc.log.error({ err }, 'chatkit: stream failed');
-      finished = true;
-      res.destroy();
+
+    async function plan(actor: Actor, body: ChatKitRequest): Promise<StreamPlan> {
+      switch (body.type) {
+        case 'threads.create':
+          return createThread(svc, actor, body.params.input);
+        case 'threads.add_user_message':
+          return addMessage(svc, actor, body.params.thread_id, body.params.input);
+        case 'threads.add_client_tool_output':
+          return addToolOutput(svc, actor, body.params.thread_id, body.params.result);
+        case 'threads.add_structured_input':
+          return addStructuredInput(svc, actor, body.params.thread_id, body.params.item_id, body.params.input);
+        case 'threads.retry_after_item':
+          return retryAfterItem(svc, actor, body.params.thread_id, body.params.item_id);
+        case 'threads.custom_action':
+          return customAction(svc, actor, body.params.thread_id, body.params.item_id, body.params.action);
+        default:
+          throw new AppError('INVALID_INPUT', `${body.type} is not a streaming request`);
+      }
     }
-  }
-};
+
+    async function answer(actor: Actor, body: ChatKitRequest): Promise<unknown> {
+      const db = svc.db.kysely;
+      switch (body.type) {
+        case 'threads.get_by_id':
+          return getThread(db, actor, body.params.thread_id);
+        case 'threads.list':
+          return listThreads(db, actor, body.params);
+        case 'items.list': {
+          const dialog = await accessThread(db, actor, body.params.thread_id);
+          return itemsPage(db, dialog.id, body.params);
+        }
+        case 'threads.update':
+          return updateThread(svc, actor, body.params.thread_id, body.params.title);
+        case 'threads.delete':
+          await deleteThread(svc, actor, body.params.thread_id);
+          return {};
+        case 'items.feedback':
+          await addFeedback(svc, actor, body.params.thread_id, body.params.item_ids, body.params.kind);
+          return {};
+        case 'threads.sync_custom_action': {
+          const p = await customAction(svc, actor, body.params.thread_id, body.params.item_id, body.params.action);
+          let updated: unknown;
+          for await (const ev of followRuns(svc, p.dialogId, p.cursor, p.runIds, new AbortController().signal)) {
+            if (ev.type === 'thread.item.replaced') updated = ev.item;
+          }
+          return updated === undefined ? {} : { updated_item: updated };
+        }
+        case 'input.transcribe':
+          throw new AppError('NOT_IMPLEMENTED', 'No transcriber is configured');
+        case 'attachments.create':
+        case 'attachments.delete':
+          throw new AppError('NOT_IMPLEMENTED', 'Attachments are not supported on the ChatKit endpoint yet');
+        default:
+          throw new AppError('INVALID_INPUT', `${body.type} is a streaming request`);
+      }
+    }
+
+    async function stream(reply: FastifyReply, p: StreamPlan): Promise<void> {
+      reply.hijack();
+      const res = reply.raw;
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      });
+      const controller = new AbortController();
+      let finished = false;
+      res.on('close', () => {
+        if (finished) return;
+        controller.abort();
+        void cancelRunIds(svc, worker, p.runIds).catch((err: unknown) =>
+          svc.log.warn({ err }, 'chatkit: cancelling after a disconnect failed'),
+        );
+      });
+      try {
+        for (const ev of p.prelude) res.write(frame(ordered(ev)));
+        for await (const ev of followRuns(svc, p.dialogId, p.cursor, p.runIds, controller.signal)) res.write(frame(ev));
+        finished = true;
+        res.end();
+      } catch (err) {
+        svc.log.error({ err }, 'chatkit: stream failed');
+        finished = true;
+        res.destroy();
+      }
+    }
+  };

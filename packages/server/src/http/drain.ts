@@ -18,7 +18,10 @@ export function registerDrain(app: FastifyInstance): Drain {
   app.addHook('onRequest', async (_req, reply) => {
     if (!draining) return;
     const err = new AppError('NOT_READY', 'The server is shutting down; retry', { headers: { 'retry-after': '1' } });
-    return reply.status(err.status).headers({ ...err.headers, connection: 'close' }).send(err.toWire());
+    return reply
+      .status(err.status)
+      .headers({ ...err.headers, connection: 'close' })
+      .send(err.toWire());
   });
   return {
     begin() {

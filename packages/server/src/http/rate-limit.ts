@@ -28,7 +28,13 @@ function limiter(prefix: string, name: string, b: Bucket, redis: Redis | undefin
   const burstWindow = Math.max(1, Math.ceil(b.burst / b.rps));
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix,
+          points,
+          duration,
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+        })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   return new BurstyRateLimiter(make(`${prefix}:rl:${name}`, b.rps, 1), make(`${prefix}:rl:${name}:burst`, b.burst, burstWindow));
 }

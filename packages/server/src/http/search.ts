@@ -16,22 +16,46 @@ const description =
   'Full-text search of messages: web-search syntax ("a phrase", -exclude, OR), the last word also as a prefix; newest first or by relevance; keyset paging with next_cursor.';
 
 /** The Chat API route (registered under the Chat API's actor guard). */
-export const chatSearchRoutes = (svc: Services): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
-  app.get(
-    '/messages/search',
-    { schema: { tags: ['chat'], security: [{ bearer: [] }], description, querystring: SearchMessagesQuery, response: { 200: data(SearchPage) } } },
-    async (req) => ({ data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { actor: actorOf(req) }, req.query) }),
-  );
-};
+export const chatSearchRoutes =
+  (svc: Services): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/messages/search',
+      {
+        schema: {
+          tags: ['chat'],
+          security: [{ bearer: [] }],
+          description,
+          querystring: SearchMessagesQuery,
+          response: { 200: data(SearchPage) },
+        },
+      },
+      async (req) => ({
+        data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { actor: actorOf(req) }, req.query),
+      }),
+    );
+  };
 
 /** The Management API route: the same search across all dialogs, for the host's back office. */
-export const managementSearchRoutes = (svc: Services): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', adminGuard(svc));
-  app.get(
-    '/messages/search',
-    { schema: { tags: ['management'], security: [{ adminToken: [] }], description, querystring: SearchMessagesQuery, response: { 200: data(SearchPage) } } },
-    async (req) => ({ data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { all: true }, req.query) }),
-  );
-};
+export const managementSearchRoutes =
+  (svc: Services): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', adminGuard(svc));
+    app.get(
+      '/messages/search',
+      {
+        schema: {
+          tags: ['management'],
+          security: [{ adminToken: [] }],
+          description,
+          querystring: SearchMessagesQuery,
+          response: { 200: data(SearchPage) },
+        },
+      },
+      async (req) => ({
+        data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { all: true }, req.query),
+      }),
+    );
+  };

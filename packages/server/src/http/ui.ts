@@ -67,33 +67,35 @@ ${demo ? '' : '<p class="muted">Run <code>npm run demo</code> to start the demo 
 `;
 }
 
-export const uiRoutes = (svc: Services): FastifyPluginAsync => async (app) => {
-  const path = bundlePath(svc.config.ui.bundlePath);
-  let cached: Bundle | undefined;
-  const load = async (): Promise<Bundle | undefined> => {
-    if (cached || !path) return cached;
-    try {
-      const body = await readFile(path);
-      cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    } catch {
-      return undefined;
-    }
-    return cached;
+export const uiRoutes =
+  (svc: Services): FastifyPluginAsync =>
+  async (app) => {
+    const path = bundlePath(svc.config.ui.bundlePath);
+    let cached: Bundle | undefined;
+    const load = async (): Promise<Bundle | undefined> => {
+      if (cached || !path) return cached;
+      try {
+        const body = await readFile(path);
+        cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      } catch {
+        return undefined;
+      }
+      return cached;
+    };
+
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => {
+      const ready = !!(await load());
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        .send(homePage(svc, ready));
+    });
+
+    app.get('/ui/parley-ui.js', { schema: { hide: true } }, async (req, reply) => {
+      const bundle = await load();
+      if (!bundle) throw new AppError('NOT_FOUND', 'The UI bundle is not built: run npm run build');
+      reply.header('etag', bundle.etag).header('cache-control', 'public, max-age=300');
+      if (req.headers['if-none-match'] === bundle.etag) return reply.status(304).send();
+      return reply.header('content-type', 'text/javascript; charset=utf-8').send(bundle.body);
+    });
   };
-
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
-    const ready = !!(await load());
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-      .send(homePage(svc, ready));
-  });
-
-  app.get('/ui/parley-ui.js', { schema: { hide: true } }, async (req, reply) => {
-    const bundle = await load();
-    if (!bundle) throw new AppError('NOT_FOUND', 'The UI bundle is not built: run npm run build');
-    reply.header('etag', bundle.etag).header('cache-control', 'public, max-age=300');
-    if (req.headers['if-none-match'] === bundle.etag) return reply.status(304).send();
-    return reply.header('content-type', 'text/javascript; charset=utf-8').send(bundle.body);
-  });
-};

@@ -32,54 +32,56 @@ const JobsStatus = z.object({
   }),
 });
 
-export const webhookRoutes = (svc: Services): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
-  const db = svc.db.kysely;
-  app.addHook('onRequest', adminGuard(svc));
+export const webhookRoutes =
+  (svc: Services): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    const db = svc.db.kysely;
+    app.addHook('onRequest', adminGuard(svc));
 
-  app.get(
-    '/webhooks/deliveries',
-    { schema: { tags, security, querystring: ListDeliveriesQuery, response: { 200: data(WebhookDeliveryPage) } } },
-    async (req) => ({ data: await listDeliveries(db, req.query) }),
-  );
+    app.get(
+      '/webhooks/deliveries',
+      { schema: { tags, security, querystring: ListDeliveriesQuery, response: { 200: data(WebhookDeliveryPage) } } },
+      async (req) => ({ data: await listDeliveries(db, req.query) }),
+    );
 
-  app.get(
-    '/webhooks/deliveries/:id',
-    { schema: { tags, security, params: DeliveryIdParams, response: { 200: data(WebhookDeliveryDetails) } } },
-    async (req) => ({ data: await getDelivery(db, req.params.id) }),
-  );
+    app.get(
+      '/webhooks/deliveries/:id',
+      { schema: { tags, security, params: DeliveryIdParams, response: { 200: data(WebhookDeliveryDetails) } } },
+      async (req) => ({ data: await getDelivery(db, req.params.id) }),
+    );
 
-  app.post(
-    '/webhooks/deliveries/:id/redeliver',
-    { schema: { tags, security, params: DeliveryIdParams, response: { 200: data(WebhookDeliveryDetails) } } },
-    async (req) => ({ data: await redeliverOne(svc, req.params.id) }),
-  );
+    app.post(
+      '/webhooks/deliveries/:id/redeliver',
+      { schema: { tags, security, params: DeliveryIdParams, response: { 200: data(WebhookDeliveryDetails) } } },
+      async (req) => ({ data: await redeliverOne(svc, req.params.id) }),
+    );
 
-  app.post(
-    '/webhooks/deliveries/redeliver',
-    { schema: { tags, security, body: RedeliverBody, response: { 200: data(z.object({ requeued: z.number() })) } } },
-    async (req) => ({
-      data: { requeued: await redeliverSince(svc, { status: req.body.status, sinceId: req.body.since_id, since: req.body.since }) },
-    }),
-  );
+    app.post(
+      '/webhooks/deliveries/redeliver',
+      { schema: { tags, security, body: RedeliverBody, response: { 200: data(z.object({ requeued: z.number() })) } } },
+      async (req) => ({
+        data: { requeued: await redeliverSince(svc, { status: req.body.status, sinceId: req.body.since_id, since: req.body.since }) },
+      }),
+    );
 
-  app.get('/jobs', { schema: { tags, security, response: { 200: data(JobsStatus) } } }, async () => {
-    const [counts, notify, tick] = await Promise.all([countDeliveries(db), countJobs(db, NOTIFY_JOB), tickStatus(db, ARCHIVE_TICK)]);
-    const jobs = svc.config.jobs;
-    const archived = tick.last_result?.archived;
-    return {
-      data: {
-        webhooks: { enabled: svc.config.webhooks !== undefined, events: [...(svc.config.webhooks?.events ?? [])], ...counts },
-        notifications: { delay_secs: jobs.notificationDelaySecs, ...notify },
-        auto_archive: {
-          cron: jobs.archiveCron ?? null,
-          after_secs: jobs.archiveAfterSecs,
-          last_tick_at: timestampOrNull(tick.last_tick_at),
-          finished_tick_at: timestampOrNull(tick.finished_tick_at),
-          finished_at: timestampOrNull(tick.finished_at),
-          last_archived: typeof archived === 'number' ? archived : null,
+    app.get('/jobs', { schema: { tags, security, response: { 200: data(JobsStatus) } } }, async () => {
+      const [counts, notify, tick] = await Promise.all([countDeliveries(db), countJobs(db, NOTIFY_JOB), tickStatus(db, ARCHIVE_TICK)]);
+      const jobs = svc.config.jobs;
+      const archived = tick.last_result?.archived;
+      return {
+        data: {
+          webhooks: { enabled: svc.config.webhooks !== undefined, events: [...(svc.config.webhooks?.events ?? [])], ...counts },
+          notifications: { delay_secs: jobs.notificationDelaySecs, ...notify },
+          auto_archive: {
+            cron: jobs.archiveCron ?? null,
+            after_secs: jobs.archiveAfterSecs,
+            last_tick_at: timestampOrNull(tick.last_tick_at),
+            finished_tick_at: timestampOrNull(tick.finished_tick_at),
+            finished_at: timestampOrNull(tick.finished_at),
+            last_archived: typeof archived === 'number' ? archived : null,
+          },
         },
-      },
-    };
-  });
-};
+      };
+    });
+  };

@@ -76,7 +76,10 @@ export function startFileSweeper(svc: Services): FileSweeper {
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => void sweep().finally(schedule), health.delayMs(svc.files.settings.sweepIntervalMs, Math.max(svc.files.settings.sweepIntervalMs, 300_000)));
+    timer = setTimeout(
+      () => void sweep().finally(schedule),
+      health.delayMs(svc.files.settings.sweepIntervalMs, Math.max(svc.files.settings.sweepIntervalMs, 300_000)),
+    );
     timer.unref();
   };
   schedule();
@@ -89,4 +92,3 @@ export function startFileSweeper(svc: Services): FileSweeper {
     },
   };
 }
-

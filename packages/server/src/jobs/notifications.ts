@@ -18,7 +18,12 @@ const MAX_ATTEMPTS = 10;
 
 /** Creates the deliveries for one message; returns how many recipients were still unread. */
 export async function notifyUnread(trx: Transaction<Database>, job: NotifyJobPayload, now: Date): Promise<number> {
-  const message = await trx.selectFrom('messages').selectAll().where('id', '=', job.message_id).where('dialog_id', '=', job.dialog_id).executeTakeFirst();
+  const message = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', job.message_id)
+    .where('dialog_id', '=', job.dialog_id)
+    .executeTakeFirst();
   if (!message) return 0; // deleted since (with its dialog, or alone)
   const dialog = await trx
     .selectFrom('dialogs')
@@ -47,7 +52,11 @@ export async function notifyUnread(trx: Transaction<Database>, job: NotifyJobPay
     trx,
     recipients.map((r) => ({
       eventId: null,
-      webhook: { event: 'notification.pending', dialogId: dialog.id, payload: notificationPayload(dialog, r.user_id, sender?.company, message) },
+      webhook: {
+        event: 'notification.pending',
+        dialogId: dialog.id,
+        payload: notificationPayload(dialog, r.user_id, sender?.company, message),
+      },
       at: now,
     })),
   );

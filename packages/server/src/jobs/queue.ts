@@ -20,7 +20,13 @@ export interface ClaimedJob {
 const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
 
 /** Adds a job, to run `delayMs` from now, inside the caller's transaction. */
-export async function enqueueJob(db: Kysely<Database>, kind: string, payload: Record<string, unknown>, delayMs: number, now: Date): Promise<void> {
+export async function enqueueJob(
+  db: Kysely<Database>,
+  kind: string,
+  payload: Record<string, unknown>,
+  delayMs: number,
+  now: Date,
+): Promise<void> {
   await sql`INSERT INTO jobs (kind, payload, run_at, created_at)
             VALUES (${kind}, ${JSON.stringify(payload)}::jsonb, clock_timestamp() + ${ms(delayMs)}, ${now})`.execute(db);
 }

@@ -22,8 +22,7 @@ export interface DialogAccess {
 
 /** SQL condition: a scope row of dialog `d` matches the user's scope (spec §3.1: rows OR-ed, levels AND-ed). */
 export function scopeRowMatches(scope: Scope, dialogRef: Expression<unknown> = sql.ref('d.id')) {
-  const level = (col: string, values: string[]) =>
-    sql`(cardinality(s.${sql.raw(col)}) = 0 OR s.${sql.raw(col)} && ${values}::text[])`;
+  const level = (col: string, values: string[]) => sql`(cardinality(s.${sql.raw(col)}) = 0 OR s.${sql.raw(col)} && ${values}::text[])`;
   return sql<boolean>`EXISTS (SELECT 1 FROM dialog_access_scopes s WHERE s.dialog_id = ${dialogRef}
     AND ${level('scope_level0', scope.scope_level0)} AND ${level('scope_level1', scope.scope_level1)}
     AND ${level('scope_level2', scope.scope_level2)})`;
@@ -68,7 +67,10 @@ export function visibleTo(actor: Actor, relation: Relation = 'any'): Expression<
 }
 
 /** A row of `dialogsWithMe` as the dialog and the actor's participant row. */
-export function splitMe({ me, ...dialog }: { me: Record<string, unknown> | null } & Record<string, unknown>): { dialog: DialogRow; member?: ParticipantRow } {
+export function splitMe({ me, ...dialog }: { me: Record<string, unknown> | null } & Record<string, unknown>): {
+  dialog: DialogRow;
+  member?: ParticipantRow;
+} {
   return { dialog: dialog as unknown as DialogRow, member: me ? reviveParticipant(me) : undefined };
 }
 
@@ -76,7 +78,12 @@ export function splitMe({ me, ...dialog }: { me: Record<string, unknown> | null 
  * Loads the dialog with the actor's relation to it (one round trip; with `lock`, the dialog row is locked), or
  * undefined when the actor may not know it exists.
  */
-export async function accessDialog(db: Q, actor: Actor, dialogId: string, opts: { lock?: boolean } = {}): Promise<DialogAccess | undefined> {
+export async function accessDialog(
+  db: Q,
+  actor: Actor,
+  dialogId: string,
+  opts: { lock?: boolean } = {},
+): Promise<DialogAccess | undefined> {
   let q = dialogsWithMe(db, actor.userId).where('d.id', '=', dialogId).where(visibleTo(actor));
   if (opts.lock) q = q.forUpdate(['d']);
   const found = await q.executeTakeFirst();

@@ -29,15 +29,16 @@ export interface ViewShape {
 export async function buildViews(db: Kysely<Database>, rows: readonly ViewRow[], shape: ViewShape): Promise<DialogView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.dialog.id);
-  const people = shape.participants || shape.count || shape.lastMessage
-    ? await db
-        .selectFrom('dialog_participants')
-        .select(['dialog_id', 'user_id', 'display_name', 'company'])
-        .where('dialog_id', 'in', ids)
-        .orderBy('joined_at')
-        .orderBy('user_id')
-        .execute()
-    : [];
+  const people =
+    shape.participants || shape.count || shape.lastMessage
+      ? await db
+          .selectFrom('dialog_participants')
+          .select(['dialog_id', 'user_id', 'display_name', 'company'])
+          .where('dialog_id', 'in', ids)
+          .orderBy('joined_at')
+          .orderBy('user_id')
+          .execute()
+      : [];
   const byDialog = new Map<string, typeof people>();
   for (const p of people) {
     const list = byDialog.get(p.dialog_id) ?? [];
@@ -79,7 +80,9 @@ export async function buildViews(db: Kysely<Database>, rows: readonly ViewRow[],
       });
     }
     if (shape.participants && members.length > 0 && (isMember || shape.participantsForPotential)) {
-      view.participants = members.map((p) => compact({ user_id: p.user_id, display_name: p.display_name ?? undefined, company: p.company ?? undefined }));
+      view.participants = members.map((p) =>
+        compact({ user_id: p.user_id, display_name: p.display_name ?? undefined, company: p.company ?? undefined }),
+      );
     }
     return view;
   });

@@ -8,9 +8,25 @@ import { accessDialog, dialogNotFound, dialogsWithMe, splitMe, visibleTo, type R
 import type { Actor } from '../security/identity.js';
 import { buildViews, type ViewRow, type ViewShape } from './dialog-views.js';
 
-const PARTICIPATING: ViewShape = { count: true, memberFlags: true, lastMessageAt: true, lastMessage: true, participants: true, participantsForPotential: true, countForPotential: true };
+const PARTICIPATING: ViewShape = {
+  count: true,
+  memberFlags: true,
+  lastMessageAt: true,
+  lastMessage: true,
+  participants: true,
+  participantsForPotential: true,
+  countForPotential: true,
+};
 const AVAILABLE: ViewShape = { ...PARTICIPATING, memberFlags: false, lastMessage: false };
-const SINGLE: ViewShape = { count: true, memberFlags: false, lastMessageAt: false, lastMessage: false, participants: true, participantsForPotential: false, countForPotential: false };
+const SINGLE: ViewShape = {
+  count: true,
+  memberFlags: false,
+  lastMessageAt: false,
+  lastMessage: false,
+  participants: true,
+  participantsForPotential: false,
+  countForPotential: false,
+};
 const BY_OBJECT: ViewShape = { ...PARTICIPATING, memberFlags: false };
 const BY_OBJECT_LIST: ViewShape = PARTICIPATING;
 
@@ -82,7 +98,8 @@ export async function listByObject(
   objectId: string,
   q: { type?: string; search?: string; archived?: boolean },
 ): Promise<DialogView[]> {
-  if (q.type !== undefined && q.type !== 'participating' && q.type !== 'available') throw new AppError('BAD_REQUEST', 'Invalid type parameter');
+  if (q.type !== undefined && q.type !== 'participating' && q.type !== 'available')
+    throw new AppError('BAD_REQUEST', 'Invalid type parameter');
   let query = accessibleByObject(db, actor, objectType, objectId, q.type);
   if (q.archived !== undefined && q.type !== 'available') {
     const archived = q.archived;

@@ -39,7 +39,11 @@ export async function searchDialog(db: Kysely<Database>, objectType: string, obj
   const rows = await db
     .selectFrom('dialog_access_scopes')
     .selectAll()
-    .where('dialog_id', 'in', candidates.map((c) => c.id))
+    .where(
+      'dialog_id',
+      'in',
+      candidates.map((c) => c.id),
+    )
     .execute();
   for (const dialog of candidates) {
     const have = new Set(rows.filter((r) => r.dialog_id === dialog.id).map(scopeKey));

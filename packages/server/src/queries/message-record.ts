@@ -9,7 +9,10 @@ import { attachmentWire, withAttachments, type AttachmentRow, type FileLinks } f
 import { messageWire, type MessageRow } from './serialize.js';
 
 /** An attachment as the log keeps it: what the wire shows, and the keys its links are signed for. */
-export type StoredAttachment = Pick<AttachmentRow, 'id' | 'filename' | 'content_type' | 'width' | 'height' | 'storage_key' | 'thumb_key'> & {
+export type StoredAttachment = Pick<
+  AttachmentRow,
+  'id' | 'filename' | 'content_type' | 'width' | 'height' | 'storage_key' | 'thumb_key'
+> & {
   size: number;
 };
 
@@ -57,7 +60,10 @@ function stored(a: AttachmentRow): StoredAttachment {
 }
 
 /** The attachments with fresh links (undefined when there are none). */
-export async function signedAttachments(files: readonly StoredAttachment[] | undefined, links: FileLinks): Promise<Attachment[] | undefined> {
+export async function signedAttachments(
+  files: readonly StoredAttachment[] | undefined,
+  links: FileLinks,
+): Promise<Attachment[] | undefined> {
   if (!files || files.length === 0) return undefined;
   return Promise.all(files.map((f) => attachmentWire(links, f)));
 }

@@ -11,7 +11,13 @@ export type IsOnline = (userIds: string[]) => Promise<Set<string>>;
 export async function listParticipants(db: Kysely<Database>, actor: Actor, dialogId: string, isOnline: IsOnline) {
   const access = await accessDialog(db, actor, dialogId);
   if (!access) throw new AppError('FORBIDDEN', 'Not a participant');
-  const rows = await db.selectFrom('dialog_participants').selectAll().where('dialog_id', '=', dialogId).orderBy('joined_at').orderBy('user_id').execute();
+  const rows = await db
+    .selectFrom('dialog_participants')
+    .selectAll()
+    .where('dialog_id', '=', dialogId)
+    .orderBy('joined_at')
+    .orderBy('user_id')
+    .execute();
   const online = await isOnline(rows.map((r) => r.user_id));
   return rows.map((r) => ({
     ...participantWire(r, access.dialog.message_seq, { outsider: !access.member }),

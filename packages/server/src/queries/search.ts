@@ -37,7 +37,15 @@ export const CANDIDATES = 200;
 /** A date-only bound means midnight UTC. */
 const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
 
-type Row = MessageRow & { title: string | null; object_id: string; object_type: string; rank: number; rank_text: string; sent_us: string; headline: string };
+type Row = MessageRow & {
+  title: string | null;
+  object_id: string;
+  object_type: string;
+  rank: number;
+  rank_text: string;
+  sent_us: string;
+  headline: string;
+};
 
 export async function searchMessages(
   db: Kysely<Database>,
@@ -62,7 +70,8 @@ export async function searchMessages(
   const filters: RawBuilder<unknown>[] = [];
   if (q.dialog_id !== undefined) filters.push(sql`m.dialog_id = ${q.dialog_id}`);
   if (q.sender_id !== undefined) filters.push(sql`m.sender_id = ${q.sender_id}`);
-  if (q.object_type !== undefined) filters.push(sql`EXISTS (SELECT 1 FROM dialogs od WHERE od.id = m.dialog_id AND od.object_type = ${q.object_type})`);
+  if (q.object_type !== undefined)
+    filters.push(sql`EXISTS (SELECT 1 FROM dialogs od WHERE od.id = m.dialog_id AND od.object_type = ${q.object_type})`);
   if (q.after !== undefined) filters.push(sql`m.sent_at > ${instant(q.after)}::timestamptz`);
   if (q.has === 'attachment') filters.push(sql`EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)`);
   filters.push(...upper);
@@ -106,7 +115,11 @@ export async function searchMessages(
     if (rows.length <= limit) rows = await page(matches, and(filters), sql`m.sent_at`);
   } else {
     const newest = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
-      (await sql<{ id: string }>`SELECT m.id FROM ${source} WHERE ${filter} ORDER BY m.sent_at DESC, m.id DESC LIMIT ${CANDIDATES}`.execute(db)).rows.map((r) => r.id);
+      (
+        await sql<{
+          id: string;
+        }>`SELECT m.id FROM ${source} WHERE ${filter} ORDER BY m.sent_at DESC, m.id DESC LIMIT ${CANDIDATES}`.execute(db)
+      ).rows.map((r) => r.id);
     let ids = await newest(window, inWindow);
     if (ids.length < CANDIDATES) ids = await newest(matches, and(filters));
     const ranked = sql`(SELECT id, ts_rank(search_tsv, ${query}) AS rank FROM messages WHERE id = ANY(${ids}::uuid[])) m`;
@@ -116,7 +129,11 @@ export async function searchMessages(
 
   const hits = rows.slice(0, limit);
   const last = hits.at(-1);
-  const attachments = await attachmentsByMessage(db, links, hits.map((r) => r.id));
+  const attachments = await attachmentsByMessage(
+    db,
+    links,
+    hits.map((r) => r.id),
+  );
   return {
     hits: hits.map((r) => ({
       message: withAttachments(messageWire(r), attachments.get(r.id)),

@@ -43,7 +43,11 @@ export async function listDeliveries(
   q: { status?: Row['status']; after?: string; limit?: number },
 ): Promise<{ deliveries: DeliveryView[]; next_cursor: string | null }> {
   const limit = q.limit ?? 100;
-  let query = db.selectFrom('webhook_deliveries').selectAll().orderBy('seq').limit(limit + 1);
+  let query = db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .orderBy('seq')
+    .limit(limit + 1);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.after) {
     const after = await deliverySeq(db, q.after);

@@ -33,7 +33,10 @@ export class TokenLifetime {
     if (expiresAt === undefined) return;
     const left = expiresAt * 1000 - Date.now();
     const notifyIn = Math.max(0, left - this.noticeSecs * 1000);
-    this.notice = setLongTimeout(() => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })), notifyIn);
+    this.notice = setLongTimeout(
+      () => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })),
+      notifyIn,
+    );
     this.expiry = setLongTimeout(() => this.expire(), left);
   }
 

@@ -135,7 +135,9 @@ export class Hub {
           const shared = frames.shared();
           this.delivered(conns.length);
           if (shared) for (const conn of conns) conn.push(shared);
-          else for (const [conn, frame] of await Promise.all(conns.map(async (c) => [c, await frames.for(c.baseUrl)] as const))) conn.push(frame);
+          else
+            for (const [conn, frame] of await Promise.all(conns.map(async (c) => [c, await frames.for(c.baseUrl)] as const)))
+              conn.push(frame);
         }
         this.cursor = events[events.length - 1]!.id;
         if (events.length < BATCH) break;

@@ -34,7 +34,9 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
   } else {
     store = createMemoryPresence();
   }
-  const presenceHealth = redis ? svc.health.register('redis presence', 'redis') : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
+  const presenceHealth = redis
+    ? svc.health.register('redis presence', 'redis')
+    : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
   const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
@@ -48,10 +50,18 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     for (const c of hub.connections()) byKind[c.kind]++;
     for (const [transport, n] of Object.entries(byKind)) set({ transport }, n);
   });
-  svc.metrics.gauge('parley_realtime_queued_frames', 'Frames waiting in the queues of this instance\'s connections', [], (set) => {
-    set({}, hub.connections().reduce((n, c) => n + c.queued, 0));
+  svc.metrics.gauge('parley_realtime_queued_frames', "Frames waiting in the queues of this instance's connections", [], (set) => {
+    set(
+      {},
+      hub.connections().reduce((n, c) => n + c.queued, 0),
+    );
   });
-  const stopRetention = startRetention(svc.db.kysely, svc.config.eventRetentionSecs, svc.health.register('event retention', 'loop'), svc.now);
+  const stopRetention = startRetention(
+    svc.db.kysely,
+    svc.config.eventRetentionSecs,
+    svc.health.register('event retention', 'loop'),
+    svc.now,
+  );
   return {
     routes: realtimeRoutes({ svc, sessions }),
     isOnline: presence.isOnline,

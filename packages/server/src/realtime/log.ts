@@ -19,8 +19,16 @@ export interface LogEvent {
 
 type Db = Kysely<Database>;
 
-function row(r: { id: unknown; dialog_id: string | null; type: string; payload: unknown; to_members: boolean; to_users: string[] }): LogEvent {
-  const payload = typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : (r.payload as Record<string, unknown>);
+function row(r: {
+  id: unknown;
+  dialog_id: string | null;
+  type: string;
+  payload: unknown;
+  to_members: boolean;
+  to_users: string[];
+}): LogEvent {
+  const payload =
+    typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : (r.payload as Record<string, unknown>);
   return { id: Number(r.id), dialog_id: r.dialog_id, type: r.type, payload, to_members: r.to_members, to_users: r.to_users ?? [] };
 }
 

@@ -20,7 +20,11 @@ const IN_FLIGHT_BYTES = 256 * 1024;
  */
 export function realtimeRoutes(ctx: RealtimeContext): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
-    const limits = { queue: ctx.svc.config.realtime.queueLimit, queueBytes: ctx.svc.config.realtime.queueBytes, inFlightBytes: IN_FLIGHT_BYTES };
+    const limits = {
+      queue: ctx.svc.config.realtime.queueLimit,
+      queueBytes: ctx.svc.config.realtime.queueBytes,
+      inFlightBytes: IN_FLIGHT_BYTES,
+    };
     let endStreams = () => {};
     await app.register(websocket, {
       options: { maxPayload: 64 * 1024 },

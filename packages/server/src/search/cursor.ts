@@ -27,6 +27,12 @@ export function decodeCursor(value: string, order: SearchOrder): Cursor {
   }
   const { k, i } = (c ?? {}) as Record<string, unknown>;
   const key = order === 'newest' ? /^-?\d{1,20}$/ : /^-?\d+(\.\d+)?(e-?\d+)?$/;
-  if (typeof k !== 'string' || typeof i !== 'string' || !key.test(k) || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(i)) throw badCursor();
+  if (
+    typeof k !== 'string' ||
+    typeof i !== 'string' ||
+    !key.test(k) ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(i)
+  )
+    throw badCursor();
   return { k, i };
 }

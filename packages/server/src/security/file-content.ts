@@ -8,10 +8,19 @@ export const SNIFF_BYTES = 4096;
 
 type Check = (b: Buffer) => boolean;
 
-const at = (offset: number, ...bytes: number[]): Check => (b) => b.length >= offset + bytes.length && bytes.every((x, i) => b[offset + i] === x);
+const at =
+  (offset: number, ...bytes: number[]): Check =>
+  (b) =>
+    b.length >= offset + bytes.length && bytes.every((x, i) => b[offset + i] === x);
 const ascii = (offset: number, text: string): Check => at(offset, ...Buffer.from(text, 'latin1'));
-const any = (...checks: Check[]): Check => (b) => checks.some((c) => c(b));
-const all = (...checks: Check[]): Check => (b) => checks.every((c) => c(b));
+const any =
+  (...checks: Check[]): Check =>
+  (b) =>
+    checks.some((c) => c(b));
+const all =
+  (...checks: Check[]): Check =>
+  (b) =>
+    checks.every((c) => c(b));
 
 const zip = any(at(0, 0x50, 0x4b, 0x03, 0x04), at(0, 0x50, 0x4b, 0x05, 0x06));
 const cfb = at(0, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1);
@@ -43,10 +52,15 @@ function isText(b: Buffer): boolean {
 }
 
 /** The first non-space character of a text sample. */
-const startsWith = (chars: string): Check => (b) => {
-  const text = b.toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return text.length > 0 && chars.includes(text[0]!);
-};
+const startsWith =
+  (chars: string): Check =>
+  (b) => {
+    const text = b
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
+    return text.length > 0 && chars.includes(text[0]!);
+  };
 
 const SIGNATURES: Record<string, Check> = {
   'image/jpeg': at(0, 0xff, 0xd8, 0xff),

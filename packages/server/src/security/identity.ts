@@ -94,7 +94,12 @@ function queryToken(url: string): string | undefined {
  * `user_id`/`sender_id` disagrees with it, or when used from an origin it is not bound to), else, in legacy mode
  * only, the `user_id` query parameter by MTChat's rule.
  */
-export async function identify(req: FastifyRequest, tokens: TokenService, mode: 'token' | 'legacy', o: IdentifyOptions = {}): Promise<RequestIdentity> {
+export async function identify(
+  req: FastifyRequest,
+  tokens: TokenService,
+  mode: 'token' | 'legacy',
+  o: IdentifyOptions = {},
+): Promise<RequestIdentity> {
   const token = (o.queryToken ? queryToken(req.url) : undefined) ?? bearerToken(req.headers.authorization);
   const claimed = queryUserId(req.url);
   if (token) {

@@ -70,7 +70,9 @@ export function createTokenService(opts: TokenOptions): TokenService {
   const enc = new TextEncoder();
   let own = opts.signingKeys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
   const host = opts.hostSecrets.map((s) => enc.encode(s));
-  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000 }) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl
+    ? createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000 })
+    : undefined;
   const hostChecks = { ...(opts.issuer ? { issuer: opts.issuer } : {}), ...(opts.audience ? { audience: opts.audience } : {}) };
 
   function invalid(err: unknown): AppError {
@@ -95,10 +97,19 @@ export function createTokenService(opts: TokenOptions): TokenService {
     return parsed.data;
   }
 
-  const hostIdentity = (payload: JWTPayload): Identity => ({ userId: claimUser(payload), scope: claimScope(payload), expiresAt: payload.exp });
+  const hostIdentity = (payload: JWTPayload): Identity => ({
+    userId: claimUser(payload),
+    scope: claimScope(payload),
+    expiresAt: payload.exp,
+  });
 
   async function verifyOwn(token: string, key: Uint8Array): Promise<Identity> {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
     const claims = OwnClaims.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHORIZED', 'Invalid token');
     const { sub, scope, profile, origins, chatkit } = claims.data;

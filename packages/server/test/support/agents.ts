@@ -17,7 +17,9 @@ export async function registerAgent(server: TestServer, body: Record<string, unk
 
 /** A dialog with these people and agents (agent ids, without the `agent:` prefix). */
 export async function agentDialog(server: TestServer, people: string[], agents: string[]): Promise<string> {
-  const d = await createDialog(server, { participants: [...people.map((p) => person(p)), ...agents.map((a) => ({ user_id: `agent:${a}` }) as never)] });
+  const d = await createDialog(server, {
+    participants: [...people.map((p) => person(p)), ...agents.map((a) => ({ user_id: `agent:${a}` }) as never)],
+  });
   return d.id;
 }
 
@@ -28,11 +30,18 @@ export const runEvents = (received: Msg[], runId: string) => received.filter((m)
 export function replay(events: Msg[]): Map<string, ThreadItem> {
   const items = new Map<string, ThreadItem>();
   for (const e of events) {
-    if (e.type === 'agent.item.added' || e.type === 'agent.item.partial' || e.type === 'agent.item.done' || e.type === 'agent.item.replaced') items.set(e.item.id, e.item);
+    if (
+      e.type === 'agent.item.added' ||
+      e.type === 'agent.item.partial' ||
+      e.type === 'agent.item.done' ||
+      e.type === 'agent.item.replaced'
+    )
+      items.set(e.item.id, e.item);
     else if (e.type === 'agent.item.updated') items.set(e.item_id, applyItemUpdate(items.get(e.item_id)!, e.update));
     else if (e.type === 'agent.item.removed') items.delete(e.item_id);
   }
   return items;
 }
 
-export const textOf = (item: ThreadItem | undefined) => (item?.type === 'assistant_message' ? item.content.map((c) => c.text).join('') : undefined);
+export const textOf = (item: ThreadItem | undefined) =>
+  item?.type === 'assistant_message' ? item.content.map((c) => c.text).join('') : undefined;

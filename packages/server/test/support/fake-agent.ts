@@ -30,7 +30,12 @@ export class FakeAgent {
       req.on('end', () => {
         const ts = String(req.headers['x-parley-timestamp'] ?? '');
         const expected = `sha256=${createHmac('sha256', this.secret).update(`${ts}.${raw}`).digest('hex')}`;
-        const call: AgentCall = { headers: req.headers, raw, body: JSON.parse(raw), signatureValid: req.headers['x-parley-signature'] === expected };
+        const call: AgentCall = {
+          headers: req.headers,
+          raw,
+          body: JSON.parse(raw),
+          signatureValid: req.headers['x-parley-signature'] === expected,
+        };
         this.calls.push(call);
         const text = (call.body.input?.content ?? []).map((c: { text?: string }) => c.text ?? '').join('');
         this.script(text)(call, res);

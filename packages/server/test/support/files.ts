@@ -29,7 +29,11 @@ const BUCKET = 'parley-test';
  * Starts Parley on the given store (and, for S3, an S3-compatible server of its own). `publicHost` makes the
  * S3 server's public endpoint another host name for the same server (S3_PUBLIC_ENDPOINT).
  */
-export async function startFileServer(store: StoreKind, env: Record<string, string> = {}, opts: { publicHost?: string } = {}): Promise<FileServer> {
+export async function startFileServer(
+  store: StoreKind,
+  env: Record<string, string> = {},
+  opts: { publicHost?: string } = {},
+): Promise<FileServer> {
   if (store === 'disk') {
     const server = await startServer(env);
     return { ...server, store, stored: async (key) => existsSync(join(server.dataDir, 'files', key)) };
@@ -94,7 +98,11 @@ export async function presign(api: Api, dialogId: string, f: { filename: string;
 
 /** PUT to an upload URL as a browser's XHR does: the body, with its Content-Type. */
 export async function put(url: string, bytes: Buffer | string, contentType: string): Promise<Res> {
-  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes) });
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': contentType },
+    body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
+  });
   const text = await res.text();
   return { status: res.status, body: text, text, headers: res.headers };
 }
@@ -130,11 +138,15 @@ export async function download(url: string, headers: Record<string, string> = {}
 }
 
 export async function png(width = 64, height = 48): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .png()
+    .toBuffer();
 }
 
 export async function jpeg(width = 800, height = 600): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 10, g: 120, b: 200 } } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+    .jpeg()
+    .toBuffer();
 }
 
 export const pdf = () => Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -145,4 +157,3 @@ export const html = () => Buffer.from('<!doctype html><script>alert(document.dom
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-

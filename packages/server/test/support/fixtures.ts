@@ -13,7 +13,10 @@ export interface DialogSpec {
 
 let counter = 0;
 
-export async function createDialog(server: Pick<TestServer, 'admin'>, spec: DialogSpec = {}): Promise<{ id: string; object_id: string; object_type: string }> {
+export async function createDialog(
+  server: Pick<TestServer, 'admin'>,
+  spec: DialogSpec = {},
+): Promise<{ id: string; object_id: string; object_type: string }> {
   counter += 1;
   const res = await server.admin.post('/api/v1/management/dialogs', {
     object_id: spec.object_id ?? `obj-${counter}-${Math.random().toString(36).slice(2, 7)}`,

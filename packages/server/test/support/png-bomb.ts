@@ -25,7 +25,15 @@ function ihdr(width: number, height: number, interlace: boolean): Buffer {
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
 
 /** Bytes of filtered scanlines (one filter byte per row) of an interlaced 16-bit RGBA image. */
 function interlacedRawBytes(width: number, height: number): number {
@@ -61,5 +69,10 @@ export async function pngBomb(width: number, height: number): Promise<Buffer> {
 
 /** A PNG whose header says 64×64 but whose pixel data is garbage: it has dimensions, and never a thumbnail. */
 export function brokenPng(): Buffer {
-  return Buffer.concat([SIGNATURE, ihdr(64, 64, false), chunk('IDAT', Buffer.from('definitely not zlib data')), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    ihdr(64, 64, false),
+    chunk('IDAT', Buffer.from('definitely not zlib data')),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -39,7 +39,10 @@ class Inbox {
     const found = this.received.slice(from).find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received.slice(-5))}`)), WAIT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received.slice(-5))}`)),
+        WAIT_MS,
+      );
       this.waiters.push({
         pred,
         from,
@@ -111,7 +114,9 @@ export class WsClient extends Inbox {
       socket.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += String(c)));
-        res.on('end', () => reject(Object.assign(new Error(`handshake refused: ${res.statusCode} ${body}`), { status: res.statusCode, body })));
+        res.on('end', () =>
+          reject(Object.assign(new Error(`handshake refused: ${res.statusCode} ${body}`), { status: res.statusCode, body })),
+        );
       });
       socket.once('error', reject);
     });

@@ -35,7 +35,13 @@ export function freshSchema(): string {
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   // Rate limits are on by default in production; tests that exercise them turn them back on.
-  const env: Record<string, string | undefined> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_ENABLED: 'false' };
+  const env: Record<string, string | undefined> = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_ENABLED: 'false',
+  };
   if (backend === 'postgres') {
     env.DATABASE_URL = process.env.DATABASE_URL;
     env.DATABASE_SCHEMA = freshSchema();
@@ -75,7 +81,10 @@ export async function seedEmbedded(env: Record<string, string | undefined>): Pro
 }
 
 /** `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
-export async function startServer(overrides: Record<string, string | undefined> = {}, opts: { logLines?: string[] } = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Record<string, string | undefined> = {},
+  opts: { logLines?: string[] } = {},
+): Promise<TestServer> {
   const env = testEnv(overrides);
   await seedEmbedded(env);
   const config = loadConfig(env);

@@ -77,7 +77,6 @@ export async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-
 /** Settings that keep webhook tests fast: short polls and backoff, a secret, all of MTChat's events. */
 export function webhookEnv(receiver: Receiver, extra: Record<string, string> = {}): Record<string, string> {
   return {

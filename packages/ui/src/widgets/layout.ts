@@ -23,7 +23,9 @@ export function color(v: unknown): string | undefined {
     caution: '#b26a00',
   };
   if (tokens[v]) return tokens[v];
-  return /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]+(-\d+)?)$/i.test(v) ? v.replace(/^([a-z]+)-(\d+)$/i, '$1') : undefined;
+  return /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]+(-\d+)?)$/i.test(v)
+    ? v.replace(/^([a-z]+)-(\d+)$/i, '$1')
+    : undefined;
 }
 
 function box(v: unknown, prop: string): string {
@@ -52,9 +54,13 @@ export function layoutStyle(node: WidgetNode): string {
   if (bg) s += `background:${bg};`;
   if (node.border !== undefined) {
     const b = node.border as number | { size?: number; color?: string };
-    s += typeof b === 'number' ? `border:${b}px solid var(--_border);` : `border:${b.size ?? 1}px solid ${color(b.color) ?? 'var(--_border)'};`;
+    s +=
+      typeof b === 'number'
+        ? `border:${b}px solid var(--_border);`
+        : `border:${b.size ?? 1}px solid ${color(b.color) ?? 'var(--_border)'};`;
   }
-  if (node.radius !== undefined) s += `border-radius:${typeof node.radius === 'number' ? `${node.radius}px` : node.radius === 'full' ? '999px' : '8px'};`;
+  if (node.radius !== undefined)
+    s += `border-radius:${typeof node.radius === 'number' ? `${node.radius}px` : node.radius === 'full' ? '999px' : '8px'};`;
   for (const [key, css] of [
     ['width', 'width'],
     ['height', 'height'],
@@ -81,7 +87,8 @@ export function textStyle(node: WidgetNode): string {
   if (typeof node.textAlign === 'string') s += `text-align:${node.textAlign};`;
   if (node.italic) s += 'font-style:italic;';
   if (node.lineThrough) s += 'text-decoration:line-through;';
-  if (typeof node.maxLines === 'number') s += `display:-webkit-box;-webkit-line-clamp:${node.maxLines};-webkit-box-orient:vertical;overflow:hidden;`;
+  if (typeof node.maxLines === 'number')
+    s += `display:-webkit-box;-webkit-line-clamp:${node.maxLines};-webkit-box-orient:vertical;overflow:hidden;`;
   if (node.truncate) s += 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap;';
   return s;
 }

@@ -15,9 +15,33 @@ import { safeHtml } from '../sanitize.js';
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 // Plain symbols that every system font has (no emoji font, no icon font, no network).
 const ICONS: Record<string, string> = {
-  check: '✓', 'check-circle': '✓', close: '✕', x: '✕', info: 'ℹ', warning: '⚠', error: '⊘', star: '★', calendar: '▦',
-  clock: '◷', user: '☺', mail: '✉', phone: '☎', search: '⌕', plus: '+', minus: '−', 'chevron-right': '›', 'chevron-left': '‹',
-  'arrow-right': '→', 'arrow-left': '←', document: '▤', file: '▤', sparkle: '✦', bolt: 'ϟ', map: '⌖', cart: '⊞', globe: '◍',
+  check: '✓',
+  'check-circle': '✓',
+  close: '✕',
+  x: '✕',
+  info: 'ℹ',
+  warning: '⚠',
+  error: '⊘',
+  star: '★',
+  calendar: '▦',
+  clock: '◷',
+  user: '☺',
+  mail: '✉',
+  phone: '☎',
+  search: '⌕',
+  plus: '+',
+  minus: '−',
+  'chevron-right': '›',
+  'chevron-left': '‹',
+  'arrow-right': '→',
+  'arrow-left': '←',
+  document: '▤',
+  file: '▤',
+  sparkle: '✦',
+  bolt: 'ϟ',
+  map: '⌖',
+  cart: '⊞',
+  globe: '◍',
 };
 
 /** Sets `value` at a dotted path (`a.b.c`) of `target`; false when the key is already taken (a collision). */
@@ -125,7 +149,13 @@ export class ParleyWidget extends LitElement {
       for (const [name, value] of data) {
         const v = value === 'true' ? true : value === 'false' ? false : value;
         if (!setPath(merged, name, v)) {
-          this.dispatchEvent(new CustomEvent('parley-widget-error', { detail: { message: `form field ${name} collides with the payload` }, bubbles: true, composed: true }));
+          this.dispatchEvent(
+            new CustomEvent('parley-widget-error', {
+              detail: { message: `form field ${name} collides with the payload` },
+              bubbles: true,
+              composed: true,
+            }),
+          );
         }
         setPath(values, name, v);
       }
@@ -155,14 +185,16 @@ export class ParleyWidget extends LitElement {
         const status = node.status as { text?: string; icon?: string } | undefined;
         const confirm = node.confirm as { label?: string; action?: ActionConfig } | undefined;
         const cancel = node.cancel as { label?: string; action?: ActionConfig } | undefined;
-        const body = html`${status?.text ? html`<div class="status">${status.icon ? ICONS[status.icon] ?? '' : ''} ${status.text}</div>` : nothing}
+        const body = html`${status?.text ? html`<div class="status">${status.icon ? (ICONS[status.icon] ?? '') : ''} ${status.text}</div>` : nothing}
           ${node.collapsed ? nothing : this.kids(node)}
-          ${confirm || cancel
-            ? html`<div class="actions">
+          ${
+            confirm || cancel
+              ? html`<div class="actions">
                 ${cancel ? html`<button type="button" class="w" @click=${(e: Event) => this.fire(cancel.action, e.currentTarget as Element, 'cancel')}>${cancel.label ?? ''}</button>` : nothing}
                 ${confirm ? html`<button type="button" class="w primary" @click=${(e: Event) => this.fire(confirm.action, e.currentTarget as Element, 'confirm')}>${confirm.label ?? ''}</button>` : nothing}
               </div>`
-            : nothing}`;
+              : nothing
+          }`;
         return node.asForm
           ? html`<form class="card ${size}" style=${style} data-busy=${String(!!this.busy)} novalidate @submit=${(e: Event) => e.preventDefault()}>${body}</form>`
           : html`<section class="card ${size}" style=${style} data-busy=${String(!!this.busy)}>${body}</section>`;
@@ -234,9 +266,9 @@ export class ParleyWidget extends LitElement {
             this.fire(action, e.currentTarget as Element, id);
           }}
         >
-          ${node.iconStart ? html`<span aria-hidden="true">${ICONS[str(node.iconStart)] ?? ''}</span>` : nothing}${str(node.label)}${node.iconEnd
-            ? html`<span aria-hidden="true">${ICONS[str(node.iconEnd)] ?? ''}</span>`
-            : nothing}
+          ${node.iconStart ? html`<span aria-hidden="true">${ICONS[str(node.iconStart)] ?? ''}</span>` : nothing}${str(node.label)}${
+            node.iconEnd ? html`<span aria-hidden="true">${ICONS[str(node.iconEnd)] ?? ''}</span>` : nothing
+          }
         </button>`;
       }
       case 'Label':

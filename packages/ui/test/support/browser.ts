@@ -50,7 +50,12 @@ export interface Demo {
 export async function startDemo(): Promise<Demo> {
   const secret = 'demo-webhook-secret-for-tests-0123456789';
   const host: HostApp = await startHostApp({ webhookSecret: secret, port: 0 });
-  const server = await startServer({ WEBHOOK_URL: `${host.url}/webhooks`, WEBHOOK_SECRET: secret, WEBHOOK_EVENTS: 'all', WEBHOOK_RETRY_BASE_MS: '50' });
+  const server = await startServer({
+    WEBHOOK_URL: `${host.url}/webhooks`,
+    WEBHOOK_SECRET: secret,
+    WEBHOOK_EVENTS: 'all',
+    WEBHOOK_RETRY_BASE_MS: '50',
+  });
   await host.setParley(server.url, server.adminToken);
   return {
     server,
@@ -63,7 +68,13 @@ export async function startDemo(): Promise<Demo> {
 }
 
 /** A browser context signed in to the demo as one of its users, its page on `path`. */
-export async function signIn(browser: Browser, demo: Demo, userId: string, path = '/chat', viewport = { width: 1200, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function signIn(
+  browser: Browser,
+  demo: Demo,
+  userId: string,
+  path = '/chat',
+  viewport = { width: 1200, height: 800 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   // Generous: the CI machine has two cores for two backends, their servers and two browsers at once.
   context.setDefaultTimeout(30_000);
@@ -92,7 +103,12 @@ export async function axe(page: Page): Promise<{ id: string; impact: string; hel
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => JSON.stringify(n.target)) }));
+      .map((v: any) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n: any) => JSON.stringify(n.target)),
+      }));
   });
 }
 

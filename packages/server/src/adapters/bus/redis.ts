@@ -26,7 +26,11 @@ export function redisNamespace(config: Config): string {
 
 import type { ConnectionWatch } from '../redis-client.js';
 
-export async function createRedisBus(url: string, namespace: string, watch: { publish: ConnectionWatch; subscribe: ConnectionWatch }): Promise<Bus> {
+export async function createRedisBus(
+  url: string,
+  namespace: string,
+  watch: { publish: ConnectionWatch; subscribe: ConnectionWatch },
+): Promise<Bus> {
   const instance = randomUUID();
   const channel = `${namespace}bus`;
   const pub = connectRedis(url, watch.publish);

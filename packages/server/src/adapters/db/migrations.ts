@@ -31,7 +31,9 @@ export async function migrate(db: Kysely<any>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
     try {
-      await sql`CREATE TABLE IF NOT EXISTS parley_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(conn);
+      await sql`CREATE TABLE IF NOT EXISTS parley_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(
+        conn,
+      );
       const done = new Set((await sql<{ id: string }>`SELECT id FROM parley_migrations`.execute(conn)).rows.map((r) => r.id));
       const applied: string[] = [];
       for (const m of MIGRATIONS) {

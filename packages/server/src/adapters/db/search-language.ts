@@ -17,7 +17,9 @@ export async function applySearchLanguage(db: Kysely<any>, language: string): Pr
   const known = await sql<{ cfgname: string }>`SELECT cfgname FROM pg_ts_config ORDER BY cfgname`.execute(db);
   const names = known.rows.map((r) => r.cfgname);
   if (!names.includes(language)) {
-    throw new SearchLanguageError(`Invalid configuration:\n  SEARCH_LANGUAGE: '${language}' is not a text search configuration of this database (one of: ${names.join(', ')})`);
+    throw new SearchLanguageError(
+      `Invalid configuration:\n  SEARCH_LANGUAGE: '${language}' is not a text search configuration of this database (one of: ${names.join(', ')})`,
+    );
   }
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${LOCK})`.execute(conn);

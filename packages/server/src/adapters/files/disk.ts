@@ -81,7 +81,8 @@ export class DiskStore implements FileStore {
     const expires = str('expires');
     const type = str('type');
     const signature = str('signature');
-    if (!isValidKey(key) || expires === undefined || !/^\d{1,12}$/.test(expires) || type === undefined || signature === undefined) return undefined;
+    if (!isValidKey(key) || expires === undefined || !/^\d{1,12}$/.test(expires) || type === undefined || signature === undefined)
+      return undefined;
     let parts: (string | number)[];
     let grant: VerifiedGrant;
     if (method === 'PUT') {

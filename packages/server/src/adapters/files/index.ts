@@ -19,10 +19,20 @@ export interface FileService {
   thumbnails: ThumbnailQueue;
 }
 
-export function createFileService(config: Config, now: () => Date, health: Dependencies, onThumbnailError: (err: unknown) => void): FileService {
+export function createFileService(
+  config: Config,
+  now: () => Date,
+  health: Dependencies,
+  onThumbnailError: (err: unknown) => void,
+): FileService {
   const settings = config.files;
   const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onThumbnailError);
-  if (settings.s3) return { store: watchAvailability(new S3Store(settings.s3), health.register('object store (S3)', 'object-store')), settings, thumbnails };
+  if (settings.s3)
+    return {
+      store: watchAvailability(new S3Store(settings.s3), health.register('object store (S3)', 'object-store')),
+      settings,
+      thumbnails,
+    };
   const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
   const disk = new DiskStore(config.dataDir, secret, now);
   return { store: disk, disk, settings, thumbnails };

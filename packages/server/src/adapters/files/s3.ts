@@ -53,7 +53,12 @@ export class S3Store implements FileStore {
   async uploadUrl(g: UploadGrant): Promise<string> {
     // An untyped file ("") is sent without a Content-Type: only its length is signed then.
     const typed = g.contentType !== '';
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: g.key, ContentType: typed ? g.contentType : undefined, ContentLength: g.size });
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: g.key,
+      ContentType: typed ? g.contentType : undefined,
+      ContentLength: g.size,
+    });
     const signableHeaders = new Set(typed ? ['content-type', 'content-length'] : ['content-length']);
     return getSignedUrl(this.signer, command, { expiresIn: g.expiresIn, signableHeaders });
   }
@@ -96,7 +101,9 @@ export class S3Store implements FileStore {
   }
 
   async write(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.api.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }));
+    await this.api.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
+    );
   }
 
   async delete(key: string): Promise<void> {

@@ -22,7 +22,18 @@ export interface ImageFacts {
   decodeBytes: number;
 }
 
-const BYTES_PER_SAMPLE: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, double: 8, complex: 8, dpcomplex: 16 };
+const BYTES_PER_SAMPLE: Record<string, number> = {
+  uchar: 1,
+  char: 1,
+  ushort: 2,
+  short: 2,
+  uint: 4,
+  int: 4,
+  float: 4,
+  double: 8,
+  complex: 8,
+  dpcomplex: 16,
+};
 
 /** Dimensions (as displayed, after EXIF orientation) and the decode cost; undefined when the header is unreadable. */
 export async function imageFacts(source: Buffer): Promise<ImageFacts | undefined> {
@@ -33,7 +44,8 @@ export async function imageFacts(source: Buffer): Promise<ImageFacts | undefined
     // A thumbnail decodes the first page or frame only.
     let decodeBytes = meta.width * (meta.pageHeight ?? meta.height) * (meta.channels ?? 4) * (BYTES_PER_SAMPLE[meta.depth ?? 'uchar'] ?? 8);
     // libvips decodes a JPEG at 1/2, 1/4 or 1/8 scale when the thumbnail is that much smaller.
-    if (meta.format === 'jpeg') decodeBytes /= Math.min(8, Math.max(1, Math.floor(Math.max(meta.width, meta.height) / THUMBNAIL_EDGE))) ** 2;
+    if (meta.format === 'jpeg')
+      decodeBytes /= Math.min(8, Math.max(1, Math.floor(Math.max(meta.width, meta.height) / THUMBNAIL_EDGE))) ** 2;
     return { width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, decodeBytes: Math.ceil(decodeBytes) };
   } catch {
     return undefined;

@@ -35,13 +35,25 @@ async function* assistantMessage(req: AgentRequest, text: string, delayMs = 0): 
   const id = 'msg_demo';
   const empty = { type: 'output_text', text: '', annotations: [] };
   yield { type: 'thread.item.added', item: item(req, id, { type: 'assistant_message', content: [] }) };
-  yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.added', content_index: 0, content: empty } };
+  yield {
+    type: 'thread.item.updated',
+    item_id: id,
+    update: { type: 'assistant_message.content_part.added', content_index: 0, content: empty },
+  };
   for (const delta of delayMs > 0 ? [...text] : chunks(text)) {
     if (delayMs > 0) await pause(delayMs, req.signal);
-    yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta } };
+    yield {
+      type: 'thread.item.updated',
+      item_id: id,
+      update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta },
+    };
   }
   const done = { type: 'output_text', text, annotations: [] };
-  yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.done', content_index: 0, content: done } };
+  yield {
+    type: 'thread.item.updated',
+    item_id: id,
+    update: { type: 'assistant_message.content_part.done', content_index: 0, content: done },
+  };
   yield { type: 'thread.item.done', item: item(req, id, { type: 'assistant_message', content: [done] }) };
 }
 
@@ -54,7 +66,10 @@ export const approvalCard = () => ({
   ],
 });
 
-export const approvedCard = (name: string) => ({ type: 'Card' as const, children: [{ type: 'Text' as const, id: 'q', value: `Approved by ${name}` }] });
+export const approvedCard = (name: string) => ({
+  type: 'Card' as const,
+  children: [{ type: 'Text' as const, id: 'q', value: `Approved by ${name}` }],
+});
 
 export const demoAgent: AgentKind = async function* (req) {
   if (req.type === 'action') {
@@ -76,12 +91,21 @@ export const demoAgent: AgentKind = async function* (req) {
   const text = inputText(req.input);
   switch (text) {
     case '/widget':
-      yield { type: 'thread.item.done', item: item(req, 'wd_demo', { type: 'widget', widget: approvalCard(), copy_text: 'Approve this order?' }) };
+      yield {
+        type: 'thread.item.done',
+        item: item(req, 'wd_demo', { type: 'widget', widget: approvalCard(), copy_text: 'Approve this order?' }),
+      };
       return;
     case '/tool':
       yield {
         type: 'thread.item.done',
-        item: item(req, 'tc_demo', { type: 'client_tool_call', status: 'pending', call_id: 'call_demo', name: 'get_location', arguments: {} }),
+        item: item(req, 'tc_demo', {
+          type: 'client_tool_call',
+          status: 'pending',
+          call_id: 'call_demo',
+          name: 'get_location',
+          arguments: {},
+        }),
       };
       return;
     case '/fail':

@@ -68,7 +68,10 @@ async function post(req: AgentRequest, body: string): Promise<Response> {
     const retryable = res.status === 429 || res.status >= 500;
     if (!retryable || attempt >= ATTEMPTS) throw new AgentFailure(`the model server answered HTTP ${res.status}`);
     const after = Number(res.headers.get('retry-after'));
-    const delay = Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') !== null ? Math.min(after * 1000, MAX_RETRY_MS) : retryDelayMs(attempt, 500, MAX_RETRY_MS);
+    const delay =
+      Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') !== null
+        ? Math.min(after * 1000, MAX_RETRY_MS)
+        : retryDelayMs(attempt, 500, MAX_RETRY_MS);
     req.log.info({ status: res.status, attempt, delay_ms: delay }, 'openai agent: retrying');
     await pause(delay, req.signal);
   }
@@ -80,8 +83,15 @@ export const openAiAgent: AgentKind = async function* (req) {
   const res = await post(req, body);
   if (!res.body) throw new AgentFailure('the model server sent no body');
   const id = 'msg_openai';
-  yield { type: 'thread.item.added', item: { id, thread_id: req.thread.id, created_at: new Date().toISOString(), type: 'assistant_message', content: [] } };
-  yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.added', content_index: 0, content: { type: 'output_text', text: '', annotations: [] } } };
+  yield {
+    type: 'thread.item.added',
+    item: { id, thread_id: req.thread.id, created_at: new Date().toISOString(), type: 'assistant_message', content: [] },
+  };
+  yield {
+    type: 'thread.item.updated',
+    item_id: id,
+    update: { type: 'assistant_message.content_part.added', content_index: 0, content: { type: 'output_text', text: '', annotations: [] } },
+  };
   let text = '';
   let finished = false;
   for await (const data of sseData(res.body, req.signal)) {
@@ -99,12 +109,19 @@ export const openAiAgent: AgentKind = async function* (req) {
     const delta = choice?.delta?.content;
     if (delta) {
       text += delta;
-      yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta } };
+      yield {
+        type: 'thread.item.updated',
+        item_id: id,
+        update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta },
+      };
     }
     if (choice?.finish_reason) finished = true;
   }
   if (!finished) throw new AgentFailure('the model stream was cut before it finished');
   const content = { type: 'output_text', text, annotations: [] };
   yield { type: 'thread.item.updated', item_id: id, update: { type: 'assistant_message.content_part.done', content_index: 0, content } };
-  yield { type: 'thread.item.done', item: { id, thread_id: req.thread.id, created_at: new Date().toISOString(), type: 'assistant_message', content: [content] } };
+  yield {
+    type: 'thread.item.done',
+    item: { id, thread_id: req.thread.id, created_at: new Date().toISOString(), type: 'assistant_message', content: [content] },
+  };
 };

@@ -22,10 +22,23 @@ export type WebhookEventName = keyof typeof WEBHOOK_EVENT_TYPES;
 export type WebhookType = (typeof WEBHOOK_EVENT_TYPES)[WebhookEventName];
 
 /** What MTChat sends; the default when WEBHOOK_EVENTS is not set. */
-export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventName[] = ['message.new', 'participant.joined', 'participant.left', 'notification.pending'];
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventName[] = [
+  'message.new',
+  'participant.joined',
+  'participant.left',
+  'notification.pending',
+];
 
 const ALL = Object.keys(WEBHOOK_EVENT_TYPES) as WebhookEventName[];
-const BY_NAME = new Map<string, WebhookEventName>(ALL.flatMap((n) => [[n, n], [WEBHOOK_EVENT_TYPES[n], n]] as const));
+const BY_NAME = new Map<string, WebhookEventName>(
+  ALL.flatMap(
+    (n) =>
+      [
+        [n, n],
+        [WEBHOOK_EVENT_TYPES[n], n],
+      ] as const,
+  ),
+);
 
 /**
  * Parses WEBHOOK_EVENTS: unset means MTChat's four; `all` means every event; otherwise a comma list of names,

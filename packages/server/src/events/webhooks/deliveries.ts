@@ -60,14 +60,23 @@ function candidates(events: ReadonlySet<WebhookEventName>): Set<NewDialogEvent['
   if (events.has('message.new') || events.has('notification.pending')) out.add('message.new');
   if (events.has('participant.joined') || events.has('participant.added')) out.add('participant.joined');
   if (events.has('participant.left') || events.has('participant.removed')) out.add('participant.left');
-  for (const n of ['dialog.created', 'dialog.deleted', 'message.edited', 'message.deleted', 'item.feedback'] as const) if (events.has(n)) out.add(n);
+  for (const n of ['dialog.created', 'dialog.deleted', 'message.edited', 'message.deleted', 'item.feedback'] as const)
+    if (events.has(n)) out.add(n);
   return out;
 }
 
 /** A message's record names its dialog's object ids: enough for its webhook once the dialog is gone. */
 function fromRecord(event: NewDialogEvent): DialogInfo | undefined {
   if (event.type !== 'message.new' || event.object_id === undefined || event.object_type === undefined) return undefined;
-  return { id: event.dialog_id, object_id: event.object_id, object_type: event.object_type, title: null, created_by: null, created_at: new Date(0), deleted: true };
+  return {
+    id: event.dialog_id,
+    object_id: event.object_id,
+    object_type: event.object_type,
+    title: null,
+    created_by: null,
+    created_at: new Date(0),
+    deleted: true,
+  };
 }
 
 /** An event as the log consumer hands it over: its id, the event, and when its action ran. */
@@ -111,7 +120,15 @@ export async function createWebhookDeliveries(
     for (const r of rows.rows) {
       const p = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { object_id?: string; object_type?: string };
       if (p.object_id !== undefined && p.object_type !== undefined) {
-        dialogs.set(r.dialog_id, { id: r.dialog_id, object_id: p.object_id, object_type: p.object_type, title: null, created_by: null, created_at: new Date(0), deleted: true });
+        dialogs.set(r.dialog_id, {
+          id: r.dialog_id,
+          object_id: p.object_id,
+          object_type: p.object_type,
+          title: null,
+          created_by: null,
+          created_at: new Date(0),
+          deleted: true,
+        });
       }
     }
   }
@@ -120,7 +137,13 @@ export async function createWebhookDeliveries(
     // A message's webhook is a projection of its event (the message as it read then), never of a later row.
     const webhook = webhookFor(event, at, dialogs.get(event.dialog_id) ?? fromRecord(event));
     if (webhook && hooks.events.has(webhook.event)) deliveries.push({ eventId: id, webhook, at });
-    if (event.type === 'message.new' && event.message_type === 'user' && event.sender_id && event.seq !== undefined && hooks.events.has('notification.pending')) {
+    if (
+      event.type === 'message.new' &&
+      event.message_type === 'user' &&
+      event.sender_id &&
+      event.seq !== undefined &&
+      hooks.events.has('notification.pending')
+    ) {
       const job: NotifyJobPayload = { dialog_id: event.dialog_id, message_id: event.id, seq: event.seq, sender_id: event.sender_id };
       await enqueueJob(trx, NOTIFY_JOB, { ...job }, config.jobs.notificationDelaySecs * 1000, at);
     }

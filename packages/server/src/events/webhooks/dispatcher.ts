@@ -86,7 +86,10 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
     try {
       const res = await fetch(hooks.url, {
         method: 'POST',
-        headers: { ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: new Date() }), 'User-Agent': 'Parley-Webhooks' },
+        headers: {
+          ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: new Date() }),
+          'User-Agent': 'Parley-Webhooks',
+        },
         body: d.body,
         redirect: 'manual',
         signal: controller.signal,
@@ -94,13 +97,19 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       await res.body?.cancel().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { kind: 'delivered', status: res.status };
       const error = `HTTP ${res.status}`;
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { kind: 'failed', status: res.status, error };
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
+        return { kind: 'failed', status: res.status, error };
       const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'))));
       return { kind: 'retry', status: res.status, error, delayMs };
     } catch (err) {
       // Stopping: hand the delivery straight back, to this instance after a restart or to another one.
       if (stopping) return { kind: 'retry', status: null, error: 'interrupted by shutdown', delayMs: 0 };
-      return { kind: 'retry', status: null, error: describe(controller.signal.aborted ? controller.signal.reason : err), delayMs: backoff(d.attempts) };
+      return {
+        kind: 'retry',
+        status: null,
+        error: describe(controller.signal.aborted ? controller.signal.reason : err),
+        delayMs: backoff(d.attempts),
+      };
     } finally {
       clearTimeout(timer);
       inflight.delete(controller);

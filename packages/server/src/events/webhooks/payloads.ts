@@ -47,7 +47,11 @@ export function webhookMessage(m: MessageInfo, opts: { edited?: boolean } = {}):
   });
 }
 
-const head = (d: Pick<DialogInfo, 'id' | 'object_id' | 'object_type'>) => ({ dialog_id: d.id, object_id: d.object_id, object_type: d.object_type });
+const head = (d: Pick<DialogInfo, 'id' | 'object_id' | 'object_type'>) => ({
+  dialog_id: d.id,
+  object_id: d.object_id,
+  object_type: d.object_type,
+});
 
 /**
  * The webhook an event becomes, or undefined when it becomes none. `dialog` is the event's dialog (absent once
@@ -91,7 +95,10 @@ export function webhookFor(event: NewDialogEvent, now: Date, dialog: DialogInfo 
       );
     case 'message.edited':
       if (event.sent_at === undefined || event.message_type === undefined) return undefined; // logged before edits carried the message
-      return w('message.edited', { ...head(dialog), message: webhookMessage({ ...event, sent_at: event.sent_at, message_type: event.message_type }, { edited: true }) });
+      return w('message.edited', {
+        ...head(dialog),
+        message: webhookMessage({ ...event, sent_at: event.sent_at, message_type: event.message_type }, { edited: true }),
+      });
     case 'message.deleted':
       return w('message.deleted', { ...head(dialog), message_id: event.id, deleted_at: at });
     case 'item.feedback':
