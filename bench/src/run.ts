@@ -302,7 +302,7 @@ try {
     const parleys = targets.filter((t): t is ParleyTarget => t instanceof ParleyTarget);
     sections.push({
       title: 'AI agents',
-      what: `Parley only (the baselines have no agents). ${ag.dialogs} dialogs of two people; each sender posts 1 message/s for ${ag.secs} s, first in dialogs without an agent, then in ${ag.dialogs} dialogs that also hold the built-in demo agent, which answers every message (\"Echo: …\" in at least two deltas). First delta / done: from the intended send time to the sender's socket receiving the reply's first text delta / its finished item. Added delivery: the other person's delivery latency with agents minus without.`,
+      what: `Parley only (the baselines have no agents). ${ag.dialogs} dialogs of two people; each sender posts 1 message/s for ${ag.secs} s, first in dialogs without an agent, then in ${ag.dialogs} dialogs that also hold the built-in demo agent, which answers every message ("Echo: …" in at least two deltas). First delta / done: from the intended send time to the sender's socket receiving the reply's first text delta / its finished item. Added delivery: the other person's delivery latency with agents minus without.`,
       results: await each(parleys, 'agents', (t) => agents(t as ParleyTarget, ag, log)),
     });
   }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { chatUser, DIALOG_KEYS, idsOf, PARTICIPANT_KEYS, randomUuid, send, unique, type ScopeSpec } from './support/chat.js';
+import { chatUser, DIALOG_KEYS, idsOf, randomUuid, send, unique, type ScopeSpec } from './support/chat.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;

@@ -158,7 +158,7 @@ describe('archive, pin, notifications', () => {
       expect(item[field], `${verb} -> ${field}`).toBe(value);
       // Only the caller's flag changes.
       const [peerItem] = (await peerApi.get('/api/v1/dialogs')).body.data;
-      expect(peerItem[field]).toBe(field === 'notifications_enabled' ? true : false);
+      expect(peerItem[field]).toBe(field === 'notifications_enabled');
       const row = (await api.get(`/api/v1/dialogs/${d.id}/participants`)).body.data.find((p: any) => p.user_id === u);
       expect(row[field]).toBe(value);
     }

@@ -2,7 +2,6 @@
  * Chat API message routes over HTTP: pages (latest, before, after, around), send (limits, replies, idempotency),
  * one message, edit (history kept), delete, auto-unarchive, read positions and unread counts.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from './support/api.js';
 import { chatUser, MESSAGE_KEYS, randomUuid, send, unique } from './support/chat.js';

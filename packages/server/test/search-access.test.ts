@@ -6,7 +6,6 @@
 import sanitizeHtml from 'sanitize-html';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeContent } from '../src/security/sanitize.js';
-import type { Api } from './support/api.js';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { found, search, searchPath, word } from './support/search.js';

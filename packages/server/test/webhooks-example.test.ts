@@ -18,7 +18,7 @@ const script = fileURLToPath(new URL('../../../examples/webhook-receiver/receive
 const hmac = (data: string) => `sha256=${createHmac('sha256', SECRET).update(data).digest('hex')}`;
 
 let child: ChildProcessWithoutNullStreams;
-let lines: any[] = [];
+const lines: any[] = [];
 let url: string;
 let server: TestServer;
 

@@ -152,7 +152,7 @@ export class ParleyComposer extends SessionElement {
         },
         onKeyDown: ({ event }: { event: KeyboardEvent }) => {
           const m = this.mention;
-          if (!m || !m.items.length) return false;
+          if (!m?.items.length) return false;
           if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
             const d = event.key === 'ArrowDown' ? 1 : -1;
             this.mention = { ...m, active: (m.active + d + m.items.length) % m.items.length };
@@ -323,7 +323,7 @@ export class ParleyComposer extends SessionElement {
         </button>
         <div class="editor-wrap">
           ${
-            this.mention && this.mention.items.length
+            this.mention?.items.length
               ? html`<ul role="listbox" aria-label=${this.t('composer.mentions')}>
                 ${this.mention.items.map(
                   (p, i) => html`<li

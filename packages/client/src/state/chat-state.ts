@@ -162,7 +162,7 @@ export function withPending(state: ClientState, message: PendingMessage): Client
 
 export function withoutPending(pending: ClientState['pending'], dialogId: string, clientMessageId: string): ClientState['pending'] {
   const list = pending[dialogId];
-  if (!list || !list.some((p) => p.client_message_id === clientMessageId)) return pending;
+  if (!list?.some((p) => p.client_message_id === clientMessageId)) return pending;
   const next = list.filter((p) => p.client_message_id !== clientMessageId);
   if (next.length > 0) return { ...pending, [dialogId]: next };
   const { [dialogId]: _gone, ...rest } = pending;

@@ -171,7 +171,7 @@ export async function addToolOutput(svc: Services, actor: Actor, threadId: strin
   return inTransaction(svc, async (tx) => {
     const dialog = await accessThread(tx.trx, actor, threadId, { lock: true });
     const newest = (await itemsPage(tx.trx, dialog.id, { limit: 1, order: 'desc' })).data[0];
-    if (!newest || newest.type !== 'client_tool_call' || newest.status !== 'pending')
+    if (newest?.type !== 'client_tool_call' || newest.status !== 'pending')
       throw new AppError('CONFLICT', 'No client tool call is waiting for output');
     const { sender } = await loadItem(tx.trx, dialog.id, newest.id);
     const agentId = await agentOf(tx, dialog.id, sender);

@@ -6,7 +6,7 @@ import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type 
 import type { Scope } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { DialogsTable, ParticipantsTable } from '../adapters/db/schema.js';
-import { AppError } from '../errors.js';
+import type { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -107,7 +107,7 @@ const SIGNATURES: Record<string, Check> = {
 export function matchesDeclaredType(contentType: string, firstBytes: Buffer): boolean {
   if (contentType === '') return true;
   const check = SIGNATURES[contentType];
-  return check !== undefined && check(firstBytes);
+  return check?.(firstBytes) ?? false;
 }
 
 /** Raster images Parley makes thumbnails of (BMP only gets its dimensions). */

@@ -30,7 +30,7 @@ export class Api {
     }
     const res = await fetch(this.base + path, { method, headers, body: payload, ...extra });
     const text = await res.text();
-    let parsed: any = undefined;
+    let parsed: any;
     if (text) {
       try {
         parsed = JSON.parse(text);

@@ -10,7 +10,7 @@ const now = () => new Date().toISOString();
 
 /** The input text T: the user message's input_text parts joined. */
 export function inputText(item: ThreadItem | null): string {
-  if (!item || item.type !== 'user_message') return '';
+  if (item?.type !== 'user_message') return '';
   return item.content
     .filter((c) => c.type === 'input_text')
     .map((c) => String((c as { text?: unknown }).text ?? ''))

@@ -11,7 +11,7 @@ import type { Config } from '../../config.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { newId, timestamp } from '../../wire.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventName } from './catalog.js';
-import { webhookFor, type DialogInfo, type MessageInfo, type Webhook } from './payloads.js';
+import { webhookFor, type DialogInfo, type Webhook } from './payloads.js';
 
 /**
  * Held until commit by every transaction that inserts deliveries (the log consumer and the notification jobs,
