@@ -96,7 +96,9 @@ server.on('upgrade', (req, socket, head) => {
     const lastId = url.searchParams.get('last_id');
     if (lastId !== null) {
       pool.query(MISSED, [user, lastId]).then(
-        (r) => r.rows.forEach((row) => ws.send(frame(row))),
+        (r) => {
+          for (const row of r.rows) ws.send(frame(row));
+        },
         () => ws.close(1011),
       );
     }

@@ -62,7 +62,12 @@ export async function startProcess(kind: Kind, script: string, env: Record<strin
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   let exited: number | null = null;
-  const gone = new Promise<void>((r) => child.once('exit', (code) => ((exited = code ?? -1), r())));
+  const gone = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exited = code ?? -1;
+      r();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = performance.now() + 90_000;
   for (;;) {

@@ -78,6 +78,7 @@ export interface ChatKitOptions {
   transport?: TransportOptions;
   attachments?: AttachmentLimits;
   /** Client tools by name: only these run, and only with arguments their schema accepts. */
+  // biome-ignore lint/suspicious/noExplicitAny: each tool fixes its own argument type; the map holds tools of every type
   clientTools?: Record<string, ClientTool<any>>;
   entities?: {
     onTagSearch?(query: string): Promise<Entity[]>;

@@ -5,12 +5,14 @@
 import { applyItemUpdate, type ThreadItem, type ThreadItemUpdate } from '@parley/protocol';
 import type { StreamEvent } from './transport.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: items of any ChatKit server; fields beyond these are read where they are rendered
 export type ChatKitItem = { id: string; type: string; thread_id?: string; created_at?: string; [k: string]: any };
 export type ChatKitThreadMeta = {
   id: string;
   title?: string;
   status?: { type: string; reason?: string };
   created_at?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: thread metadata of any ChatKit server
   [k: string]: any;
 };
 export type Notice = { level: string; message: string; title?: string };

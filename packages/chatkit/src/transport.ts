@@ -8,6 +8,7 @@ import { ChatKitError, readErrorBody, safeMessage } from './errors.js';
 import { type ChatKitOptions, checkSecureUrl, isHosted, OPENAI_HOSTED_URL, type OutgoingRequest } from './options.js';
 import { SecretHolder } from './secret.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: events of any ChatKit server, read field by field by the reducer
 export type StreamEvent = { type: string; [k: string]: any };
 export type Log = (name: string, data?: Record<string, unknown>) => void;
 
@@ -85,7 +86,7 @@ export class Transport {
   }
 
   /** A non-streaming request: the parsed JSON answer. */
-  async json<T = any>(
+  async json<T = unknown>(
     type: string,
     params: Record<string, unknown>,
     metadata: Record<string, unknown> = {},

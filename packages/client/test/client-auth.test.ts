@@ -9,7 +9,7 @@ import type { AuthExpired, ClientEvents, ErrorEvent } from '../src/index.js';
 import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
 import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
+import { startProxy, type TcpProxy } from '../../server/test/support/tcp-proxy.js';
 
 let server: TestServer;
 let host: HostBackend;
@@ -47,7 +47,7 @@ describe('token expiry mid-session', () => {
     const alice = uid('alice');
     const bob = uid('bob');
     const dialogId = await dialogWith(server.admin, [alice, bob]);
-    let proxy: Proxy | undefined;
+    let proxy: TcpProxy | undefined;
     try {
       proxy = await startProxy(Number(new URL(server.url).port));
       const client = nodeClient(proxy.url, shortHost.auth(alice));
@@ -191,7 +191,12 @@ describe('refresh on refusal', () => {
     let calls = 0;
     const client = nodeClient(
       server.url,
-      { getClientSecret: async () => `bad-${(calls += 1)}` },
+      {
+        getClientSecret: async () => {
+          calls += 1;
+          return `bad-${calls}`;
+        },
+      },
       { transport: { backoff: { initialMs: 20, maxMs: 40 } } },
     );
     let attempts = 0;

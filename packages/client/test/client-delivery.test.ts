@@ -10,14 +10,14 @@ import { seededRandom, testSeed } from '../../server/test/support/seeded.js';
 import { closeClients, dialogWith, nodeClient, uid, type TestClient } from './support/clients.js';
 import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
+import { startProxy, type TcpProxy } from '../../server/test/support/tcp-proxy.js';
 import { startRestartable, type RestartableServer } from './support/servers.js';
 
 const TOTAL = 1000;
 
 let srv: RestartableServer;
 let host: HostBackend;
-let proxy: Proxy;
+let proxy: TcpProxy;
 
 beforeAll(async () => {
   srv = await startRestartable({ REALTIME_HEARTBEAT_SECS: '1' });

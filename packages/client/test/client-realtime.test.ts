@@ -8,11 +8,11 @@ import type { ClientEvents, ConnectionStateEvent } from '../src/index.js';
 import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
 import { eventually } from '../../server/test/support/poll.js';
 import { hostBackend, type HostBackend } from './support/host.js';
-import { startProxy, type Proxy } from '../../server/test/support/tcp-proxy.js';
+import { startProxy, type TcpProxy } from '../../server/test/support/tcp-proxy.js';
 
 let server: TestServer;
 let host: HostBackend;
-let proxy: Proxy;
+let proxy: TcpProxy;
 
 beforeAll(async () => {
   server = await startServer({ REALTIME_HEARTBEAT_SECS: '1' });

@@ -3,7 +3,7 @@
 import { buildApp, ConfigError, loadConfig } from './app.js';
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
   } catch (err) {

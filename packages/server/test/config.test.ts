@@ -241,7 +241,6 @@ describe('node dist/main.js', () => {
   it('prints a generated admin token once, on the first start only, and never logs a token or secret', async () => {
     const env = freshEnv({ LOG_LEVEL: 'debug', JWT_SECRET: HOST_SECRET, ADMIN_API_TOKEN: undefined });
     const first = run(env);
-    let firstOutput: string;
     let minted: string;
     let hostJwt: string;
     const wrongAdmin = 'Bearer not-the-admin-token-5f3a9c';
@@ -278,7 +277,7 @@ describe('node dist/main.js', () => {
     } finally {
       await stop(first);
     }
-    firstOutput = first.output();
+    const firstOutput = first.output();
     const adminToken = readFileSync(`${env.DATA_DIR}/admin-token`, 'utf8').trim();
     expect(firstOutput).toContain('incoming request');
     expect(firstOutput).toContain('token=[Redacted]');

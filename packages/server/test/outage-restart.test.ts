@@ -106,7 +106,9 @@ function slowPost(url: string, path: string, token: string, body: unknown) {
 /** A webhook receiver that takes requests and never answers them (the delivery stays leased and in flight). */
 async function silentReceiver(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
   let received = 0;
-  const server = http.createServer(() => void (received += 1));
+  const server = http.createServer(() => {
+    received += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,

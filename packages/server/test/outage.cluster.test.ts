@@ -20,7 +20,7 @@ import { createDialog, person } from './support/fixtures.js';
 import { SseClient, tokenOf, WsClient, type Msg } from './support/realtime.js';
 import { dropSchema, startServer, type TestServer } from './support/server.js';
 import { childEnv, startChild } from './support/child-server.js';
-import { startProxy, type Proxy } from './support/tcp-proxy.js';
+import { startProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { Senders, storedCounts } from './support/traffic.js';
 import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
 import { eventually } from './support/poll.js';
@@ -32,15 +32,15 @@ const ACQUIRE_SECS = 3;
 /** How long PostgreSQL stays away in each cut (the scenario of the issue, not a wait for an outcome). */
 const OUTAGE_MS = 5000;
 
-let pgProxy: Proxy;
-let redisProxy: Proxy;
-let s3Proxy: Proxy;
+let pgProxy: TcpProxy;
+let redisProxy: TcpProxy;
+let s3Proxy: TcpProxy;
 let s3: S3rver;
 let s3Dir: string;
 let receiver: Receiver;
 let server: TestServer;
 
-function via(url: string, proxy: Proxy): string {
+function via(url: string, proxy: TcpProxy): string {
   const u = new URL(url);
   u.hostname = '127.0.0.1';
   u.port = String(proxy.port);

@@ -176,7 +176,8 @@ export class ParleyChat extends LitElement {
         locale: this.locale,
       });
     }
-    const session = (this.session = new ChatSession(client, createI18n(resolveLocale(this.locale ?? navigator.language), this.strings)));
+    const session = new ChatSession(client, createI18n(resolveLocale(this.locale ?? navigator.language), this.strings));
+    this.session = session;
     session.profile = this.profile ?? {};
     session.theme = this.theme;
     session.addEventListener('error', (e) => {

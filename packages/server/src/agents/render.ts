@@ -7,8 +7,7 @@ import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { LIMITS, utf8Length, type ThreadItem } from '@parley/protocol';
 import { sanitizeContent } from '../security/sanitize.js';
-
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeAttribute, escapeText } from '../security/html-escape.js';
 
 /** Markdown to safe HTML: `marked` (no raw HTML passes: the sanitizer's allow-list runs after it). */
 export function markdownToHtml(markdown: string): string {
@@ -27,7 +26,7 @@ function widgetWords(node: Node, out: string[] = []): string[] {
 }
 
 function paragraphs(lines: string[]): string {
-  return lines.map((l) => `<p>${escape(l)}</p>`).join('');
+  return lines.map((l) => `<p>${escapeText(l)}</p>`).join('');
 }
 
 /** What MTChat clients see for a finished item (within the message size limit). */
@@ -51,7 +50,7 @@ export function itemFallbackHtml(item: ThreadItem): string {
       break;
     case 'generated_image': {
       const url = (item as { image?: { url?: string } }).image?.url;
-      html = url ? sanitizeContent(`<p><a href="${escape(url)}">Image</a></p>`) : paragraphs(['Image']);
+      html = url ? sanitizeContent(`<p><a href="${escapeAttribute(url)}">Image</a></p>`) : paragraphs(['Image']);
       break;
     }
     default:

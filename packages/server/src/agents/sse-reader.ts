@@ -21,8 +21,7 @@ export async function* sseData(body: ReadableStream<Uint8Array>, signal: AbortSi
       }
       if (chunk.done) break;
       buffer += decoder.decode(chunk.value, { stream: true });
-      let nl: number;
-      while ((nl = buffer.search(/\r?\n/)) >= 0) {
+      for (let nl = buffer.search(/\r?\n/); nl >= 0; nl = buffer.search(/\r?\n/)) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + (buffer[nl] === '\r' ? 2 : 1));
         if (line === '') {

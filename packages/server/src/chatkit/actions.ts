@@ -14,6 +14,7 @@ import { enqueueAgentRuns, queueRun } from '../agents/triggers.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
+import { escapeText } from '../security/html-escape.js';
 import { newId, timestamp } from '../wire.js';
 import { logHead, type ChatKitEvent } from './follow.js';
 import { accessThread, itemsPage, loadItem, threadWire } from './threads.js';
@@ -28,12 +29,11 @@ export interface StreamPlan {
 }
 
 const STREAM_OPTIONS: ChatKitEvent = { type: 'stream_options', stream_options: { allow_cancel: true } };
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The Chat API face of a ChatKit user message: its text (tags as @mentions) as safe HTML. */
 function messageHtml(input: UserMessageInput): string {
   const text = input.content.map((c) => (c.type === 'input_text' ? c.text : `@${c.text}`)).join('');
-  const body = escape(text.trim() || '…').replace(/\n/g, '<br>');
+  const body = escapeText(text.trim() || '…').replace(/\n/g, '<br>');
   return `<p>${body}</p>`;
 }
 

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
+import { escapeAttribute } from '../security/html-escape.js';
 import { VERSION } from '../version.js';
 
 interface Bundle {
@@ -26,8 +27,6 @@ function bundlePath(configured: string | undefined): string | undefined {
   }
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function homePage(svc: Services, bundleReady: boolean): string {
   const demo = svc.config.ui.demoUrl;
   const backend = svc.config.database.url ? 'PostgreSQL' : 'embedded PGlite';
@@ -42,7 +41,7 @@ function homePage(svc: Services, bundleReady: boolean): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Parley ${escape(VERSION)}</title>
+<title>Parley ${escapeAttribute(VERSION)}</title>
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 640px; margin: 40px auto; padding: 0 16px; color: #1d2129; }
   h1 { font-size: 24px; margin-bottom: 4px; }
@@ -55,10 +54,10 @@ function homePage(svc: Services, bundleReady: boolean): string {
 <body>
 <main>
 <h1>Parley is running</h1>
-<p class="muted">Version ${escape(VERSION)} · storage: ${backend} · realtime at <code>/api/v1/ws</code></p>
+<p class="muted">Version ${escapeAttribute(VERSION)} · storage: ${backend} · realtime at <code>/api/v1/ws</code></p>
 <p>Parley is a self-hosted conversation service. Host applications create dialogs through the Management API and embed the chat with a short-lived token.</p>
 <ul>
-${links.map(([href, label, note]) => `<li><a href="${escape(href)}">${escape(label)}</a> <span class="muted">— ${escape(note)}</span></li>`).join('\n')}
+${links.map(([href, label, note]) => `<li><a href="${escapeAttribute(href)}">${escapeAttribute(label)}</a> <span class="muted">— ${escapeAttribute(note)}</span></li>`).join('\n')}
 </ul>
 ${demo ? '' : '<p class="muted">Run <code>npm run demo</code> to start the demo host application next to Parley.</p>'}
 </main>

@@ -160,8 +160,8 @@ export class Connection {
     }
     this.queue.push(frame);
     this.queuedBytes += frame.size(this.kind);
-    if (this.queue.length > this.limits.queue || this.queuedBytes > this.limits.queueBytes) return this.overflow();
-    this.flush();
+    if (this.queue.length > this.limits.queue || this.queuedBytes > this.limits.queueBytes) this.overflow();
+    else this.flush();
   }
 
   private flush(): void {

@@ -26,7 +26,8 @@ export class EventFrames {
   /** The one frame for every reader, when the event carries no links (no waiting: the common case). */
   shared(): Frame | undefined {
     if (this.stored) return undefined;
-    return (this.plain ??= new Frame(JSON.stringify(wireEvent(this.event)), this.event.id));
+    this.plain ??= new Frame(JSON.stringify(wireEvent(this.event)), this.event.id);
+    return this.plain;
   }
 
   /** The frame for readers whose links start at `baseUrl`. */

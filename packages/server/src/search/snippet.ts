@@ -4,16 +4,13 @@
  * characters that the source text never contains; here the text is HTML-escaped and the marks become <mark>,
  * so the only markup a snippet can hold is <mark>…</mark>.
  */
+import { escapeText } from '../security/html-escape.js';
+
 export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
 
 /** ts_headline options: at most two fragments of 12 to 30 words. */
 export const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
-
-/** Escaped as the server's sanitizer writes text, so a snippet passes through it unchanged. */
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** Turns ts_headline's output into HTML: escaped text, matches in <mark>; an unpaired mark is dropped. */
 export function snippetHtml(headline: string): string {

@@ -45,8 +45,7 @@ export function openStream(server: TestServer, api: Api, body: unknown) {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const f = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (f.startsWith('data: ')) events.push(JSON.parse(f.slice(6)));

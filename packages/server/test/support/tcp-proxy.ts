@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 
-export interface Proxy {
+export interface TcpProxy {
   url: string;
   port: number;
   cut(): void;
@@ -25,7 +25,7 @@ function isUpgradeRequest(chunk: Buffer): boolean {
   return head.startsWith('GET ') && /\r\nupgrade:\s*websocket/i.test(head);
 }
 
-export async function startProxy(targetPort: number, host = '127.0.0.1'): Promise<Proxy> {
+export async function startProxy(targetPort: number, host = '127.0.0.1'): Promise<TcpProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   let refusing = false;
   let silent = false;

@@ -51,7 +51,8 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   for (const key of keys.slice(0, -1)) {
     const next = at[key];
     if (next !== undefined && (typeof next !== 'object' || next === null)) return false;
-    at = (at[key] ??= {}) as Record<string, unknown>;
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
   if (last in at) return false;

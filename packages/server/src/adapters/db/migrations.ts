@@ -27,6 +27,7 @@ const MIGRATIONS: Migration[] = [
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction, holding an advisory lock so instances take turns. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before, and define, the typed schema
 export async function migrate(db: Kysely<any>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);

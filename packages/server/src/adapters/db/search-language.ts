@@ -13,6 +13,7 @@ export class SearchLanguageError extends Error {
 }
 
 /** Returns true when the index was rebuilt; throws SearchLanguageError when no such configuration exists. */
+// biome-ignore lint/suspicious/noExplicitAny: called on the migration connection, before the typed schema applies
 export async function applySearchLanguage(db: Kysely<any>, language: string): Promise<boolean> {
   const known = await sql<{ cfgname: string }>`SELECT cfgname FROM pg_ts_config ORDER BY cfgname`.execute(db);
   const names = known.rows.map((r) => r.cfgname);

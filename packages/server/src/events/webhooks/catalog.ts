@@ -52,8 +52,8 @@ export function parseWebhookEvents(value: string | undefined): Set<WebhookEventN
   if (items.length === 0) return new Set(DEFAULT_WEBHOOK_EVENTS);
   const out = new Set<WebhookEventName>();
   for (const item of items) {
-    if (item === 'all') ALL.forEach((n) => out.add(n));
-    else if (item === 'default') DEFAULT_WEBHOOK_EVENTS.forEach((n) => out.add(n));
+    if (item === 'all') for (const n of ALL) out.add(n);
+    else if (item === 'default') for (const n of DEFAULT_WEBHOOK_EVENTS) out.add(n);
     else {
       const name = BY_NAME.get(item);
       if (!name) return { error: `unknown event '${item}' (known: all, default, ${ALL.join(', ')})` };
