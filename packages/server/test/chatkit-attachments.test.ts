@@ -8,7 +8,7 @@ import { registerAgent } from './support/agents.js';
 import type { Api } from './support/api.js';
 import { unique } from './support/chat.js';
 import { chatKitUser, ck, userInput, type Ev } from './support/chatkit.js';
-import { download, png, put, startFileServer, STORES, type FileServer } from './support/files.js';
+import { download, png, startFileServer, STORES, type FileServer } from './support/files.js';
 import { expectError } from './support/fixtures.js';
 
 describe.each(STORES)('ChatKit attachments on the %s store', (store) => {

@@ -31,12 +31,12 @@ export interface StreamPlan {
 }
 
 const STREAM_OPTIONS: ChatKitEvent = { type: 'stream_options', stream_options: { allow_cancel: true } };
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The Chat API face of a ChatKit user message: its text (tags as @mentions) as safe HTML. */
 function messageHtml(input: UserMessageInput): string {
   const text = input.content.map((c) => (c.type === 'input_text' ? c.text : `@${c.text}`)).join('');
-  const body = escape(text.trim() || '…').replace(/\n/g, '<br>');
+  const body = escapeHtml(text.trim() || '…').replace(/\n/g, '<br>');
   return `<p>${body}</p>`;
 }
 
