@@ -17,7 +17,9 @@ const SECRET = 'entity-secret-for-tests';
 /** The host's side, written from docs/chatkit.md: HMAC-SHA256 of user id, tag id and the data as sorted-key JSON. */
 function sign(userId: string, id: string, data: Record<string, string>): string {
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return createHmac('sha256', SECRET).update(`${userId}\n${id}\n${JSON.stringify(sorted)}`).digest('base64url');
+  return createHmac('sha256', SECRET)
+    .update(`${userId}\n${id}\n${JSON.stringify(sorted)}`)
+    .digest('base64url');
 }
 
 const tag = (id: string, data: Record<string, string>) => ({ type: 'input_tag', id, text: id, data, interactive: true });
@@ -46,7 +48,8 @@ describe('ChatKit input_tag re-authorization', () => {
     expect(res.status, res.text).toBe(200);
     return res.events[0]!.thread.id;
   }
-  const itemCount = async (api: Api, threadId: string) => (await ck(api, 'items.list', { thread_id: threadId, limit: 100 })).body.data.length;
+  const itemCount = async (api: Api, threadId: string) =>
+    (await ck(api, 'items.list', { thread_id: threadId, limit: 100 })).body.data.length;
 
   it('accepts a host entity signed for this user and keeps its data in the item', async () => {
     const alice = unique('alice');
@@ -88,7 +91,9 @@ describe('ChatKit input_tag re-authorization', () => {
   it('an agent tag without data must name an agent of the thread', async () => {
     const api = await chatKitUser(server, unique('carol'), demo);
     const threadId = await thread(api);
-    expect((await ck(api, 'threads.add_user_message', { thread_id: threadId, input: withTags(tag(`agent:${demo}`, {})) })).status).toBe(200);
+    expect((await ck(api, 'threads.add_user_message', { thread_id: threadId, input: withTags(tag(`agent:${demo}`, {})) })).status).toBe(
+      200,
+    );
     expectError(
       await ck(api, 'threads.add_user_message', { thread_id: threadId, input: withTags(tag(`agent:${other}`, {})) }),
       400,
@@ -100,7 +105,9 @@ describe('ChatKit input_tag re-authorization', () => {
     const alice = unique('alice');
     const api = await chatKitUser(bare, alice, demo);
     const data = { order: '42' };
-    const res = await ck(api, 'threads.create', { input: withTags(tag('order-42', { ...data, parley_sig: sign(alice, 'order-42', data) })) });
+    const res = await ck(api, 'threads.create', {
+      input: withTags(tag('order-42', { ...data, parley_sig: sign(alice, 'order-42', data) })),
+    });
     expectError(res, 403, 'FORBIDDEN');
     expect(res.body.error.message).toContain('CHATKIT_ENTITY_SECRET');
   });
