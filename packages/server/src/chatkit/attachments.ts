@@ -10,8 +10,7 @@ import { AppError, attachmentNotFound } from '../errors.js';
 import { fileLink, type FileLinks } from '../queries/attachments.js';
 import { THUMBNAIL_TYPES } from '../security/file-content.js';
 import type { Actor } from '../security/identity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isId } from './threads.js';
 
 /** ChatKit's Attachment, in chatkit-python's field order (`metadata` is never sent). */
 export interface ChatKitAttachment {
@@ -67,7 +66,7 @@ export async function createAttachment(
 
 /** attachments.delete: only one's own attachment that no message has taken yet. */
 export async function deleteAttachment(svc: Services, actor: Actor, attachmentId: string): Promise<void> {
-  if (!UUID.test(attachmentId)) throw attachmentNotFound();
+  if (!isId(attachmentId)) throw attachmentNotFound();
   const row = await svc.db.kysely
     .selectFrom('uploads')
     .select(['state', 'claim_until'])
@@ -99,7 +98,7 @@ export async function sealForMessage(
 ): Promise<SealedAttachment[]> {
   if (ids.length === 0) return [];
   if (new Set(ids).size !== ids.length) throw new AppError('INVALID_INPUT', 'The same attachment is named more than once');
-  if (!ids.every((id) => UUID.test(id))) throw attachmentNotFound();
+  if (!ids.every(isId)) throw attachmentNotFound();
   const rows = await svc.db.kysely
     .selectFrom('uploads')
     .selectAll()
