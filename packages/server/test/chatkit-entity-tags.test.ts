@@ -32,8 +32,7 @@ describe('ChatKit input_tag re-authorization', () => {
   let other = '';
 
   beforeAll(async () => {
-    server = await startServer({ CHATKIT_ENTITY_SECRET: SECRET });
-    bare = await startServer();
+    [server, bare] = await Promise.all([startServer({ CHATKIT_ENTITY_SECRET: SECRET }), startServer()]);
     demo = await registerAgent(server, { display_name: 'Demo Bot' });
     other = await registerAgent(server, { display_name: 'Other Bot' });
     await registerAgent(bare, { id: demo, display_name: 'Demo Bot' });
