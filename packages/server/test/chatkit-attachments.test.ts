@@ -10,6 +10,7 @@ import { unique } from './support/chat.js';
 import { chatKitUser, ck, userInput, type Ev } from './support/chatkit.js';
 import { download, png, startFileServer, STORES, type FileServer } from './support/files.js';
 import { expectError } from './support/fixtures.js';
+import { eventually } from './support/poll.js';
 
 describe.each(STORES)('ChatKit attachments on the %s store', (store) => {
   let server: FileServer;
@@ -126,5 +127,32 @@ describe.each(STORES)('ChatKit attachments on the %s store', (store) => {
     expectError(await ck(alice, 'attachments.delete', { attachment_id: a.id }), 404, 'ATTACHMENT_NOT_FOUND');
     expectError(await ck(alice, 'threads.create', { input: userInput('gone', { attachments: [a.id] }) }), 404, 'ATTACHMENT_NOT_FOUND');
     expectError(await ck(alice, 'attachments.delete', { attachment_id: 'not-an-id' }), 404, 'ATTACHMENT_NOT_FOUND');
+  });
+});
+
+describe('ChatKit image previews on reads', () => {
+  let server: FileServer;
+  let demo = '';
+  beforeAll(async () => {
+    server = await startFileServer('disk', { S3_PRESIGN_DOWNLOAD_EXPIRY: '1' });
+    demo = await registerAgent(server, { display_name: 'Demo Bot' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('threads.get_by_id and items.list re-sign a preview_url that has expired since the send', async () => {
+    const api = await chatKitUser(server, unique('gina'), demo);
+    const bytes = await png();
+    const created = await ck(api, 'attachments.create', { name: 'p.png', size: bytes.length, mime_type: 'image/png' });
+    const d = created.body.upload_descriptor;
+    expect((await fetch(d.url, { method: d.method, headers: d.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    const res = await ck(api, 'threads.create', { input: userInput('look', { attachments: [created.body.id] }) });
+    const threadId = res.events[0]!.thread.id as string;
+    const sent = res.events[1]!.item.attachments[0].preview_url as string;
+    await eventually(async () => (await download(sent)).status === 403, 'the preview URL of the send has expired');
+    const viaGet = (await ck(api, 'threads.get_by_id', { thread_id: threadId })).body.items.data[0].attachments[0].preview_url;
+    const viaList = (await ck(api, 'items.list', { thread_id: threadId })).body.data.at(-1).attachments[0].preview_url;
+    for (const url of [viaGet, viaList]) expect((await download(url)).bytes.equals(bytes)).toBe(true);
   });
 });

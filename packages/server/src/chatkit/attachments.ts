@@ -144,3 +144,30 @@ export async function bindToThread(
   const links = { files: svc.files, baseUrl };
   return Promise.all(sealed.map((s) => attachmentWire(links, s.upload, s.upload.sealed_key, { thread_id: dialogId })));
 }
+
+/**
+ * Reads: an image attachment's `preview_url` is re-signed from the attachment it became (a stored one was signed
+ * at send time and expires like every download link). One query per page.
+ */
+export async function withFreshPreviews<T extends { type: string }>(svc: Services, baseUrl: string, items: T[]): Promise<T[]> {
+  const ids = items.flatMap((i) =>
+    i.type === 'user_message'
+      ? ((i as { attachments?: ChatKitAttachment[] }).attachments ?? []).filter((a) => a.preview_url).map((a) => a.id)
+      : [],
+  );
+  if (ids.length === 0) return items;
+  const rows = await svc.db.kysely
+    .selectFrom('attachments')
+    .select(['id', 'filename', 'content_type', 'storage_key'])
+    .where('id', 'in', ids)
+    .execute();
+  const links = { files: svc.files, baseUrl };
+  const fresh = new Map(
+    await Promise.all(rows.map(async (r) => [r.id, await fileLink(links, r.storage_key, r.content_type, r.filename)] as const)),
+  );
+  return items.map((i) => {
+    const attachments = (i as { attachments?: ChatKitAttachment[] }).attachments;
+    if (i.type !== 'user_message' || !attachments?.some((a) => fresh.has(a.id))) return i;
+    return { ...i, attachments: attachments.map((a) => (fresh.has(a.id) ? { ...a, preview_url: fresh.get(a.id) } : a)) };
+  });
+}

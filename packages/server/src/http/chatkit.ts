@@ -22,7 +22,7 @@ import {
   updateThread,
   type StreamPlan,
 } from '../chatkit/actions.js';
-import { createAttachment, deleteAttachment } from '../chatkit/attachments.js';
+import { createAttachment, deleteAttachment, withFreshPreviews } from '../chatkit/attachments.js';
 import { followRuns, type ChatKitEvent } from '../chatkit/follow.js';
 import { ordered } from '../chatkit/key-order.js';
 import { accessThread, getThread, itemsPage, listThreads } from '../chatkit/threads.js';
@@ -78,13 +78,16 @@ export const chatKitRoutes =
     async function answer(actor: Actor, body: ChatKitRequest, base: string): Promise<unknown> {
       const db = svc.db.kysely;
       switch (body.type) {
-        case 'threads.get_by_id':
-          return getThread(db, actor, body.params.thread_id);
+        case 'threads.get_by_id': {
+          const thread = await getThread(db, actor, body.params.thread_id);
+          return { ...thread, items: { ...thread.items, data: await withFreshPreviews(svc, base, thread.items.data) } };
+        }
         case 'threads.list':
           return listThreads(db, actor, body.params);
         case 'items.list': {
           const dialog = await accessThread(db, actor, body.params.thread_id);
-          return itemsPage(db, dialog.id, body.params);
+          const page = await itemsPage(db, dialog.id, body.params);
+          return { ...page, data: await withFreshPreviews(svc, base, page.data) };
         }
         case 'threads.update':
           return updateThread(svc, actor, body.params.thread_id, body.params.title);
