@@ -138,6 +138,8 @@ const EnvSchema = z.object({
   AGENT_HISTORY_ITEMS: int(30, 1, 1000),
   AGENT_LEASE_SECS: int(15, 1, 3600),
   CHATKIT_DEFAULT_AGENT: text,
+  // The key a host signs ChatKit entity tags with (docs/chatkit.md, "Entity tags"); unset: only agent tags are accepted.
+  CHATKIT_ENTITY_SECRET: text,
   // The web UI (docs/ui.md): the bundle served at /ui/parley-ui.js, and the demo host app linked from /.
   UI_BUNDLE_PATH: text,
   DEMO_URL: url(/^https?:$/),
@@ -214,6 +216,8 @@ export interface AgentsConfig {
   /** A run's lease, renewed while it runs: after a crash another instance takes the run over within this. */
   leaseMs: number;
   chatkitDefaultAgent?: string;
+  /** The key host entity tags are signed with; without it only agent tags pass. */
+  chatkitEntitySecret?: string;
 }
 
 export interface FilesConfig {
@@ -383,6 +387,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       historyItems: e.AGENT_HISTORY_ITEMS,
       leaseMs: e.AGENT_LEASE_SECS * 1000,
       chatkitDefaultAgent: e.CHATKIT_DEFAULT_AGENT,
+      chatkitEntitySecret: e.CHATKIT_ENTITY_SECRET,
     },
   };
 }

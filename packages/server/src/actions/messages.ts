@@ -11,7 +11,7 @@ import { storedMessageContent } from '../security/sanitize.js';
 import { newId, timestamp } from '../wire.js';
 import { enqueueAgentRuns, storeItem } from '../agents/triggers.js';
 import { inTransaction, type ActionTx } from './transaction.js';
-import { claimAttachments, sealAttachments } from './uploads.js';
+import { claimAttachments, sealAttachments, type SealedAttachment } from './uploads.js';
 
 const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
 
@@ -27,11 +27,11 @@ export async function sendMessage(
   dialogId: string,
   body: SendMessageBody,
   baseUrl = '',
-  /** ChatKit: the user_message item the message stands for, and the agents its input tags name. */
-  chatkit: { item?: Record<string, unknown>; mentioned?: readonly string[] } = {},
+  /** ChatKit: the user_message item the message stands for, the agents its input tags name, its sealed attachments. */
+  chatkit: { item?: Record<string, unknown>; mentioned?: readonly string[]; sealed?: readonly SealedAttachment[] } = {},
 ) {
   const links: FileLinks = { files: svc.files, baseUrl };
-  const sealed = body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : [];
+  const sealed = chatkit.sealed ?? (body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : []);
   const content = storedMessageContent(body.content);
   return inTransaction(svc, async (tx) => {
     const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });

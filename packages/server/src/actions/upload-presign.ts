@@ -1,7 +1,10 @@
-/** @module actions/upload-presign: presignUpload binds an upload to one user, dialog, server-made key, content type and size, within the user's quota. See docs/files.md. */
+/**
+ * @module actions/upload-presign: presignUpload binds an upload to one user, dialog, server-made key, content type
+ * and size, within the user's quota (a ChatKit attachment: no dialog until first use). See docs/files.md.
+ */
 import { sql } from 'kysely';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, LIMITS, type PresignBody } from '@parley/protocol';
-import { uploadKeys } from '../adapters/files/port.js';
+import { stagedUploadKeys, uploadKeys } from '../adapters/files/port.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
@@ -13,32 +16,53 @@ import { inTransaction, type ActionTx } from './transaction.js';
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
 export async function presignUpload(svc: Services, actor: Actor, body: PresignBody, baseUrl: string) {
-  if (!isAllowedContentType(body.content_type)) {
+  const grant = await reserveUpload(
+    svc,
+    actor,
+    { dialogId: body.dialog_id, filename: body.filename, contentType: body.content_type, size: body.size },
+    baseUrl,
+  );
+  return { upload_url: grant.uploadUrl, s3_key: grant.key, expires_in: grant.expiresIn };
+}
+
+export interface UploadRequest {
+  /** The dialog the file is for (the actor must take part), or null for a ChatKit attachment bound on first use. */
+  dialogId: string | null;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** Checks type, size and quota, records the pending upload and signs the one URL that may write it. */
+export async function reserveUpload(svc: Services, actor: Actor, req: UploadRequest, baseUrl: string) {
+  if (!isAllowedContentType(req.contentType)) {
     throw new AppError(
       'UNSUPPORTED_FILE_TYPE',
-      `File type '${body.content_type}' is not allowed. Allowed types: [${ALLOWED_CONTENT_TYPES.join(', ')}]`,
+      `File type '${req.contentType}' is not allowed. Allowed types: [${ALLOWED_CONTENT_TYPES.join(', ')}]`,
     );
   }
-  if (body.size < 1 || body.size > LIMITS.attachmentMaxBytes) {
+  if (req.size < 1 || req.size > LIMITS.attachmentMaxBytes) {
     throw new AppError('FILE_TOO_LARGE', `File size must be between 1 byte and ${LIMITS.attachmentMaxBytes} bytes`);
   }
   const settings = svc.files.settings;
   const id = newId();
-  const filename = sanitizeFilename(body.filename);
-  const keys = uploadKeys(body.dialog_id, id, safeExtension(filename, body.content_type));
+  const filename = sanitizeFilename(req.filename);
+  const ext = safeExtension(filename, req.contentType);
+  const keys = req.dialogId === null ? stagedUploadKeys(id, ext) : uploadKeys(req.dialogId, id, ext);
+  const { dialogId } = req;
   await inTransaction(svc, async (tx) => {
-    await accessAsMember(tx.trx, actor, body.dialog_id, { hidden: dialogNotFound(), notMember: joinFirst() });
-    await checkUploadQuota(tx, actor.userId, body.size, settings.uploadQuotaBytes);
+    if (dialogId !== null) await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
+    await checkUploadQuota(tx, actor.userId, req.size, settings.uploadQuotaBytes);
     await tx.trx
       .insertInto('uploads')
       .values({
         id,
         key: keys.key,
-        dialog_id: body.dialog_id,
+        dialog_id: dialogId,
         user_id: actor.userId,
         filename,
-        content_type: body.content_type,
-        size: body.size,
+        content_type: req.contentType,
+        size: req.size,
         sealed_key: keys.sealedKey,
         thumb_key: keys.thumbKey,
         created_at: tx.now,
@@ -55,12 +79,12 @@ export async function presignUpload(svc: Services, actor: Actor, body: PresignBo
   });
   const uploadUrl = await svc.files.store.uploadUrl({
     key: keys.key,
-    contentType: body.content_type,
-    size: body.size,
+    contentType: req.contentType,
+    size: req.size,
     expiresIn: settings.uploadExpirySecs,
     baseUrl,
   });
-  return { upload_url: uploadUrl, s3_key: keys.key, expires_in: settings.uploadExpirySecs };
+  return { id, key: keys.key, filename, uploadUrl, expiresIn: settings.uploadExpirySecs };
 }
 
 /**

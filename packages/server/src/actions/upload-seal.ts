@@ -80,6 +80,11 @@ export async function sealAttachments(svc: Services, actor: Actor, dialogId: str
     }
     return { upload, input };
   });
+  return sealUploads(svc, found);
+}
+
+/** Seals each found upload in turn (see sealOne); the caller has checked that they are the actor's to attach. */
+export async function sealUploads(svc: Services, found: readonly SealedAttachment[]): Promise<SealedAttachment[]> {
   const sealed: SealedAttachment[] = [];
   for (const f of found) sealed.push({ upload: await sealOne(svc, f.upload), input: f.input });
   return sealed;

@@ -1,4 +1,4 @@
 /** @module actions/uploads: the attachment flow's writes, in three steps: presign, seal (before a send), claim (in it). */
-export { presignUpload } from './upload-presign.js';
-export { sealAttachments, type SealedAttachment } from './upload-seal.js';
+export { presignUpload, reserveUpload } from './upload-presign.js';
+export { sealAttachments, sealUploads, type SealedAttachment } from './upload-seal.js';
 export { claimAttachments } from './upload-claim.js';

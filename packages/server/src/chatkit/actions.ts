@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { agentUserId, isAgentUserId, type ThreadItem, type UserMessageInput } from '@parley/protocol';
 import { createDialog, deleteDialog } from '../actions/dialogs.js';
 import { sendMessage } from '../actions/messages.js';
+import type { SealedAttachment } from '../actions/uploads.js';
 import { inTransaction, type ActionTx } from '../actions/transaction.js';
 import { loadAgent } from '../agents/registry.js';
 import { itemFallbackHtml } from '../agents/render.js';
@@ -16,6 +17,8 @@ import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 import { escapeText } from '../security/html-escape.js';
 import { newId, timestamp } from '../wire.js';
+import { bindToThread, sealForMessage } from './attachments.js';
+import { authorizeTags } from './entity-tags.js';
 import { logHead, type ChatKitEvent } from './follow.js';
 import { accessThread, itemsPage, loadItem, threadWire } from './threads.js';
 
@@ -37,30 +40,43 @@ function messageHtml(input: UserMessageInput): string {
   return `<p>${body}</p>`;
 }
 
-/** Adds a person's ChatKit message to a thread (a normal Chat API message) and returns its item and runs. */
-async function addUserMessage(svc: Services, actor: Actor, dialogId: string, input: UserMessageInput) {
-  if (input.attachments.length > 0) throw new AppError('NOT_IMPLEMENTED', 'Attachments are not supported on the ChatKit endpoint yet');
-  const members = new Set(
-    (
-      await svc.db.kysely
-        .selectFrom('dialog_participants')
-        .select('user_id')
-        .where('dialog_id', '=', dialogId)
-        .where('user_id', 'like', 'agent:%')
-        .execute()
-    ).map((r) => r.user_id),
-  );
-  // Tags are client data: a tag naming an agent must name one of this thread.
-  const mentioned = input.content.filter((c) => c.type === 'input_tag' && isAgentUserId(c.id)).map((c) => (c as { id: string }).id);
-  for (const m of mentioned) if (!members.has(m)) throw new AppError('INVALID_INPUT', `input_tag ${m} is not an agent of this thread`);
+/** The thread's agents (`agent:<id>`). */
+async function threadAgents(svc: Services, dialogId: string): Promise<Set<string>> {
+  const rows = await svc.db.kysely
+    .selectFrom('dialog_participants')
+    .select('user_id')
+    .where('dialog_id', '=', dialogId)
+    .where('user_id', 'like', 'agent:%')
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/**
+ * Adds a person's ChatKit message to a thread (a normal Chat API message) and returns its item and runs. Its
+ * tags are re-authorized (chatkit/entity-tags) and its attachments, already sealed, bound to the thread.
+ */
+async function addUserMessage(
+  svc: Services,
+  actor: Actor,
+  dialogId: string,
+  input: UserMessageInput,
+  sealed: readonly SealedAttachment[],
+  baseUrl: string,
+) {
+  const mentioned = authorizeTags(input, actor.userId, await threadAgents(svc, dialogId), svc.config.agents.chatkitEntitySecret);
+  const attachments = await bindToThread(svc, actor, dialogId, sealed, baseUrl);
   const item = {
     type: 'user_message',
     content: input.content,
-    attachments: [],
+    attachments,
     ...(input.quoted_text ? { quoted_text: input.quoted_text } : {}),
     inference_options: input.inference_options,
   };
-  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, '', { item, mentioned });
+  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, baseUrl, {
+    item,
+    mentioned,
+    sealed,
+  });
   const runs = await svc.db.kysely
     .selectFrom('agent_runs')
     .select('id')
@@ -71,11 +87,14 @@ async function addUserMessage(svc: Services, actor: Actor, dialogId: string, inp
   return { userItem, runIds: runs.map((r) => r.id) };
 }
 
-export async function createThread(svc: Services, actor: Actor, input: UserMessageInput): Promise<StreamPlan> {
+export async function createThread(svc: Services, actor: Actor, input: UserMessageInput, baseUrl = ''): Promise<StreamPlan> {
   const agentId = actor.chatkit?.agent_id ?? svc.config.agents.chatkitDefaultAgent;
   if (!agentId)
     throw new AppError('BAD_REQUEST', 'No agent for new threads: mint the token with chatkit.agent_id or set CHATKIT_DEFAULT_AGENT');
   if (!(await loadAgent(svc.db.kysely, agentId))) throw new AppError('BAD_REQUEST', `Unknown agent: ${agentId}`);
+  // The tags and attachments are checked before the thread exists, so a refused message leaves no empty thread.
+  authorizeTags(input, actor.userId, new Set([agentUserId(agentId)]), svc.config.agents.chatkitEntitySecret);
+  const sealed = await sealForMessage(svc, actor, input.attachments, null);
   const cursor = await logHead(svc);
   const id = newId();
   const dialog = await createDialog(
@@ -92,7 +111,7 @@ export async function createThread(svc: Services, actor: Actor, input: UserMessa
     },
     { id },
   );
-  const { userItem, runIds } = await addUserMessage(svc, actor, id, input);
+  const { userItem, runIds } = await addUserMessage(svc, actor, id, input, sealed, baseUrl);
   const thread = threadWire({ id, title: null, created_at: dialog.created_at });
   return {
     dialogId: id,
@@ -102,10 +121,17 @@ export async function createThread(svc: Services, actor: Actor, input: UserMessa
   };
 }
 
-export async function addMessage(svc: Services, actor: Actor, threadId: string, input: UserMessageInput): Promise<StreamPlan> {
+export async function addMessage(
+  svc: Services,
+  actor: Actor,
+  threadId: string,
+  input: UserMessageInput,
+  baseUrl = '',
+): Promise<StreamPlan> {
   const dialog = await accessThread(svc.db.kysely, actor, threadId);
+  const sealed = await sealForMessage(svc, actor, input.attachments, dialog.id);
   const cursor = await logHead(svc);
-  const { userItem, runIds } = await addUserMessage(svc, actor, dialog.id, input);
+  const { userItem, runIds } = await addUserMessage(svc, actor, dialog.id, input, sealed, baseUrl);
   return { dialogId: dialog.id, cursor, prelude: [{ type: 'thread.item.done', item: userItem }, STREAM_OPTIONS], runIds };
 }
 

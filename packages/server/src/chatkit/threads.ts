@@ -15,6 +15,9 @@ import { timestamp } from '../wire.js';
 type Db = Kysely<Database> | Transaction<Database>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a client-sent id can name a Parley row (threads, items, attachments are UUIDs). */
+export const isId = (id: string) => UUID.test(id);
+
 export const threadNotFound = () => notFound('Thread');
 export const itemNotFound = () => notFound('Item');
 

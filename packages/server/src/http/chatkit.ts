@@ -22,6 +22,7 @@ import {
   updateThread,
   type StreamPlan,
 } from '../chatkit/actions.js';
+import { createAttachment, deleteAttachment, withFreshPreviews } from '../chatkit/attachments.js';
 import { followRuns, type ChatKitEvent } from '../chatkit/follow.js';
 import { ordered } from '../chatkit/key-order.js';
 import { accessThread, getThread, itemsPage, listThreads } from '../chatkit/threads.js';
@@ -29,6 +30,7 @@ import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 import { actorOf } from './auth.js';
+import { publicBase } from './files.js';
 import type { RateLimiter } from './rate-limit.js';
 
 const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
@@ -49,16 +51,17 @@ export const chatKitRoutes =
       const body = parsed.data;
       const actor = actorOf(req);
       if (limiter && SENDS.has(body.type)) await limiter.send(actor.userId);
-      if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body));
-      return answer(actor, body);
+      const base = publicBase(svc, req);
+      if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body, base));
+      return answer(actor, body, base);
     });
 
-    async function plan(actor: Actor, body: ChatKitRequest): Promise<StreamPlan> {
+    async function plan(actor: Actor, body: ChatKitRequest, base: string): Promise<StreamPlan> {
       switch (body.type) {
         case 'threads.create':
-          return createThread(svc, actor, body.params.input);
+          return createThread(svc, actor, body.params.input, base);
         case 'threads.add_user_message':
-          return addMessage(svc, actor, body.params.thread_id, body.params.input);
+          return addMessage(svc, actor, body.params.thread_id, body.params.input, base);
         case 'threads.add_client_tool_output':
           return addToolOutput(svc, actor, body.params.thread_id, body.params.result);
         case 'threads.add_structured_input':
@@ -72,16 +75,19 @@ export const chatKitRoutes =
       }
     }
 
-    async function answer(actor: Actor, body: ChatKitRequest): Promise<unknown> {
+    async function answer(actor: Actor, body: ChatKitRequest, base: string): Promise<unknown> {
       const db = svc.db.kysely;
       switch (body.type) {
-        case 'threads.get_by_id':
-          return getThread(db, actor, body.params.thread_id);
+        case 'threads.get_by_id': {
+          const thread = await getThread(db, actor, body.params.thread_id);
+          return { ...thread, items: { ...thread.items, data: await withFreshPreviews(svc, base, thread.items.data) } };
+        }
         case 'threads.list':
           return listThreads(db, actor, body.params);
         case 'items.list': {
           const dialog = await accessThread(db, actor, body.params.thread_id);
-          return itemsPage(db, dialog.id, body.params);
+          const page = await itemsPage(db, dialog.id, body.params);
+          return { ...page, data: await withFreshPreviews(svc, base, page.data) };
         }
         case 'threads.update':
           return updateThread(svc, actor, body.params.thread_id, body.params.title);
@@ -102,8 +108,10 @@ export const chatKitRoutes =
         case 'input.transcribe':
           throw new AppError('NOT_IMPLEMENTED', 'No transcriber is configured');
         case 'attachments.create':
+          return createAttachment(svc, actor, body.params, base);
         case 'attachments.delete':
-          throw new AppError('NOT_IMPLEMENTED', 'Attachments are not supported on the ChatKit endpoint yet');
+          await deleteAttachment(svc, actor, body.params.attachment_id);
+          return {};
         default:
           throw new AppError('INVALID_INPUT', `${body.type} is a streaming request`);
       }

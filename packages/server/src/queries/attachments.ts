@@ -22,7 +22,8 @@ export interface FileLinks {
   baseUrl: string;
 }
 
-async function link(links: FileLinks, key: string, contentType: string, filename: string): Promise<string> {
+/** A fresh, expiring download URL of one stored object, served with the headers its type allows. */
+export async function fileLink(links: FileLinks, key: string, contentType: string, filename: string): Promise<string> {
   const serving = servingHeaders(contentType, filename);
   return links.files.store.downloadUrl({
     key,
@@ -44,8 +45,8 @@ export async function attachmentWire(
   row: Pick<AttachmentRow, 'id' | 'filename' | 'content_type' | 'width' | 'height' | 'storage_key' | 'thumb_key'> & { size: unknown },
 ): Promise<Attachment> {
   const [url, thumbnail] = await Promise.all([
-    link(links, row.storage_key, row.content_type, row.filename),
-    row.thumb_key ? link(links, row.thumb_key, 'image/webp', thumbnailName(row.filename)) : undefined,
+    fileLink(links, row.storage_key, row.content_type, row.filename),
+    row.thumb_key ? fileLink(links, row.thumb_key, 'image/webp', thumbnailName(row.filename)) : undefined,
   ]);
   return compact({
     id: row.id,

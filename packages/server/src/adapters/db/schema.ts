@@ -130,9 +130,10 @@ export type UploadState = 'pending' | 'sealing' | 'sealed' | 'claimed';
 /** A presigned upload: bound to one user, dialog, key, content type and size (docs/files.md). */
 export interface UploadsTable {
   id: string;
-  /** The key the client uploads to and names in a message: dialogs/{dialog}/{id}.{ext}. */
+  /** The key the client uploads to and names in a message: dialogs/{dialog}/{id}.{ext} (a ChatKit upload: uploads/{id}.{ext}). */
   key: string;
-  dialog_id: string;
+  /** Null for a ChatKit attachment until the message that first uses it binds it to its thread. */
+  dialog_id: string | null;
   user_id: string;
   filename: string;
   content_type: string;

@@ -47,10 +47,11 @@ export interface FileStore {
 /**
  * Every key Parley generates: the upload (`dialogs/{dialog}/{id}.{ext}`), its checked copy
  * (`dialogs/{dialog}/files/{id}.{ext}`) and its thumbnail (`dialogs/{dialog}/thumbs/{id}.webp`). Nothing in a
- * key comes from the client except the extension, and that only after it passed `safeExtension`.
+ * key comes from the client except the extension, and that only after it passed `safeExtension`. A ChatKit
+ * attachment is uploaded before its thread exists: its keys live under `uploads/` instead (`stagedUploadKeys`).
  */
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-export const KEY_PATTERN = new RegExp(`^dialogs/${UUID}/(?:files/|thumbs/)?${UUID}\\.[a-z0-9]{1,10}$`);
+export const KEY_PATTERN = new RegExp(`^(?:dialogs/${UUID}|uploads)/(?:files/|thumbs/)?${UUID}\\.[a-z0-9]{1,10}$`);
 
 export function isValidKey(key: string): boolean {
   return KEY_PATTERN.test(key);
@@ -62,4 +63,9 @@ export function uploadKeys(dialogId: string, id: string, ext: string): { key: st
     sealedKey: `dialogs/${dialogId}/files/${id}.${ext}`,
     thumbKey: `dialogs/${dialogId}/thumbs/${id}.webp`,
   };
+}
+
+/** The keys of an upload that belongs to no dialog yet (a ChatKit attachment): the same three, under `uploads/`. */
+export function stagedUploadKeys(id: string, ext: string): { key: string; sealedKey: string; thumbKey: string } {
+  return { key: `uploads/${id}.${ext}`, sealedKey: `uploads/files/${id}.${ext}`, thumbKey: `uploads/thumbs/${id}.webp` };
 }
