@@ -102,11 +102,23 @@ export function createChatKit(options: ChatKitOptions) {
     set({ ...state, streaming: true, error: null, progress: null });
     events.emit('chatkit.response.start', undefined);
     let toolCall: ChatKitItem | null = null;
+    const before = state;
     try {
-      await transport.stream(type, params, metadata, controller.signal, (e) => {
-        apply(e);
-        if (e.type === 'thread.item.done' && e.item?.type === 'client_tool_call' && e.item.status === 'pending') toolCall = e.item;
-      });
+      await transport.stream(
+        type,
+        params,
+        metadata,
+        controller.signal,
+        (e) => {
+          apply(e);
+          if (e.type === 'thread.item.done' && e.item?.type === 'client_tool_call' && e.item.status === 'pending') toolCall = e.item;
+        },
+        // An idempotent retry replays the response from its start: rewind to the state the request began with.
+        () => {
+          toolCall = null;
+          set({ ...before, streaming: true });
+        },
+      );
     } catch (err) {
       set({ ...state, items: state.items.filter((i) => !i.pending) });
       fail(err);
