@@ -382,17 +382,15 @@ describe('core gaps: byte progress and idempotent retry', () => {
         return void res.writeHead(204).end();
       }
       if (body.type === 'attachments.create')
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              type: 'file',
-              id: 'atc_big',
-              name: body.params.name,
-              mime_type: body.params.mime_type,
-              upload_url: `${url}/bytes`,
-            }),
-          );
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            type: 'file',
+            id: 'atc_big',
+            name: body.params.name,
+            mime_type: body.params.mime_type,
+            upload_url: `${url}/bytes`,
+          }),
+        );
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     };
     const { ck } = kit();
