@@ -224,6 +224,14 @@ export function createChatKit(options: ChatKitOptions) {
         ...(p.limit ? { limit: p.limit } : {}),
         ...(p.after ? { after: p.after } : {}),
       }),
+    /** Shows the newest page of the open thread (what a chat view opens on); true when older items exist. */
+    async loadLatest(limit = 20): Promise<boolean> {
+      const threadId = requireThread();
+      const page = await api.listItems({ threadId, order: 'desc', limit });
+      if (state.threadId !== threadId || active) return page.has_more;
+      set({ ...state, items: [...page.data].reverse() });
+      return page.has_more;
+    },
     /** Prepends the page of items before the oldest one shown; false when there is none. */
     async loadOlder(limit = 20): Promise<boolean> {
       const threadId = requireThread();
