@@ -153,6 +153,9 @@ export function createChatKit(options: ChatKitOptions) {
       return void report(new ChatKitError('client_tool', `The client tool ${item.name} failed.`));
     }
     events.emit('chatkit.tool.call', { item, ok: true });
+    // The server marks the call completed without an event (chatkit-python does it silently): so does the client.
+    const done = { ...item, status: 'completed', output: result ?? {} };
+    set({ ...state, items: state.items.map((i) => (i.id === item.id ? done : i)) });
     await stream('threads.add_client_tool_output', { thread_id: threadId, result: result ?? {} });
   }
 

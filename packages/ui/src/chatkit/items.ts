@@ -92,7 +92,7 @@ function answerActions(item: ChatKitItem, userId: string | undefined, c: ItemCon
       @click=${() => c.onFeedback(item.id, kind)}>${glyph}</button>`;
   return html`<div class="item-actions">
     ${button('positive', c.t('ck.feedbackUp'), '▲')} ${button('negative', c.t('ck.feedbackDown'), '▼')}
-    ${userId ? html`<button type="button" aria-label=${c.t('ck.retryLabel')} ?disabled=${c.busy} @click=${() => c.onRetry(userId)}>↻ ${c.t('ck.retry')}</button>` : nothing}
+    ${userId ? html`<button type="button" aria-label=${c.t('ck.retryLabel')} ?disabled=${c.busy} @click=${() => c.onRetry(userId)}>${c.t('ck.retry')}</button>` : nothing}
     ${given ? html`<span class="meta" role="status">${c.t('ck.feedbackThanks')}</span>` : nothing}
   </div>`;
 }

@@ -341,7 +341,8 @@ export class ParleyChatKit extends LitElement {
 
   private renderBar(t: typeof this.i18n.t, s: ChatKitState) {
     const retryId = this.lastUserItem();
-    const problem = s.error ? { message: s.error.message || t('ck.error'), allowRetry: s.error.allowRetry } : this.problem;
+    // The event's message (already made safe to show) wins over the raw one in the state.
+    const problem = this.problem ?? (s.error ? { message: t('ck.error'), allowRetry: s.error.allowRetry } : null);
     if (!s.progress && !s.notices.length && !problem && !s.streaming) return nothing;
     return html`<div class="bar">
       ${s.notices.map((n) => html`<div class="row notice" role="status" data-level=${n.level}><span class="grow">${n.title ? html`<strong>${n.title}</strong> ` : nothing}${n.message}</span></div>`)}
