@@ -166,9 +166,11 @@ export class ParleyChatKit extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('locale') || changed.has('strings')) this.i18n = chatkitI18n(this.locale ?? navigator.language, this.strings);
     if (!this.model && this.models.length) this.model = (this.models.find((m) => m.default) ?? this.models[0]!).id;
-    const rebuild = ['apiUrl', 'domainKey', 'getClientSecret', 'uploadStrategy', 'options', 'attachments'].some((k) =>
-      (changed as Map<PropertyKey, unknown>).has(k),
-    );
+    // The secret function is called through the element, so only a switch between hosted and custom mode rebuilds.
+    const hosted = this.getClientSecret !== undefined;
+    const rebuild =
+      ['apiUrl', 'domainKey', 'uploadStrategy', 'options', 'attachments'].some((k) => (changed as Map<PropertyKey, unknown>).has(k)) ||
+      (changed.has('getClientSecret') && this.kit?.hosted !== hosted);
     if (rebuild && this.isConnected) this.connect();
     else if (changed.has('threadId') && this.kit && this.threadId !== (this.view?.threadId ?? null)) void this.openThread(this.threadId);
   }
