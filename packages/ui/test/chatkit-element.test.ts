@@ -73,7 +73,7 @@ function recordRequests(page: Page): Array<{ type: string; params: any }> {
 }
 
 describe('<parley-chatkit> against Parley', { timeout: 120_000 }, () => {
-  it('sends, streams the reply in, and sends the picked tool and model', async () => {
+  it('sends, streams the reply in, sends the picked tool and model, and renders server markdown only sanitized', async () => {
     const { page, context } = await parley();
     const requests = recordRequests(page);
     await page.getByRole('combobox', { name: 'Model' }).selectOption('smart');
@@ -87,6 +87,15 @@ describe('<parley-chatkit> against Parley', { timeout: 120_000 }, () => {
     expect(create.params.input.inference_options).toEqual({ tool_choice: { id: 'search' }, model: 'smart' });
     // The new thread is in the list and is the current one.
     await page.locator('parley-chatkit nav li[aria-current="true"]').waitFor();
+
+    // Server text with markup: the markdown goes through the sanitizer, so no handler and no script link survive.
+    await say(page, '<img src=x onerror="window.pwned=1"> **bold** [click](javascript:window.pwned=2)');
+    const echoed = items(page, 'assistant_message').filter({ hasText: 'bold' });
+    await echoed.waitFor();
+    expect(await echoed.locator('strong').textContent()).toBe('bold');
+    expect(await echoed.locator('img').count()).toBe(0);
+    expect(await echoed.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
     await noSeriousViolations(page);
     await shot(page, 'chatkit-send');
     await context.close();
