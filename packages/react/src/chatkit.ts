@@ -71,19 +71,22 @@ export function useChatKit(options: UseChatKitOptions): UseChatKit {
   const [state, setState] = useState<ChatKitState | null>(null);
   // One function for the element's whole life (a new one each render would be a new property each render).
   const secret = useCallback((current: string | null) => latest.current.getClientSecret!(current), []);
+  const tool = useCallback((call: ClientToolCall) => latest.current.onClientTool?.(call), []);
+  const hosted = options.getClientSecret !== undefined;
+  const answersTools = options.onClientTool !== undefined;
 
   // Properties that are not strings go on the element itself (before its first update, hence a layout effect);
   // functions are wrapped so the latest ones run.
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    el.getClientSecret = options.getClientSecret ? secret : undefined;
+    el.getClientSecret = hosted ? secret : undefined;
     el.headers = options.headers;
-    el.onClientTool = options.onClientTool ? (call) => latest.current.onClientTool?.(call) : undefined;
+    el.onClientTool = answersTools ? tool : undefined;
     el.tools = options.tools ?? [];
     el.models = options.models ?? [];
     el.strings = options.strings ?? {};
-  }, [!!options.getClientSecret, options.headers, !!options.onClientTool, options.tools, options.models, options.strings]);
+  }, [hosted, secret, options.headers, answersTools, tool, options.tools, options.models, options.strings]);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -125,10 +128,10 @@ export function useChatKit(options: UseChatKitOptions): UseChatKit {
         'thread-id': options.initialThread ?? undefined,
         history: options.history === false ? 'off' : 'on',
         // React 19 sets these as properties at creation; the effect above covers React 18.
-        getClientSecret: options.getClientSecret ? secret : undefined,
+        getClientSecret: hosted ? secret : undefined,
         ...props,
       }),
-    [options.apiUrl, options.domainKey, options.locale, options.theme, options.initialThread, options.history, !!options.getClientSecret],
+    [options.apiUrl, options.domainKey, options.locale, options.theme, options.initialThread, options.history, hosted, secret],
   );
 
   const kit = () => {
