@@ -42,7 +42,7 @@ export { cleanHtml } from './sanitize.js';
 export { ChatSession } from './session.js';
 export type { WidgetNode, ActionConfig, WidgetActionDetail } from './widgets/types.js';
 export { createClient } from '@parley/client';
-export type { ClientToolCall } from './chatkit/parley-chatkit.js';
+export type { ClientToolCall, OnClientTool } from './chatkit/client-tools.js';
 export type { ToolOption, ModelOption } from './chatkit/composer.js';
 export type { ChatKitStrings } from './chatkit/strings.js';
 

@@ -6,7 +6,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import {
   createChatKit,
-  type ArgumentSchema,
   type ChatKit,
   type ChatKitError,
   type ChatKitEvents,
@@ -19,6 +18,8 @@ import {
 import { baseStyles, themeStyles } from '../theme.js';
 import type { WidgetActionDetail } from '../widgets/types.js';
 import type { ParleyWidget } from '../widgets/widget.js';
+import { renderBar } from './bar.js';
+import { type OnClientTool, toolRegistry } from './client-tools.js';
 import { renderComposer, type ModelOption, type ToolOption } from './composer.js';
 import { answeredBy, renderItem } from './items.js';
 import { chatkitI18n, type ChatKitStrings } from './strings.js';
@@ -26,14 +27,6 @@ import { chatkitStyles } from './styles.js';
 import { renderThreadList } from './threads.js';
 import { Uploads } from './uploads.js';
 import type { Strings } from '../i18n.js';
-
-/** What the host's `onClientTool` receives: the tool's name and its (model-generated, untrusted) arguments. */
-export interface ClientToolCall {
-  name: string;
-  params: Record<string, unknown>;
-  callId: string;
-  threadId: string;
-}
 
 /** The core's events re-dispatched on the element as DOM events of the same name (as chatkit-js's element does). */
 const FORWARDED: (keyof ChatKitEvents)[] = [
@@ -49,14 +42,6 @@ const FORWARDED: (keyof ChatKitEvents)[] = [
   'chatkit.tool.change',
   'chatkit.auth.expired',
 ];
-
-/** Arguments of a tool answered by `onClientTool` must at least be a plain object. */
-const objectArgs: ArgumentSchema<Record<string, unknown>> = {
-  parse(value) {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('arguments must be an object');
-    return value as Record<string, unknown>;
-  },
-};
 
 export class ParleyChatKit extends LitElement {
   static override styles = [themeStyles, baseStyles, chatkitStyles];
@@ -97,7 +82,7 @@ export class ParleyChatKit extends LitElement {
   /** Custom mode: headers sent with every request (read again for each one). */
   declare headers: Record<string, string> | undefined;
   /** Answers client tool calls: its result goes back as `threads.add_client_tool_output`. */
-  declare onClientTool: ((call: ClientToolCall) => unknown | Promise<unknown>) | undefined;
+  declare onClientTool: OnClientTool | undefined;
   /** Client tools with their own argument schema (checked before the handler); they win over `onClientTool`. */
   declare clientTools: Record<string, ClientTool<unknown>> | undefined;
   declare tools: ToolOption[];
@@ -204,7 +189,10 @@ export class ParleyChatKit extends LitElement {
       api,
       ...(this.locale ? { locale: this.locale } : {}),
       ...(this.attachments ? { attachments: this.attachments } : {}),
-      clientTools: this.toolRegistry(),
+      clientTools: toolRegistry(
+        () => this.clientTools,
+        () => this.onClientTool,
+      ),
     });
     this.kit = kit;
     this.view = kit.state;
@@ -232,24 +220,6 @@ export class ParleyChatKit extends LitElement {
     ];
     void this.refreshThreads();
     if (this.threadId) void this.openThread(this.threadId);
-  }
-
-  /** Tools by name: the host's schema-checked ones, else `onClientTool` for any name (arguments must be an object). */
-  private toolRegistry(): Record<string, ClientTool<unknown>> {
-    return new Proxy({} as Record<string, ClientTool<unknown>>, {
-      get: (_target, name) => {
-        if (typeof name !== 'string') return undefined;
-        const own = this.clientTools?.[name];
-        if (own) return own;
-        const handler = this.onClientTool;
-        if (!handler) return undefined;
-        return {
-          schema: objectArgs,
-          handler: (params: Record<string, unknown>, call: { name: string; callId: string; threadId: string }) =>
-            handler({ name: call.name, params, callId: call.callId, threadId: call.threadId }),
-        };
-      },
-    });
   }
 
   private showError(error: ChatKitError): void {
@@ -341,29 +311,6 @@ export class ParleyChatKit extends LitElement {
     return [...(this.view?.items ?? [])].reverse().find((i) => i.type === 'user_message' && !i.pending)?.id;
   }
 
-  private renderBar(t: typeof this.i18n.t, s: ChatKitState) {
-    const retryId = this.lastUserItem();
-    // The event's message (already made safe to show) wins over the raw one in the state.
-    const problem = this.problem ?? (s.error ? { message: t('ck.error'), allowRetry: s.error.allowRetry } : null);
-    if (!s.progress && !s.notices.length && !problem && !s.streaming) return nothing;
-    return html`<div class="bar">
-      ${s.notices.map((n) => html`<div class="row notice" role="status" data-level=${n.level}><span class="grow">${n.title ? html`<strong>${n.title}</strong> ` : nothing}${n.message}</span></div>`)}
-      ${s.streaming ? html`<div class="row" role="status"><span class="grow muted">${s.progress?.text || t('agent.thinking')}</span></div>` : nothing}
-      ${
-        problem
-          ? html`<div class="row error" role="alert">
-            <span class="grow">${problem.message}</span>
-            ${problem.allowRetry && retryId && !s.streaming ? html`<button type="button" @click=${() => this.retry(retryId)}>${t('ck.retry')}</button>` : nothing}
-            <button type="button" @click=${() => {
-              this.problem = null;
-              if (s.error) this.view = { ...s, error: null };
-            }}>${t('agent.dismiss')}</button>
-          </div>`
-          : nothing
-      }
-    </div>`;
-  }
-
   protected override render() {
     const t = this.i18n.t;
     const s = this.view;
@@ -421,7 +368,21 @@ export class ParleyChatKit extends LitElement {
             ${items.map((i) => renderItem(i, answers.get(i.id), context))}
           </div>
         </div>
-        ${s ? this.renderBar(t, s) : nothing}
+        ${
+          s
+            ? renderBar({
+                t,
+                state: s,
+                problem: this.problem,
+                retryId: this.lastUserItem(),
+                onRetry: (id) => this.retry(id),
+                onDismiss: () => {
+                  this.problem = null;
+                  if (s.error) this.view = { ...s, error: null };
+                },
+              })
+            : nothing
+        }
         ${renderComposer({
           t,
           uploads: this.uploads,
