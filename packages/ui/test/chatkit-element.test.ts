@@ -23,7 +23,8 @@ let agent = '';
 beforeAll(async () => {
   [browser, server, sdk, pages] = await Promise.all([launchBrowser(), startServer(), startNodeSdkServer(), servePage()]);
   agent = await registerAgent(server, { display_name: 'Demo assistant' });
-});
+  // Generous: two backends' servers and browsers start at once on the shared two-core machine.
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await pages?.close();

@@ -73,7 +73,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-});
+  // Generous: two backends' servers and browsers start at once on the shared two-core machine.
+}, 120_000);
 afterAll(async () => {
   http?.closeAllConnections();
   await new Promise((r) => http?.close(r));
