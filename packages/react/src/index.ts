@@ -59,7 +59,9 @@ export function ParleyChat(props: ParleyChatProps) {
       el.addEventListener(name, fn);
       return () => el.removeEventListener(name, fn);
     });
-    return () => listeners.forEach((off) => off());
+    return () => {
+      for (const off of listeners) off();
+    };
   }, []);
 
   return createElement('parley-chat', {
