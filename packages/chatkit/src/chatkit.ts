@@ -102,11 +102,23 @@ export function createChatKit(options: ChatKitOptions) {
     set({ ...state, streaming: true, error: null, progress: null });
     events.emit('chatkit.response.start', undefined);
     let toolCall: ChatKitItem | null = null;
+    const before = state;
     try {
-      await transport.stream(type, params, metadata, controller.signal, (e) => {
-        apply(e);
-        if (e.type === 'thread.item.done' && e.item?.type === 'client_tool_call' && e.item.status === 'pending') toolCall = e.item;
-      });
+      await transport.stream(
+        type,
+        params,
+        metadata,
+        controller.signal,
+        (e) => {
+          apply(e);
+          if (e.type === 'thread.item.done' && e.item?.type === 'client_tool_call' && e.item.status === 'pending') toolCall = e.item;
+        },
+        // An idempotent retry replays the response from its start: rewind to the state the request began with.
+        () => {
+          toolCall = null;
+          set({ ...before, streaming: true });
+        },
+      );
     } catch (err) {
       set({ ...state, items: state.items.filter((i) => !i.pending) });
       fail(err);
@@ -141,6 +153,9 @@ export function createChatKit(options: ChatKitOptions) {
       return void report(new ChatKitError('client_tool', `The client tool ${item.name} failed.`));
     }
     events.emit('chatkit.tool.call', { item, ok: true });
+    // The server marks the call completed without an event (chatkit-python does it silently): so does the client.
+    const done = { ...item, status: 'completed', output: result ?? {} };
+    set({ ...state, items: state.items.map((i) => (i.id === item.id ? done : i)) });
     await stream('threads.add_client_tool_output', { thread_id: threadId, result: result ?? {} });
   }
 
@@ -212,6 +227,14 @@ export function createChatKit(options: ChatKitOptions) {
         ...(p.limit ? { limit: p.limit } : {}),
         ...(p.after ? { after: p.after } : {}),
       }),
+    /** Shows the newest page of the open thread (what a chat view opens on); true when older items exist. */
+    async loadLatest(limit = 20): Promise<boolean> {
+      const threadId = requireThread();
+      const page = await api.listItems({ threadId, order: 'desc', limit });
+      if (state.threadId !== threadId || active) return page.has_more;
+      set({ ...state, items: [...page.data].reverse() });
+      return page.has_more;
+    },
     /** Prepends the page of items before the oldest one shown; false when there is none. */
     async loadOlder(limit = 20): Promise<boolean> {
       const threadId = requireThread();

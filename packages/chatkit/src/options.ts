@@ -42,6 +42,12 @@ export interface TransportOptions {
   random?: () => number;
   /** Waits `ms`; injectable so tests need not sleep. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Only for servers that honour it: every streaming request carries a fresh key in this header (the same on each of
+   * its retries), and a stream cut after its first event is retried as well; the server must answer a repeated key
+   * by replaying that response from its start (the client rewinds its state first). Parley's /chatkit does not.
+   */
+  idempotencyKeyHeader?: string;
 }
 
 export interface AttachmentLimits {

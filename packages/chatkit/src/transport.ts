@@ -1,7 +1,8 @@
 /**
  * @module transport: one ChatKit POST, JSON or SSE, with the resilience rules: headers per request, 401 → one
  * refresh and one retry, 429 → wait Retry-After, retry with jittered backoff (honouring `retry:` hints) only before
- * the first event, a keepalive timeout, duplicate SSE ids dropped, cancel by abort.
+ * the first event (or after it too when the server honours an idempotency key), a keepalive timeout, duplicate SSE
+ * ids dropped, cancel by abort.
  */
 import { Backoff, SseParser, type SseMessage } from '@parley/client';
 import { ChatKitError, readErrorBody, safeMessage } from './errors.js';
@@ -38,7 +39,10 @@ export class Transport {
   readonly url: string;
   readonly secret: SecretHolder | null;
   private readonly fetchFn: typeof fetch;
-  private readonly t: Required<Omit<NonNullable<ChatKitOptions['transport']>, 'random' | 'sleep'>> & {
+  /** True when the host passed its own fetch (uploads then go through it too, without byte progress in browsers). */
+  readonly customFetch: boolean;
+  private readonly idempotencyHeader: string | undefined;
+  private readonly t: Required<Omit<NonNullable<ChatKitOptions['transport']>, 'random' | 'sleep' | 'idempotencyKeyHeader'>> & {
     random: () => number;
     sleep: NonNullable<NonNullable<ChatKitOptions['transport']>['sleep']>;
   };
@@ -54,7 +58,9 @@ export class Transport {
     this.secret = isHosted(api) ? new SecretHolder((c) => api.getClientSecret(c)) : null;
     const f = isHosted(api) ? undefined : api.fetch;
     this.fetchFn = f ?? ((input, init) => globalThis.fetch(input, init));
+    this.customFetch = f !== undefined;
     const o = options.transport ?? {};
+    this.idempotencyHeader = o.idempotencyKeyHeader?.toLowerCase();
     this.t = {
       keepAliveTimeoutMs: o.keepAliveTimeoutMs ?? 45_000,
       initialBackoffMs: o.initialBackoffMs ?? 500,
@@ -109,17 +115,33 @@ export class Transport {
     metadata: Record<string, unknown>,
     signal: AbortSignal | undefined,
     onEvent: (e: StreamEvent) => void,
+    /** Called before a retry that follows received events (idempotent requests only): the server replays from the start. */
+    onRestart?: () => void,
   ): Promise<void> {
     let received = 0;
     this.log('transport.streaming.start', { type });
-    await this.run(type, params, metadata, signal, (res, attempt) =>
-      this.readStream(
-        res,
-        attempt,
-        onEvent,
-        () => received++,
-        () => received > 0,
-      ),
+    const key = this.idempotencyHeader ? { [this.idempotencyHeader]: newKey() } : undefined;
+    await this.run(
+      type,
+      params,
+      metadata,
+      signal,
+      (res, attempt) => {
+        if (received > 0) {
+          this.log('transport.replay', { type, events: received });
+          received = 0;
+          onRestart?.();
+        }
+        return this.readStream(
+          res,
+          attempt,
+          onEvent,
+          () => received++,
+          () => received > 0,
+          key !== undefined,
+        );
+      },
+      key,
     );
     this.log('transport.streaming.complete', { type, events: received });
   }
@@ -130,6 +152,7 @@ export class Transport {
     onEvent: (e: StreamEvent) => void,
     count: () => void,
     started: () => boolean,
+    idempotent = false,
   ): Promise<Attempt | null> {
     if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !res.body) {
       return { retryable: false, error: new ChatKitError('protocol', 'The server did not answer with an event stream.') };
@@ -187,7 +210,8 @@ export class Transport {
         allowRetry: true,
       });
       const hintMs = parser.retryHint;
-      return { retryable: !started(), error, ...(hintMs !== undefined ? { hintMs } : {}) };
+      // After the first event only an idempotent request may be sent again (else a second user message is posted).
+      return { retryable: idempotent || !started(), error, ...(hintMs !== undefined ? { hintMs } : {}) };
     } finally {
       clearTimeout(timer);
       if (failure) await reader.cancel().catch(() => {});
@@ -203,6 +227,7 @@ export class Transport {
     metadata: Record<string, unknown>,
     signal: AbortSignal | undefined,
     handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>,
+    extraHeaders?: Record<string, string>,
   ): Promise<void> {
     const body = JSON.stringify({ type, params, metadata });
     const backoff = new Backoff({ initialMs: this.t.initialBackoffMs, maxMs: this.t.maxBackoffMs, random: this.t.random });
@@ -214,7 +239,7 @@ export class Transport {
       signal?.addEventListener('abort', stop, { once: true });
       let outcome: Attempt | null;
       try {
-        outcome = await this.once(type, body, attempt, handle);
+        outcome = await this.once(type, body, attempt, handle, extraHeaders);
       } catch (err) {
         if (signal?.aborted) throw this.cancelled(type);
         throw err;
@@ -267,13 +292,14 @@ export class Transport {
     body: string,
     attempt: AbortController,
     handle: (res: Response, attempt: AbortController) => Promise<Attempt | null>,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Attempt | null> {
     let res: Response;
     try {
       const headers = await this.headers({ url: this.url, method: 'POST', type });
       res = await this.fetch(this.url, {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: { ...headers, ...extraHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
         body,
         signal: attempt.signal,
       });
@@ -293,6 +319,15 @@ export class Transport {
     });
     return { retryable: res.status === 429 || res.status >= 500, error };
   }
+}
+
+/** A fresh idempotency key: one per streaming request, the same on each of its retries. */
+function newKey(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms. */

@@ -352,7 +352,7 @@ describe('security guidelines, client half', () => {
     const progress: number[] = [];
     const a = await ck.uploadAttachment({ name: 'a.txt', mimeType: 'text/plain', data, onProgress: (f) => progress.push(f) });
     expect(a).toEqual({ type: 'file', id: 'atc_1', name: 'a.txt', mime_type: 'text/plain' });
-    expect(progress).toEqual([0, 0.5, 1]);
+    expect(progress).toEqual([0, 1]);
     expect(seen[1]!.headers['x-sig']).toBe('abc');
     legacy = true;
     await ck.uploadAttachment({ name: 'b.txt', mimeType: 'text/plain', data });
@@ -366,9 +366,81 @@ describe('security guidelines, client half', () => {
       mimeType: 'text/plain',
       data,
       signal: abort.signal,
-      onProgress: (f) => f === 0.5 && setTimeout(() => abort.abort(), 10),
+      onProgress: (f) => f > 0 && setTimeout(() => abort.abort(), 10),
     });
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
     expect(seen.at(-1)!.body).toMatchObject({ type: 'attachments.delete', params: { attachment_id: expect.stringMatching(/^atc_/) } });
+  });
+});
+
+describe('core gaps: byte progress and idempotent retry', () => {
+  it('reports upload progress by bytes, in order, up to the whole file', async () => {
+    let stored = 0;
+    handler = (req, body, res, _n, raw) => {
+      if (req.url?.startsWith('/bytes')) {
+        stored = raw.length;
+        return void res.writeHead(204).end();
+      }
+      if (body.type === 'attachments.create')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            type: 'file',
+            id: 'atc_big',
+            name: body.params.name,
+            mime_type: body.params.mime_type,
+            upload_url: `${url}/bytes`,
+          }),
+        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    };
+    const { ck } = kit();
+    const size = 300 * 1024;
+    const seen: Array<{ f: number; loaded: number; total: number }> = [];
+    await ck.uploadAttachment({
+      name: 'big.txt',
+      mimeType: 'text/plain',
+      data: new Uint8Array(size).fill(97),
+      onProgress: (f, b) => seen.push({ f, loaded: b!.loaded, total: b!.total }),
+    });
+    expect(stored).toBeGreaterThan(size);
+    const fractions = seen.map((s) => s.f);
+    // 0, then at least three partial steps (64 KiB chunks of the multipart body), then 1.
+    expect(fractions[0]).toBe(0);
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions.filter((f) => f > 0 && f < 1).length).toBeGreaterThanOrEqual(3);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(seen.at(-1)!.loaded).toBe(seen.at(-1)!.total);
+  });
+
+  it('with an idempotency key header, a stream cut after its first event is retried with the same key and replayed once', async () => {
+    handler = (_q, _b, res, n) => {
+      sse(res);
+      if (n === 1) {
+        res.write([created, userDone, notice, ...reply('o')].map(frame).join(''));
+        return void setTimeout(() => res.destroy(), 20);
+      }
+      res.end([created, userDone, notice, ...reply('ok')].map(frame).join(''));
+    };
+    const notice = { type: 'notice', level: 'info', message: 'once' };
+    const { ck, logs } = kit({ transport: { idempotencyKeyHeader: 'Idempotency-Key' } });
+    await ck.sendUserMessage({ text: 'hi' });
+    expect(seen.length).toBe(2);
+    const keys = seen.map((s) => s.headers['idempotency-key']);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    // The replay rewound the state: one user item, one reply with the text once.
+    expect(ck.state.items.map((i) => i.type)).toEqual(['user_message', 'assistant_message']);
+    expect(text(ck)).toBe('ok');
+    expect(ck.state.notices).toEqual([{ level: 'info', message: 'once' }]);
+    expect(logs.some((l) => l.name === 'transport.replay')).toBe(true);
+
+    // Each request has its own key.
+    seen = [];
+    handler = (_q, _b, res) => {
+      sse(res);
+      res.end(happy.map(frame).join(''));
+    };
+    await ck.sendUserMessage({ text: 'again' });
+    expect(seen[0]!.headers['idempotency-key']).not.toBe(keys[0]);
   });
 });

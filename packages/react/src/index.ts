@@ -85,3 +85,5 @@ export function ParleyChat(props: ParleyChatProps) {
 }
 
 export default ParleyChat;
+export { useChatKit } from './chatkit.js';
+export type { UseChatKit, UseChatKitOptions } from './chatkit.js';

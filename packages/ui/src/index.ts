@@ -8,6 +8,7 @@ import { ParleyInfo } from './info-panel.js';
 import { ParleyJoinForm } from './join-form.js';
 import { ParleyWidget } from './widgets/widget.js';
 import { ParleySearchHits } from './search-hits.js';
+import { ParleyChatKit } from './chatkit/parley-chatkit.js';
 
 const ELEMENTS: [string, CustomElementConstructor][] = [
   ['parley-chat', ParleyChat],
@@ -19,6 +20,7 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['parley-join-form', ParleyJoinForm],
   ['parley-widget', ParleyWidget],
   ['parley-search-hits', ParleySearchHits],
+  ['parley-chatkit', ParleyChatKit],
 ];
 for (const [name, ctor] of ELEMENTS) if (!customElements.get(name)) customElements.define(name, ctor);
 
@@ -32,6 +34,7 @@ export {
   ParleyJoinForm,
   ParleyWidget,
   ParleySearchHits,
+  ParleyChatKit,
 };
 export { createI18n, resolveLocale, LOCALES } from './i18n.js';
 export type { Locale, Strings, StringKey, I18n } from './i18n.js';
@@ -39,10 +42,14 @@ export { cleanHtml } from './sanitize.js';
 export { ChatSession } from './session.js';
 export type { WidgetNode, ActionConfig, WidgetActionDetail } from './widgets/types.js';
 export { createClient } from '@parley/client';
+export type { ClientToolCall, OnClientTool } from './chatkit/client-tools.js';
+export type { ToolOption, ModelOption } from './chatkit/composer.js';
+export type { ChatKitStrings } from './chatkit/strings.js';
 
 declare global {
   interface HTMLElementTagNameMap {
     'parley-chat': ParleyChat;
     'parley-widget': ParleyWidget;
+    'parley-chatkit': ParleyChatKit;
   }
 }

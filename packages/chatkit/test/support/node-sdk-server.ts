@@ -1,7 +1,7 @@
 /**
  * A second ChatKit server implementation for the client's tests: chatkit-node-backend-sdk (npm, pinned) with an
  * in-memory store, a deterministic echo respond(), one widget and one client tool, served over node:http on
- * 127.0.0.1. Its thrown errors become HTTP 500 before any byte (the SDK leaves HTTP wiring to the host).
+ * 127.0.0.1 with CORS open. Its thrown errors become HTTP 500 before any byte (the SDK leaves HTTP wiring to the host).
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -159,8 +159,19 @@ export async function startNodeSdkServer(): Promise<NodeSdkPeer> {
   const quiet = { info() {}, warn() {}, error() {}, debug() {} };
   const sdk = new EchoServer(new MemoryStore(), new Uploads(() => base, deleted), quiet);
   const server = http.createServer(async (req, res) => {
+    // Open to any origin, so a browser page on another port can use it (the <parley-chatkit> tests).
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*');
+      res.setHeader('access-control-allow-methods', 'POST, PUT, OPTIONS');
+      return void res.writeHead(204).end();
+    }
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return; // The client went away mid-request (a cancelled upload).
+    }
     if (req.url?.startsWith('/upload/')) {
       uploads.push(`${req.method} ${req.url} ${req.headers['content-type']?.split(';')[0]}`);
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
