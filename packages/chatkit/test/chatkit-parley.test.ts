@@ -209,3 +209,39 @@ describe('auth', () => {
     expect(expired).toBe(1);
   });
 });
+
+describe('attachments', () => {
+  it('uploads in two phases to the upload_descriptor Parley issues, then sends the message that carries it', async () => {
+    const user = unique('ck-up');
+    const client = createChatKit({
+      api: { url: `${server.url}/chatkit`, getClientSecret: async () => mint(user), uploadStrategy: { type: 'two_phase' } },
+    });
+    const bytes = new TextEncoder().encode('quarterly figures\n');
+    const progress: number[] = [];
+    const att = await client.uploadAttachment({
+      name: 'figures.txt',
+      mimeType: 'text/plain',
+      data: bytes,
+      onProgress: (f: number) => progress.push(f),
+    });
+    expect(att).toMatchObject({ type: 'file', name: 'figures.txt', mime_type: 'text/plain' });
+    expect(att).not.toHaveProperty('upload_descriptor');
+    expect(progress.at(-1)).toBe(1);
+
+    await client.sendUserMessage({ text: 'see attached', attachments: [att] });
+    const [mine, reply] = client.state.items;
+    expect((mine?.attachments as Array<{ id: string }>).map((a) => a.id)).toEqual([att.id]);
+    expect(textOf(reply)).toBe('Echo: see attached');
+
+    // The same attachment cannot be sent twice: the server refuses with a 409 and the client says so.
+    const errors: ChatKitError[] = [];
+    client.on('chatkit.error', (e) => errors.push(e.error));
+    const outcome = await client.sendUserMessage({ text: 'again', attachments: [att] }).then(
+      () => 'sent',
+      (err: ChatKitError) => err,
+    );
+    expect(outcome).toMatchObject({ code: 'CONFLICT', status: 409, allowRetry: false });
+    expect(errors.map((e) => e.code)).toEqual(['CONFLICT']);
+    expect(client.state.items.filter((i) => i.type === 'user_message')).toHaveLength(1);
+  });
+});
