@@ -260,6 +260,33 @@ describe('<parley-chatkit> against Parley', { timeout: 120_000 }, () => {
   });
 });
 
+describe('<parley-chatkit> attachments, against Parley', { timeout: 90_000 }, () => {
+  it('uploads a file in two phases to Parley and sends it; the stored message carries it in both faces', async () => {
+    const { page, context, user } = await parley();
+    await page.locator('parley-chatkit input[type=file]').setInputFiles({
+      name: 'minutes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('minutes of the meeting\n'),
+    });
+    await page.locator('parley-chatkit .upload[data-done="true"]').waitFor();
+    await say(page, 'the minutes');
+    const sent = items(page, 'user_message').filter({ hasText: 'the minutes' });
+    await sent.getByText('minutes.txt').waitFor();
+    await items(page, 'assistant_message').filter({ hasText: 'Echo: the minutes' }).waitFor();
+    // The Chat API face of the same thread holds the file as an ordinary attachment.
+    const threadId = await page.evaluate(() => sessionStorage.getItem('thread'));
+    const res = await fetch(`${server.url}/api/v1/dialogs/${threadId}/messages`, {
+      headers: { authorization: `Bearer ${await mint(user)}` },
+    });
+    const body = (await res.json()) as { data: { messages: Array<{ attachments?: Array<{ filename: string }> }> } };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const files = body.data.messages.flatMap((m) => m.attachments ?? []);
+    expect(files.map((f) => f.filename)).toEqual(['minutes.txt']);
+    await noSeriousViolations(page);
+    await context.close();
+  });
+});
+
 describe('<parley-chatkit> attachments, against chatkit-node-backend-sdk', { timeout: 90_000 }, () => {
   it('uploads with byte progress, can cancel an upload, and sends the stored file with the message', async () => {
     const { page, context } = await openChatKit(browser, pages, { bundle: `${server.url}/ui/parley-ui.js`, api: sdk.url, mode: 'custom' });
