@@ -53,7 +53,8 @@ describe('every path finds the same hits', () => {
       // The rare word: in two old messages of bob's dialog, and in the newest message, of a dialog he is not in.
       const inMine = i === total - 1 ? false : i === 5 || i === 12 ? true : random() < 0.75;
       const words = [other];
-      if (random() < 0.5) words.push(common);
+      // The common word: in about half, and in one of the rare word's messages of bob's dialog but not the other.
+      if (i === 5 || (i !== 12 && random() < 0.5)) words.push(common);
       if (i === 5 || i === 12 || i === total - 1) words.push(rare);
       const order = random();
       if (order < 0.2) words.push(p1, p2);
@@ -81,6 +82,7 @@ describe('every path finds the same hits', () => {
       [`${common} -${rare}`, expected([common]).filter((id) => !expected([rare]).includes(id))],
     ];
     expect(expected([rare])).toHaveLength(2);
+    expect(expected([rare, common])).toHaveLength(1);
     for (const [q, ids] of cases) {
       expect(await found(bob, q), q).toEqual(ids);
       // Pages of 4: each page starts its walk below the previous one's last hit.

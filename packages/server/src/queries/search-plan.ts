@@ -10,7 +10,8 @@
  * So a search first walks a small probe of the newest messages. Matches there mean the words are common: it walks
  * on (a bounded span) and stops once it has enough. No match there means they are rare: it asks the index.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../adapters/db/index.js';
 
 /** How many of the newest matches relevance order ranks. */
 export const CANDIDATES = 200;
@@ -51,10 +52,33 @@ export function newestMessages(upper: Sql, span: number): Sql {
 }
 
 /**
- * Every message the GIN index matches, as a source `m`, materialized first: left to itself, the planner trusts a
- * guess of 2% for a prefix and walks the table instead.
+ * Every message the GIN index matches (asked for `seed`, then checked against `match`), as a source `m`,
+ * materialized first: left to itself, the planner trusts a guess of 2% for a prefix and walks the table instead.
+ * `ts_match_vq` is `@@` in a form the planner does not take to the index.
  */
-export function indexMatches(query: Sql): Sql {
-  return sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${query})
+export function indexMatches(seed: Sql, match: Sql): Sql {
+  const check = seed === match ? sql`` : sql` AND ts_match_vq(search_tsv, ${match})`;
+  return sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${seed}${check})
     SELECT * FROM hits) m`;
+}
+
+/** PostgreSQL's estimate (from its statistics, without running it) of how many messages `query` matches. */
+async function estimate(db: Kysely<Database>, query: Sql): Promise<number> {
+  const plan = await sql<Record<string, unknown>>`EXPLAIN (FORMAT JSON) SELECT 1 FROM messages WHERE search_tsv @@ ${query}`.execute(db);
+  const cell = Object.values(plan.rows[0] ?? {})[0];
+  const json = (typeof cell === 'string' ? JSON.parse(cell) : cell) as [{ Plan: { 'Plan Rows': number } }];
+  return json[0].Plan['Plan Rows'];
+}
+
+/**
+ * What to ask the GIN index for. The index reads a prefix as every word it starts (100,000 messages for a common
+ * word: tens of milliseconds), and earlier words as their own lists; for words followed by a prefix
+ * (`zanzibar inv`), the cheaper of the two by PostgreSQL's estimates: the words alone (each message then checked
+ * for the prefix) when they look rarer than the prefix, else the whole query.
+ */
+export async function indexSeed(db: Kysely<Database>, parts: { match: Sql; words?: Sql; prefix?: Sql }): Promise<Sql> {
+  if (!parts.words || !parts.prefix) return parts.match;
+  const words = await estimate(db, parts.words);
+  const prefix = await estimate(db, parts.prefix);
+  return words < prefix ? parts.words : parts.match;
 }

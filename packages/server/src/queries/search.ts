@@ -11,9 +11,9 @@ import { LIMITS, type SearchMessagesQuery, type SearchPage } from '@parley/proto
 import type { Database } from '../adapters/db/index.js';
 import { decodeCursor, encodeCursor } from '../search/cursor.js';
 import { HEADLINE_OPTIONS, snippetHtml } from '../search/snippet.js';
-import { tsquerySql } from '../search/terms.js';
+import { tsqueryParts } from '../search/terms.js';
 import type { SearchConfig } from '../config.js';
-import { CANDIDATES, indexMatches, newestMessages, RELEVANCE_MIN, spans, walkSpan } from './search-plan.js';
+import { CANDIDATES, indexMatches, indexSeed, newestMessages, RELEVANCE_MIN, spans, walkSpan } from './search-plan.js';
 import type { Actor } from '../security/identity.js';
 import { attachmentsByMessage, withAttachments, type FileLinks } from './attachments.js';
 import { participatingDialogIds } from './dialogs.js';
@@ -45,7 +45,8 @@ export async function searchMessages(
 ): Promise<SearchPage> {
   const limit = q.limit ?? LIMITS.searchPageDefault;
   const { language } = config;
-  const query = tsquerySql(language, q.q);
+  const parts = tsqueryParts(language, q.q);
+  const query = parts.match;
   const span = spans(config.probe);
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.order);
 
@@ -96,7 +97,8 @@ export async function searchMessages(
   // and the GIN index's matches.
   const walk = (n: number) => newestMessages(and(upper), n);
   const inWalk = and([sql`m.search_tsv @@ ${query}`, ...filters]);
-  const matches = indexMatches(query);
+  /** The index's matches, asked for only when the walk did not find enough. */
+  const matches = async () => indexMatches(await indexSeed(db, parts), query);
 
   let rows: Row[] = [];
   if (q.order === 'newest') {
@@ -105,7 +107,7 @@ export async function searchMessages(
     if (rows.length < need) {
       const far = walkSpan(span, rows.length, need);
       if (far !== undefined) rows = await page(walk(far), inWalk, sql`m.sent_at`);
-      if (rows.length < need) rows = await page(matches, and(filters), sql`m.sent_at`);
+      if (rows.length < need) rows = await page(await matches(), and(filters), sql`m.sent_at`);
     }
   } else {
     const newest = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
@@ -118,7 +120,7 @@ export async function searchMessages(
     // sparse lately), those of the relevance span, provided it holds RELEVANCE_MIN; otherwise the index's.
     let ids = await newest(walk(span.probe), inWalk);
     if (ids.length > 0 && ids.length < CANDIDATES) ids = await newest(walk(span.relevance), inWalk);
-    if (ids.length < RELEVANCE_MIN) ids = await newest(matches, and(filters));
+    if (ids.length < RELEVANCE_MIN) ids = await newest(await matches(), and(filters));
     const ranked = sql`(SELECT id, ts_rank(search_tsv, ${query}) AS rank FROM messages WHERE id = ANY(${ids}::uuid[])) m`;
     const after = cursor ? sql`(m.rank, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)` : sql`true`;
     rows = await page(ranked, after, sql`m.rank`);
