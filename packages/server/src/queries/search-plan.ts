@@ -74,11 +74,12 @@ async function estimate(db: Kysely<Database>, query: Sql): Promise<number> {
  * What to ask the GIN index for. The index reads a prefix as every word it starts (100,000 messages for a common
  * word: tens of milliseconds), and earlier words as their own lists; for words followed by a prefix
  * (`zanzibar inv`), the cheaper of the two by PostgreSQL's estimates: the words alone (each message then checked
- * for the prefix) when they look rarer than the prefix, else the whole query.
+ * for the prefix) unless they look more common than the prefix, else the whole query.
  */
 export async function indexSeed(db: Kysely<Database>, parts: { match: Sql; words?: Sql; prefix?: Sql }): Promise<Sql> {
   if (!parts.words || !parts.prefix) return parts.match;
   const words = await estimate(db, parts.words);
   const prefix = await estimate(db, parts.prefix);
-  return words < prefix ? parts.words : parts.match;
+  // Equal estimates mean no statistics (a new database) or two words rare alike: either is cheap.
+  return words <= prefix ? parts.words : parts.match;
 }
