@@ -80,6 +80,8 @@ export async function indexSeed(db: Kysely<Database>, parts: { match: Sql; words
   if (!parts.words || !parts.prefix) return parts.match;
   const words = await estimate(db, parts.words);
   const prefix = await estimate(db, parts.prefix);
-  // Equal estimates mean no statistics (a new database) or two words rare alike: either is cheap.
-  return words <= prefix ? parts.words : parts.match;
+  // Equal estimates mean no statistics (a new database) or two words rare alike: either is cheap. querytree() is
+  // '' when the words are all stop words and 'T' when none can be looked up (only -words): then the whole query.
+  if (words > prefix) return parts.match;
+  return sql`(CASE WHEN querytree(${parts.words}) IN ('', 'T') THEN ${parts.match} ELSE ${parts.words} END)`;
 }
