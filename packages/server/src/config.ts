@@ -132,6 +132,7 @@ const EnvSchema = z.object({
   SEARCH_LANGUAGE: text
     .default('simple')
     .refine((v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), { message: 'must be a text search configuration name such as simple or english' }),
+  SEARCH_PROBE_MESSAGES: int(2_000, 1, 1_000_000),
   // AI agents (docs/agents.md).
   AGENT_CONCURRENCY: int(8, 1, 1024),
   AGENT_TIMEOUT_SECS: int(120, 1, 3600),
@@ -202,9 +203,17 @@ export interface Config {
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
   files: FilesConfig;
-  /** language: the text search configuration of the message index (checked against the database at start-up). */
-  search: { language: string };
+  /**
+   * language: the text search configuration of the message index (checked against the database at start-up);
+   * probe: how many of the newest messages a search looks through first (queries/search-plan.ts).
+   */
+  search: SearchConfig;
   agents: AgentsConfig;
+}
+
+export interface SearchConfig {
+  language: string;
+  probe: number;
 }
 
 export interface AgentsConfig {
@@ -380,7 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       archiveAfterSecs: e.ARCHIVE_AFTER_SECS,
     },
     files,
-    search: { language: e.SEARCH_LANGUAGE },
+    search: { language: e.SEARCH_LANGUAGE, probe: e.SEARCH_PROBE_MESSAGES },
     agents: {
       concurrency: e.AGENT_CONCURRENCY,
       timeoutMs: e.AGENT_TIMEOUT_SECS * 1000,

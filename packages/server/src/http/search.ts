@@ -32,7 +32,7 @@ export const chatSearchRoutes =
         },
       },
       async (req) => ({
-        data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { actor: actorOf(req) }, req.query),
+        data: await searchMessages(svc.db.kysely, svc.config.search, fileLinks(svc, req), { actor: actorOf(req) }, req.query),
       }),
     );
   };
@@ -55,7 +55,7 @@ export const managementSearchRoutes =
         },
       },
       async (req) => ({
-        data: await searchMessages(svc.db.kysely, svc.config.search.language, fileLinks(svc, req), { all: true }, req.query),
+        data: await searchMessages(svc.db.kysely, svc.config.search, fileLinks(svc, req), { all: true }, req.query),
       }),
     );
   };

@@ -1,25 +1,19 @@
 /**
  * @module queries/search: full-text message search (docs/search.md). The Chat API searches the dialogs a user
  * takes part in (the participating-list rule of queries/dialogs.ts); the Management API searches every dialog.
- * Pages are keyset-paged on the order's own key, so paging never skips or repeats a hit.
- *
- * Both orders start from the newest matches, because PostgreSQL cannot tell from its statistics how many messages
- * a prefix matches:
- * - the newest WINDOW messages (sent_at index) are looked through first and their matches kept: when they hold
- *   enough, the answer is found in a bounded time however common the words are;
- * - otherwise the matches come from the GIN index alone, materialized first, and only then meet the dialogs and
- *   filters: left to itself, the planner trusts a guess of 2% for a prefix and reads every message of every
- *   dialog of the user instead. Its weak case: a common word for a user whose newest WINDOW messages hold too
- *   few matches (see docs/search.md).
- * Relevance order ranks the newest CANDIDATES matches only (found that way), not every match in the database:
- * ranking all of a common word's matches took seconds on a million messages.
+ * Pages are keyset-paged on the order's own key, so paging never skips or repeats a hit. Where the newest matches
+ * come from (a walk down the newest messages, or the GIN index) is queries/search-plan.ts.
+ * Relevance order ranks at most the newest CANDIDATES matches, not every match in the database: ranking all of a
+ * common word's matches took seconds on a million messages.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { LIMITS, type SearchMessagesQuery, type SearchPage } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { decodeCursor, encodeCursor } from '../search/cursor.js';
 import { HEADLINE_OPTIONS, snippetHtml } from '../search/snippet.js';
-import { tsquerySql } from '../search/terms.js';
+import { tsqueryParts } from '../search/terms.js';
+import type { SearchConfig } from '../config.js';
+import { CANDIDATES, indexMatches, indexSeed, newestMessages, RELEVANCE_MIN, spans, walkSpan } from './search-plan.js';
 import type { Actor } from '../security/identity.js';
 import { attachmentsByMessage, withAttachments, type FileLinks } from './attachments.js';
 import { participatingDialogIds } from './dialogs.js';
@@ -28,16 +22,11 @@ import { messageWire, type MessageRow } from './serialize.js';
 /** Who searches: a Chat API user (their dialogs) or the host's back office (all dialogs). */
 export type SearchReach = { actor: Actor } | { all: true };
 
-/** How many of the newest messages the newest-first plan looks through before it asks the index. */
-export const WINDOW = 10_000;
-
-/** How many of the newest matches relevance order ranks. */
-export const CANDIDATES = 200;
-
 /** A date-only bound means midnight UTC. */
 const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
 
 type Row = MessageRow & {
+  attachment_names: string | null;
   title: string | null;
   object_id: string;
   object_type: string;
@@ -49,13 +38,16 @@ type Row = MessageRow & {
 
 export async function searchMessages(
   db: Kysely<Database>,
-  language: string,
+  config: SearchConfig,
   links: FileLinks,
   reach: SearchReach,
   q: SearchMessagesQuery,
 ): Promise<SearchPage> {
   const limit = q.limit ?? LIMITS.searchPageDefault;
-  const query = tsquerySql(language, q.q);
+  const { language } = config;
+  const parts = tsqueryParts(language, q.q);
+  const query = parts.match;
+  const span = spans(config.probe);
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.order);
 
   // The upper bounds of newest-first (before, cursor) also bound its window.
@@ -64,10 +56,16 @@ export async function searchMessages(
   if (cursor && q.order === 'newest') {
     upper.push(sql`(m.sent_at, m.id) < ('epoch'::timestamptz + ${cursor.k}::bigint * interval '1 microsecond', ${cursor.i}::uuid)`);
   }
-  /** The dialogs the user may search (none: every dialog). */
-  const mine = 'actor' in reach ? participatingDialogIds(db, reach.actor) : undefined;
-  /** Everything but the text match, the user's dialogs and the relevance cursor, over a source `m` with id, dialog_id, sender_id, sent_at. */
-  const filters: RawBuilder<unknown>[] = [];
+  /**
+   * The user's dialogs (none: every dialog), checked per candidate message `m` with two index look-ups: listing
+   * every dialog of a user in 5,000 of them took longer than a rare word's whole search.
+   */
+  const member =
+    'actor' in reach
+      ? sql`(${participatingDialogIds(db, reach.actor).where(sql<boolean>`d.id = m.dialog_id`).limit(1)}) IS NOT NULL`
+      : undefined;
+  /** Everything but the text match and the relevance cursor, over a source `m` with id, dialog_id, sender_id, sent_at. */
+  const filters: RawBuilder<unknown>[] = member ? [member] : [];
   if (q.dialog_id !== undefined) filters.push(sql`m.dialog_id = ${q.dialog_id}`);
   if (q.sender_id !== undefined) filters.push(sql`m.sender_id = ${q.sender_id}`);
   if (q.object_type !== undefined)
@@ -95,24 +93,22 @@ export async function searchMessages(
       ORDER BY page.sort_key DESC, page.id DESC`.execute(db)
     ).rows;
 
-  // The two sources of the newest matches: the newest WINDOW messages (with the text match as a filter), and
-  // the GIN index's matches alone.
-  const window = sql`(SELECT m.id, m.dialog_id, m.sender_id, m.sent_at, m.search_tsv FROM messages m WHERE ${and(upper)}
-    ORDER BY m.sent_at DESC, m.id DESC LIMIT ${WINDOW}) m`;
-  const inWindow = and([sql`m.search_tsv @@ ${query}`, ...(mine ? [sql`m.dialog_id IN (${mine})`] : []), ...filters]);
-  // The user's dialogs are materialized too, so that the matches meet them in one hash join: the planner's
-  // guess of a few hundred matches otherwise probes the dialogs once per match, thousands of times.
-  const matches = mine
-    ? sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${query}),
-        mine AS MATERIALIZED (${mine})
-      SELECT * FROM hits WHERE dialog_id IN (SELECT id FROM mine)) m`
-    : sql`(WITH hits AS MATERIALIZED (SELECT id, dialog_id, sender_id, sent_at FROM messages WHERE search_tsv @@ ${query})
-      SELECT * FROM hits) m`;
+  // The two sources of the newest matches (search-plan.ts): the newest messages (the text match a filter there),
+  // and the GIN index's matches.
+  const walk = (n: number) => newestMessages(and(upper), n);
+  const inWalk = and([sql`m.search_tsv @@ ${query}`, ...filters]);
+  /** The index's matches, asked for only when the walk did not find enough. */
+  const matches = async () => indexMatches(await indexSeed(db, parts), query);
 
   let rows: Row[] = [];
   if (q.order === 'newest') {
-    rows = await page(window, inWindow, sql`m.sent_at`);
-    if (rows.length <= limit) rows = await page(matches, and(filters), sql`m.sent_at`);
+    const need = limit + 1;
+    rows = await page(walk(span.probe), inWalk, sql`m.sent_at`);
+    if (rows.length < need) {
+      const far = walkSpan(span, rows.length, need);
+      if (far !== undefined) rows = await page(walk(far), inWalk, sql`m.sent_at`);
+      if (rows.length < need) rows = await page(await matches(), and(filters), sql`m.sent_at`);
+    }
   } else {
     const newest = async (source: RawBuilder<unknown>, filter: RawBuilder<unknown>) =>
       (
@@ -120,8 +116,11 @@ export async function searchMessages(
           id: string;
         }>`SELECT m.id FROM ${source} WHERE ${filter} ORDER BY m.sent_at DESC, m.id DESC LIMIT ${CANDIDATES}`.execute(db)
       ).rows.map((r) => r.id);
-    let ids = await newest(window, inWindow);
-    if (ids.length < CANDIDATES) ids = await newest(matches, and(filters));
+    // The newest CANDIDATES matches; when the probe holds some but not that many (a word common in general but
+    // sparse lately), those of the relevance span, provided it holds RELEVANCE_MIN; otherwise the index's.
+    let ids = await newest(walk(span.probe), inWalk);
+    if (ids.length > 0 && ids.length < CANDIDATES) ids = await newest(walk(span.relevance), inWalk);
+    if (ids.length < RELEVANCE_MIN) ids = await newest(await matches(), and(filters));
     const ranked = sql`(SELECT id, ts_rank(search_tsv, ${query}) AS rank FROM messages WHERE id = ANY(${ids}::uuid[])) m`;
     const after = cursor ? sql`(m.rank, m.id) < (${cursor.k}::real, ${cursor.i}::uuid)` : sql`true`;
     rows = await page(ranked, after, sql`m.rank`);
@@ -129,10 +128,11 @@ export async function searchMessages(
 
   const hits = rows.slice(0, limit);
   const last = hits.at(-1);
+  // attachment_names (kept by a trigger) is null exactly when a message has no attachment: most pages need no look-up.
   const attachments = await attachmentsByMessage(
     db,
     links,
-    hits.map((r) => r.id),
+    hits.filter((r) => r.attachment_names !== null).map((r) => r.id),
   );
   return {
     hits: hits.map((r) => ({

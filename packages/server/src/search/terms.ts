@@ -31,11 +31,25 @@ export function prefixTerm(word: string): string {
   return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`;
 }
 
-/** The tsquery of `q` in text search configuration `language` (a parameter, never spliced into the SQL). */
-export function tsquerySql(language: string, q: string): RawBuilder<unknown> {
+/**
+ * The tsquery of `q` in text search configuration `language` (a parameter, never spliced into the SQL): `match`;
+ * when the last word is a prefix that must match along with earlier words, also those two parts, which the
+ * index may be asked for apart (queries/search-plan.ts).
+ */
+export function tsqueryParts(
+  language: string,
+  q: string,
+): { match: RawBuilder<unknown>; words?: RawBuilder<unknown>; prefix?: RawBuilder<unknown> } {
   const { head, prefix } = splitQuery(q);
   const words = sql`websearch_to_tsquery(${language}::regconfig, ${head})`;
-  if (!prefix) return words;
+  if (!prefix) return { match: words };
   const start = sql`to_tsquery(${language}::regconfig, ${prefixTerm(prefix.word)})`;
-  return prefix.join === 'or' ? sql`(${words} || ${start})` : sql`(${words} && ${start})`;
+  if (prefix.join === 'or') return { match: sql`(${words} || ${start})` };
+  const match = sql`(${words} && ${start})`;
+  return head.trim() === '' ? { match } : { match, words, prefix: start };
+}
+
+/** The tsquery of `q` in text search configuration `language`. */
+export function tsquerySql(language: string, q: string): RawBuilder<unknown> {
+  return tsqueryParts(language, q).match;
 }

@@ -9,6 +9,7 @@ import { up as agents } from './migrations/0006_agents.js';
 import { up as eventFence } from './migrations/0007_event_fence.js';
 import { up as archivedParticipants } from './migrations/0010_archived_participants.js';
 import { up as chatkitUploads } from './migrations/0011_chatkit_uploads.js';
+import { up as searchPendingList } from './migrations/0012_search_pending_list.js';
 
 interface Migration {
   id: string;
@@ -26,6 +27,7 @@ const MIGRATIONS: Migration[] = [
   { id: '0007_event_fence', up: eventFence },
   { id: '0010_archived_participants', up: archivedParticipants },
   { id: '0011_chatkit_uploads', up: chatkitUploads },
+  { id: '0012_search_pending_list', up: searchPendingList },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction, holding an advisory lock so instances take turns. */

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { searchVectorDdl } from './migrations/0005_search.js';
+import { SEARCH_INDEX_OPTIONS } from './migrations/0012_search_pending_list.js';
 
 const LOCK = 727275;
 
@@ -30,6 +31,7 @@ export async function applySearchLanguage(db: Kysely<any>, language: string): Pr
       await conn.transaction().execute(async (tx) => {
         await sql`ALTER TABLE messages DROP COLUMN search_tsv`.execute(tx);
         await sql.raw(searchVectorDdl(language)).execute(tx);
+        await sql.raw(SEARCH_INDEX_OPTIONS).execute(tx);
         await sql`UPDATE search_settings SET language = ${language}`.execute(tx);
       });
       return true;
