@@ -37,6 +37,13 @@ export interface PresenceUpdate {
   is_online: boolean;
 }
 
+/** How many members of a large dialog are online (the server sends a count instead of one update per member). */
+export interface PresenceDigest {
+  dialog_id: string;
+  online_count: number;
+  member_count: number;
+}
+
 export interface AuthExpired {
   code: ParleyErrorCode;
   message: string;
@@ -88,6 +95,7 @@ export interface ClientEvents {
   /** Feedback this user gave on a ChatKit item (their own devices only). */
   'item.feedback': Out<typeof ItemFeedbackEvent>;
   'presence.update': PresenceUpdate;
+  'presence.digest': PresenceDigest;
   /** Every `message.…` event. */
   'message.*': Extract<DialogEvent, { type: `message.${string}` }>;
   /** Every `participant.…` event. */

@@ -142,6 +142,7 @@ export {
   PongFrame,
   ResyncRequiredFrame,
   PresenceUpdateFrame,
+  PresenceDigestFrame,
   AuthExpiringFrame,
   AuthOkFrame,
   AuthFailedFrame,

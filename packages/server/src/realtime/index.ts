@@ -12,6 +12,8 @@ import type { Services } from '../context.js';
 import type { IsOnline } from '../queries/participants.js';
 import { Hub } from './hub.js';
 import { Presence } from './presence.js';
+import { PresenceFanout } from './presence-fanout.js';
+import { realTimers, type Timers } from '../timers.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
 import { Sessions } from './session.js';
@@ -25,7 +27,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export async function createRealtime(svc: Services): Promise<Realtime> {
+export async function createRealtime(svc: Services, timers: Timers = realTimers): Promise<Realtime> {
   let redis: Redis | undefined;
   let store: PresenceStore;
   if (svc.config.redisUrl) {
@@ -42,6 +44,15 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();
+  const fanout = new PresenceFanout(
+    svc.db.kysely,
+    presence.isOnline,
+    { local: () => hub.local(), push: (u, f) => hub.pushTo(u, f) },
+    svc.config.realtime.presence,
+    timers,
+    (err) => svc.log.warn({ err }, 'realtime: presence delivery failed'),
+  );
+  const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
   const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics, (userId) =>
     pendingItems(svc.db.kysely, userId),
   );
@@ -68,6 +79,8 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     async close() {
       for (const conn of hub.connections()) sessions.close(conn);
       await presence.settle();
+      stopPresence();
+      await fanout.stop();
       await stopRetention();
       await hub.stop();
       await store.dispose();

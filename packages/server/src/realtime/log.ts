@@ -97,21 +97,6 @@ export async function recipients(db: Db, events: readonly LogEvent[], users: rea
   return out;
 }
 
-/** Which of `users` share at least one dialog with `userId` (presence goes only to them). */
-export async function coParticipants(db: Db, userId: string, users: readonly string[]): Promise<string[]> {
-  const others = users.filter((u) => u !== userId);
-  if (others.length === 0) return [];
-  const rows = await db
-    .selectFrom('dialog_participants as mine')
-    .innerJoin('dialog_participants as other', 'other.dialog_id', 'mine.dialog_id')
-    .select('other.user_id')
-    .distinct()
-    .where('mine.user_id', '=', userId)
-    .where(sql<boolean>`other.user_id = ANY(${others}::text[])`)
-    .execute();
-  return rows.map((r) => r.user_id);
-}
-
 /** The last id in the log (0 when empty). */
 export async function head(db: Db): Promise<number> {
   const r = await sql<{ id: unknown }>`SELECT coalesce(max(id), 0) AS id FROM events`.execute(db);
