@@ -7,7 +7,6 @@
  * realtime/presence-fanout.ts, to the connections the hub knows (`local`, `pushTo`).
  */
 import type { Kysely } from 'kysely';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
 import type { FileService } from '../adapters/files/index.js';
 import type { Bus } from '../events/bus.js';
@@ -35,7 +34,6 @@ export class Hub {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly bus: Bus,
-    private readonly log: FastifyBaseLogger,
     /** Reports reading failures once per outage; the cursor only moves past delivered events, so reading resumes there. */
     private readonly health: Pick<Dependency, 'ok' | 'failed'>,
     private readonly files: FileService,

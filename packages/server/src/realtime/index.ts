@@ -40,7 +40,7 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
     ? svc.health.register('redis presence', 'redis')
     : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();

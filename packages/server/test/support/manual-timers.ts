@@ -8,7 +8,11 @@ export class ManualTimers implements Timers {
   setTimeout(fn: () => void, ms: number): LongTimer {
     const t = { at: this.now + Math.max(0, ms), fn, live: true };
     this.due.push(t);
-    return { clear: () => void (t.live = false) };
+    return {
+      clear: () => {
+        t.live = false;
+      },
+    };
   }
 
   /** Moves the clock forward and runs every timer that came due, earliest first. */
