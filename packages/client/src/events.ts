@@ -21,6 +21,7 @@ import type {
   DialogUnpinnedEvent,
   DialogEvent,
   MessageDeletedEvent,
+  MessageAttachmentsUpdatedEvent,
   MessageEditedEvent,
   MessageNewEvent,
   MessageReadEvent,
@@ -69,6 +70,8 @@ export interface ClientEvents {
   'message.new': Out<typeof MessageNewEvent>;
   'message.edited': Out<typeof MessageEditedEvent>;
   'message.deleted': Out<typeof MessageDeletedEvent>;
+  /** A message's attachments as they are now (a thumbnail became ready after the send). */
+  'message.attachments_updated': Out<typeof MessageAttachmentsUpdatedEvent>;
   'message.read': Out<typeof MessageReadEvent>;
   'participant.joined': Out<typeof ParticipantJoinedEvent>;
   'participant.left': Out<typeof ParticipantLeftEvent>;

@@ -59,6 +59,7 @@ export {
   MessageNewEvent,
   MessageEditedEvent,
   MessageDeletedEvent,
+  MessageAttachmentsUpdatedEvent,
   MessageReadEvent,
   ParticipantJoinedEvent,
   ParticipantLeftEvent,
