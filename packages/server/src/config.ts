@@ -97,6 +97,7 @@ const EnvSchema = z.object({
   REALTIME_QUEUE_BYTES: int(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   REALTIME_HEARTBEAT_SECS: int(25, 1, 3600),
   REALTIME_AUTH_NOTICE_SECS: int(60, 0, 3600),
+  REALTIME_RESUME_WINDOW_MS: int(0, 0, 1000),
   // Presence fan-out (docs/events.md, "Presence").
   PRESENCE_WINDOW_MS: int(250, 1, 60_000),
   PRESENCE_LARGE_DIALOG: int(100, 2, 1_000_000),
@@ -212,7 +213,15 @@ export interface Config {
   eventRetentionSecs: number;
   /** WebSocket/SSE delivery: frames queued per slow client before it is told to resync; heartbeat period. */
   /** authNoticeSecs: how long before a connection's token expires it is sent `auth.expiring`. */
-  realtime: { queueLimit: number; queueBytes: number; heartbeatSecs: number; authNoticeSecs: number; presence: PresenceSettings };
+  realtime: {
+    queueLimit: number;
+    queueBytes: number;
+    heartbeatSecs: number;
+    authNoticeSecs: number;
+    /** Resumes are gathered this long before a read of the log when none is running (realtime/replay-reader.ts). */
+    resumeWindowMs: number;
+    presence: PresenceSettings;
+  };
   /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
@@ -383,6 +392,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       queueBytes: e.REALTIME_QUEUE_BYTES,
       heartbeatSecs: e.REALTIME_HEARTBEAT_SECS,
       authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS,
+      resumeWindowMs: e.REALTIME_RESUME_WINDOW_MS,
       presence: {
         windowMs: e.PRESENCE_WINDOW_MS,
         largeDialog: e.PRESENCE_LARGE_DIALOG,

@@ -38,6 +38,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly replayReads = new Counter({
+    name: 'parley_realtime_replay_reads_total',
+    help: 'Reads of the event log made for resumes (one per stretch of the log, shared by the resumes waiting then)',
+    registers: [this.registry],
+  });
+
   readonly resyncs = new Counter({
     name: 'parley_realtime_resyncs_total',
     help: 'Connections told to resync and closed because their queue was full',

@@ -13,6 +13,7 @@ import type { IsOnline } from '../queries/participants.js';
 import { Hub } from './hub.js';
 import { Presence } from './presence.js';
 import { PresenceFanout } from './presence-fanout.js';
+import { ReplayReader } from './replay-reader.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
@@ -53,9 +54,8 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
     (err) => svc.log.warn({ err }, 'realtime: presence delivery failed'),
   );
   const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics, (userId) =>
-    pendingItems(svc.db.kysely, userId),
-  );
+  const reader = new ReplayReader(svc.db.kysely, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
+  const sessions = new Sessions(hub, presence, reader, svc.files, svc.metrics, (userId) => pendingItems(svc.db.kysely, userId));
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
     const byKind = { ws: 0, sse: 0 };
     for (const c of hub.connections()) byKind[c.kind]++;

@@ -1,8 +1,8 @@
 /**
  * @module realtime/log: reading the event log for delivery. The one rule of who may see an event lives here,
- * expressed twice over the same columns (events/audience.ts wrote them): for a batch among the users connected
- * to this instance (`recipients`), and for one user resuming from a cursor (`visibleAfter`). An event goes to
- * the CURRENT members of its dialog when `to_members`, plus the users in `to_users`.
+ * over the columns events/audience.ts wrote (`recipients`: for a batch of events, which of some users may see
+ * each), used by the hub for live delivery and by resumes (realtime/replay-reader.ts). An event goes to the
+ * CURRENT members of its dialog when `to_members`, plus the users in `to_users`.
  */
 import { sql, type Kysely } from 'kysely';
 import { DialogEvent } from '@parley/protocol';
@@ -41,33 +41,6 @@ export async function readAfter(db: Db, cursor: number, through: number, limit: 
     .select(COLUMNS)
     .where(sql<boolean>`id > ${cursor} AND id <= ${through}`)
     .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(row);
-}
-
-/** The next events after `cursor` and up to `through` (the horizon) that `userId` may see now (a resume). */
-export async function visibleAfter(db: Db, userId: string, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
-  const rows = await db
-    .selectFrom('events as e')
-    .select(COLUMNS.map((c) => `e.${c}` as const))
-    .where(sql<boolean>`e.id > ${cursor} AND e.id <= ${through}`)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`${userId} = ANY(e.to_users)`,
-        eb.and([
-          eb('e.to_members', '=', true),
-          eb.exists(
-            eb
-              .selectFrom('dialog_participants as p')
-              .select(sql`1`.as('one'))
-              .whereRef('p.dialog_id', '=', 'e.dialog_id')
-              .where('p.user_id', '=', userId),
-          ),
-        ]),
-      ]),
-    )
-    .orderBy('e.id')
     .limit(limit)
     .execute();
   return rows.map(row);
