@@ -44,6 +44,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly realtimeQueries = new Counter({
+    name: 'parley_realtime_db_queries_total',
+    help: "Database queries made for realtime connections (connects, resumes, presence), not the hub's reading of the log",
+    registers: [this.registry],
+  });
+
+  readonly sessionsOpened = new Counter({
+    name: 'parley_realtime_sessions_opened_total',
+    help: 'Realtime connections fully opened (connected sent, then the replay or the snapshot)',
+    registers: [this.registry],
+  });
+
   readonly resyncs = new Counter({
     name: 'parley_realtime_resyncs_total',
     help: 'Connections told to resync and closed because their queue was full',

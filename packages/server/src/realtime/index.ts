@@ -14,6 +14,7 @@ import { Hub } from './hub.js';
 import { Presence } from './presence.js';
 import { PresenceFanout } from './presence-fanout.js';
 import { ReplayReader } from './replay-reader.js';
+import { QueryCount } from './query-count.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
@@ -29,6 +30,8 @@ export interface Realtime {
 }
 
 export async function createRealtime(svc: Services, timers: Timers = realTimers): Promise<Realtime> {
+  // Queries made for connections (connects, resumes, presence) are counted; the hub's reading of the log is not.
+  const db = svc.db.kysely.withPlugin(new QueryCount(() => svc.metrics.realtimeQueries.inc()));
   let redis: Redis | undefined;
   let store: PresenceStore;
   if (svc.config.redisUrl) {
@@ -46,7 +49,7 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
   );
   await hub.start();
   const fanout = new PresenceFanout(
-    svc.db.kysely,
+    db,
     presence.isOnline,
     { local: () => hub.local(), push: (u, f) => hub.pushTo(u, f) },
     svc.config.realtime.presence,
@@ -54,8 +57,8 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
     (err) => svc.log.warn({ err }, 'realtime: presence delivery failed'),
   );
   const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
-  const reader = new ReplayReader(svc.db.kysely, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
-  const sessions = new Sessions(hub, presence, reader, svc.files, svc.metrics, (userId) => pendingItems(svc.db.kysely, userId));
+  const reader = new ReplayReader(db, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
+  const sessions = new Sessions(hub, presence, reader, svc.files, svc.metrics, (userId) => pendingItems(db, userId));
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
     const byKind = { ws: 0, sse: 0 };
     for (const c of hub.connections()) byKind[c.kind]++;

@@ -44,6 +44,7 @@ export class Sessions {
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
     else if (this.snapshot) for (const f of await this.snapshot(conn.userId).catch(() => [])) conn.push(Frame.control(f));
+    this.metrics.sessionsOpened.inc();
   }
 
   /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */
