@@ -21,6 +21,7 @@ import type {
   DialogUnpinnedEvent,
   DialogEvent,
   MessageDeletedEvent,
+  MessageAttachmentsUpdatedEvent,
   MessageEditedEvent,
   MessageNewEvent,
   MessageReadEvent,
@@ -35,6 +36,13 @@ type Out<T> = T extends { _zod: { output: infer O } } ? O : never;
 export interface PresenceUpdate {
   user_id: string;
   is_online: boolean;
+}
+
+/** How many members of a large dialog are online (the server sends a count instead of one update per member). */
+export interface PresenceDigest {
+  dialog_id: string;
+  online_count: number;
+  member_count: number;
 }
 
 export interface AuthExpired {
@@ -62,6 +70,8 @@ export interface ClientEvents {
   'message.new': Out<typeof MessageNewEvent>;
   'message.edited': Out<typeof MessageEditedEvent>;
   'message.deleted': Out<typeof MessageDeletedEvent>;
+  /** A message's attachments as they are now (a thumbnail became ready after the send). */
+  'message.attachments_updated': Out<typeof MessageAttachmentsUpdatedEvent>;
   'message.read': Out<typeof MessageReadEvent>;
   'participant.joined': Out<typeof ParticipantJoinedEvent>;
   'participant.left': Out<typeof ParticipantLeftEvent>;
@@ -88,6 +98,7 @@ export interface ClientEvents {
   /** Feedback this user gave on a ChatKit item (their own devices only). */
   'item.feedback': Out<typeof ItemFeedbackEvent>;
   'presence.update': PresenceUpdate;
+  'presence.digest': PresenceDigest;
   /** Every `message.…` event. */
   'message.*': Extract<DialogEvent, { type: `message.${string}` }>;
   /** Every `participant.…` event. */

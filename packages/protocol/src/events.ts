@@ -46,6 +46,14 @@ export const MessageDeletedEvent = z.object({
   id: z.uuid(),
   dialog_id: z.uuid(),
 });
+/** A message's attachments changed after it was sent (a thumbnail became ready): those attachments as they are now. */
+export const MessageAttachmentsUpdatedEvent = z.object({
+  type: z.literal('message.attachments_updated'),
+  ...base,
+  id: z.uuid(),
+  dialog_id: z.uuid(),
+  attachments: z.array(Attachment),
+});
 export const MessageReadEvent = z.object({
   type: z.literal('message.read'),
   ...base,
@@ -102,6 +110,7 @@ export const DialogEvent = z.discriminatedUnion('type', [
   MessageNewEvent,
   MessageEditedEvent,
   MessageDeletedEvent,
+  MessageAttachmentsUpdatedEvent,
   MessageReadEvent,
   ParticipantJoinedEvent,
   ParticipantLeftEvent,

@@ -26,6 +26,16 @@ export const PongFrame = z.object({ type: z.literal('pong') });
 export const ResyncRequiredFrame = z.object({ type: z.literal('resync_required') });
 /** A co-participant came online or went offline (never in the log). */
 export const PresenceUpdateFrame = z.object({ type: z.literal('presence.update'), user_id: z.string(), is_online: z.boolean() });
+/**
+ * How many members of a large dialog are online (never in the log): sent instead of one `presence.update` per
+ * member when the dialog has more members than the server's PRESENCE_LARGE_DIALOG, once its presence settles.
+ */
+export const PresenceDigestFrame = z.object({
+  type: z.literal('presence.digest'),
+  dialog_id: z.string(),
+  online_count: z.number().int(),
+  member_count: z.number().int(),
+});
 /** The connection's token expires soon: renew in-band with `{"type":"auth","token"}`. */
 export const AuthExpiringFrame = z.object({ type: z.literal('auth.expiring'), expires_at: z.string() });
 export const AuthOkFrame = z.object({ type: z.literal('auth.ok'), expires_at: z.string().nullable() });
@@ -39,6 +49,7 @@ export const ControlFrame = z.discriminatedUnion('type', [
   PongFrame,
   ResyncRequiredFrame,
   PresenceUpdateFrame,
+  PresenceDigestFrame,
   AuthExpiringFrame,
   AuthOkFrame,
   AuthFailedFrame,

@@ -43,6 +43,7 @@ import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
 import { createRealtime } from './realtime/index.js';
+import type { Timers } from './timers.js';
 import { Dependencies } from './health/dependency.js';
 import { Readiness } from './health/readiness.js';
 
@@ -64,7 +65,7 @@ const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'r
 
 export async function buildApp(
   config: Config,
-  opts: { logger?: boolean; logStream?: { write(line: string): void } } = {},
+  opts: { logger?: boolean; logStream?: { write(line: string): void }; timers?: Timers } = {},
 ): Promise<BuiltApp> {
   const app = Fastify({
     logger:
@@ -164,7 +165,7 @@ export async function buildApp(
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
-  const realtime = await createRealtime(services);
+  const realtime = await createRealtime(services, opts.timers);
   await app.register(realtime.routes);
   // Agent runs (docs/agents.md).
   const agentWorker = startAgentWorker(services);

@@ -97,6 +97,12 @@ const EnvSchema = z.object({
   REALTIME_QUEUE_BYTES: int(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   REALTIME_HEARTBEAT_SECS: int(25, 1, 3600),
   REALTIME_AUTH_NOTICE_SECS: int(60, 0, 3600),
+  REALTIME_RESUME_WINDOW_MS: int(0, 0, 1000),
+  // Presence fan-out (docs/events.md, "Presence").
+  PRESENCE_WINDOW_MS: int(250, 1, 60_000),
+  PRESENCE_LARGE_DIALOG: int(100, 2, 1_000_000),
+  PRESENCE_DIGEST_QUIET_MS: int(1000, 1, 600_000),
+  PRESENCE_DIGEST_MAX_MS: int(10_000, 1, 3_600_000),
   // Webhooks and background jobs (docs/webhooks.md).
   WEBHOOK_URL: url(/^https?:$/),
   WEBHOOK_SECRET: text,
@@ -145,6 +151,18 @@ const EnvSchema = z.object({
   UI_BUNDLE_PATH: text,
   DEMO_URL: url(/^https?:$/),
 });
+
+/** How presence changes reach co-participants (realtime/presence-fanout.ts). */
+export interface PresenceSettings {
+  /** Changes are gathered this long, then sent together (one change per user: the last). */
+  windowMs: number;
+  /** A dialog with more members than this gets a count (`presence.digest`) instead of one frame per member. */
+  largeDialog: number;
+  /** A large dialog's digest goes out once its presence has been quiet this long... */
+  digestQuietMs: number;
+  /** ...or this long after its first change not yet told, whichever comes first. */
+  digestMaxMs: number;
+}
 
 export interface Config {
   /** Where /ui/parley-ui.js is read from (default: @parley/ui's build), and the demo linked from `/`. */
@@ -198,7 +216,15 @@ export interface Config {
   eventRetentionSecs: number;
   /** WebSocket/SSE delivery: frames queued per slow client before it is told to resync; heartbeat period. */
   /** authNoticeSecs: how long before a connection's token expires it is sent `auth.expiring`. */
-  realtime: { queueLimit: number; queueBytes: number; heartbeatSecs: number; authNoticeSecs: number };
+  realtime: {
+    queueLimit: number;
+    queueBytes: number;
+    heartbeatSecs: number;
+    authNoticeSecs: number;
+    /** Resumes are gathered this long before a read of the log when none is running (realtime/replay-reader.ts). */
+    resumeWindowMs: number;
+    presence: PresenceSettings;
+  };
   /** Set only when both WEBHOOK_URL and WEBHOOK_SECRET are (as in MTChat); otherwise no delivery is created. */
   webhooks?: WebhookConfig;
   jobs: JobsConfig;
@@ -379,6 +405,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       queueBytes: e.REALTIME_QUEUE_BYTES,
       heartbeatSecs: e.REALTIME_HEARTBEAT_SECS,
       authNoticeSecs: e.REALTIME_AUTH_NOTICE_SECS,
+      resumeWindowMs: e.REALTIME_RESUME_WINDOW_MS,
+      presence: {
+        windowMs: e.PRESENCE_WINDOW_MS,
+        largeDialog: e.PRESENCE_LARGE_DIALOG,
+        digestQuietMs: e.PRESENCE_DIGEST_QUIET_MS,
+        digestMaxMs: e.PRESENCE_DIGEST_MAX_MS,
+      },
     },
     webhooks,
     jobs: {

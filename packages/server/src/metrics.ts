@@ -38,6 +38,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly replayReads = new Counter({
+    name: 'parley_realtime_replay_reads_total',
+    help: 'Reads of the event log made for resumes (one per stretch of the log, shared by the resumes waiting then)',
+    registers: [this.registry],
+  });
+
+  readonly realtimeQueries = new Counter({
+    name: 'parley_realtime_db_queries_total',
+    help: "Database queries made for realtime connections (connects, resumes, presence), not the hub's reading of the log",
+    registers: [this.registry],
+  });
+
+  readonly sessionsOpened = new Counter({
+    name: 'parley_realtime_sessions_opened_total',
+    help: 'Realtime connections fully opened (connected sent, then the replay or the snapshot)',
+    registers: [this.registry],
+  });
+
   readonly resyncs = new Counter({
     name: 'parley_realtime_resyncs_total',
     help: 'Connections told to resync and closed because their queue was full',

@@ -23,3 +23,11 @@ export function setLongTimeout(fn: () => void, ms: number): LongTimer {
   arm();
   return { clear: () => clearTimeout(handle) };
 }
+
+/** Short timers, injectable so that tests drive time instead of sleeping (realtime/presence-fanout.ts). */
+export interface Timers {
+  /** Runs `fn` once, `ms` from now; the timer never keeps the process alive. */
+  setTimeout(fn: () => void, ms: number): LongTimer;
+}
+
+export const realTimers: Timers = { setTimeout: setLongTimeout };

@@ -10,7 +10,6 @@ import type { Api } from './support/api.js';
 import { createDialog, person } from './support/fixtures.js';
 import { redisEnv, tokenOf, WsClient, type Msg } from './support/realtime.js';
 import { download, pdf, png, sendWith, upload } from './support/files.js';
-import { eventually } from './support/poll.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -71,17 +70,10 @@ function withStableLinks(m: Message): Message {
   };
 }
 
-/**
- * Order-insensitive where the API's order is not part of the contract (participants). A thumbnail is made in the
- * background after the send and no event announces it yet (docs/files.md), so whether a fresh fetch shows its URL
- * is a race: the comparison leaves `thumbnail_url` out (every other attachment field is compared).
- */
+/** Order-insensitive where the API's order is not part of the contract (participants); attachments are compared whole. */
 function normal(s: ChatState): ChatState {
   const dialogs = Object.fromEntries(Object.entries(s.dialogs).map(([id, d]) => [id, { ...d, participants: [...d.participants].sort() }]));
-  const noThumb = (m: Message): Message =>
-    m.attachments ? { ...m, attachments: m.attachments.map(({ thumbnail_url: _late, ...a }) => a) } : m;
-  const messages = Object.fromEntries(Object.entries(s.messages).map(([id, list]) => [id, list.map(noThumb)]));
-  return { ...s, dialogs, messages };
+  return { ...s, dialogs };
 }
 
 /** Pin and unpin the user's barrier dialog; once the unpin arrives, every earlier event has arrived. */
@@ -139,9 +131,17 @@ describe('events reproduce the state', () => {
     const doc = await upload(alice!.api, dialog, { filename: 'terms.pdf', content_type: 'application/pdf', bytes: pdf() });
     let sent: Message | undefined;
     const received = await verify([alice!, bob!], async () => {
+      const marks = [alice!, bob!].map((u) => u.ws.received.length);
       const res = await sendWith(alice!.api, dialog, [image.attachment, doc.attachment]);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       sent = res.body.data;
+      // The thumbnail is made in the background: ready before the send, message.new carries it; after, a
+      // message.attachments_updated does. Either way each reader learns it from events, without refetching.
+      const thumbed = (m: Msg) =>
+        m.id === sent!.id &&
+        (m.type === 'message.new' || m.type === 'message.attachments_updated') &&
+        m.attachments?.some((a: Msg) => a.filename === 'chart.png' && a.thumbnail_url);
+      await Promise.all([alice!, bob!].map((u, i) => u.ws.waitFor(thumbed, `the thumbnail for ${u.id}`, marks[i])));
     });
     // The frame carries the message as the response showed it: attachments with links that work for the reader.
     const frame = received['ev-bob']!.find((m) => m.type === 'message.new' && m.id === sent!.id)!;
@@ -150,11 +150,13 @@ describe('events reproduce the state', () => {
     );
     expect(frame).toMatchObject({ seq: expect.any(Number), object_id: expect.any(String), object_type: 'order' });
     for (const a of frame.attachments) expect((await download(a.url)).status).toBe(200);
-    // The image's thumbnail is made in the background after the send; the message then shows it (REST).
-    const thumb = await eventually(async () => {
-      const page = (await bob!.api.get(`/api/v1/dialogs/${dialog}/messages?limit=5`)).body.data.messages as Message[];
-      return page.find((m) => m.id === sent!.id)?.attachments?.find((a) => a.filename === 'chart.png')?.thumbnail_url;
-    }, 'the thumbnail');
+    // The thumbnail link the events brought works for the reader.
+    const late = received['ev-bob']!.find((m) => m.type === 'message.attachments_updated' && m.id === sent!.id);
+    console.log(`thumbnail ${late ? 'announced by message.attachments_updated' : 'ready before the send (in message.new)'}`);
+    const thumb = [...received['ev-bob']!]
+      .reverse()
+      .flatMap((m) => (m.id === sent!.id ? (m.attachments ?? []) : []))
+      .find((a: Msg) => a.filename === 'chart.png' && a.thumbnail_url).thumbnail_url;
     expect((await download(thumb)).status).toBe(200);
   });
 

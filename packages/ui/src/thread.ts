@@ -150,6 +150,14 @@ export class ParleyThread extends SessionElement {
         if (!mine(e)) return;
         this.messages = this.messages.map((m) => (m.id === e.id ? { ...m, content: e.content, last_edited_at: e.last_edited_at } : m));
       }),
+      client.on('message.attachments_updated', (e) => {
+        // A thumbnail became ready after the send: the attachment as it is now.
+        if (!mine(e)) return;
+        const now = new Map(e.attachments.map((a) => [a.id, a]));
+        this.messages = this.messages.map((m) =>
+          m.id === e.id && m.attachments ? { ...m, attachments: m.attachments.map((a) => now.get(a.id) ?? a) } : m,
+        );
+      }),
       client.on('message.deleted', (e) => {
         if (mine(e)) this.messages = this.messages.filter((m) => m.id !== e.id);
       }),

@@ -43,6 +43,8 @@ export interface ClientState {
   pending: Record<string, PendingMessage[]>;
   /** Who is online, from presence events. */
   presence: Record<string, boolean>;
+  /** Members online per large dialog, from presence digests (such a dialog sends no per-member presence). */
+  onlineCounts: Record<string, { online: number; members: number }>;
   /** Agent replies streaming right now, per dialog and item (docs/agents.md); finished ones become messages. */
   agentItems: AgentItems;
   connection: ConnectionStatus;
@@ -57,6 +59,7 @@ export function initialState(userId: string | null): ClientState {
     views: {},
     pending: {},
     presence: {},
+    onlineCounts: {},
     agentItems: {},
     connection: 'idle',
     synced: false,

@@ -99,6 +99,10 @@ export class ChatStore extends StateStore<ClientState> {
     this.next((s) => (s.presence[userId] === online ? s : { ...s, presence: { ...s.presence, [userId]: online } }));
   }
 
+  setOnlineCount(dialogId: string, online: number, members: number): void {
+    this.next((s) => ({ ...s, onlineCounts: { ...s.onlineCounts, [dialogId]: { online, members } } }));
+  }
+
   putPending(message: PendingMessage): void {
     this.next((s) => withPending(s, message));
   }

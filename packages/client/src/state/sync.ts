@@ -5,7 +5,7 @@
  * the dialogs are reloaded and the loaded message lists are filled from the server: the missed messages are
  * emitted as `message.new` too, and nothing is emitted twice.
  */
-import { AgentItemPartialFrame, DialogEvent, needsFetch, type Message } from '@parley/protocol';
+import { AgentItemPartialFrame, DialogEvent, needsFetch, PresenceDigestFrame, type Message } from '@parley/protocol';
 import type { DialogsApi } from '../api/dialogs.js';
 import type { MessagesApi } from '../api/messages.js';
 import type { Emitter } from '../emitter.js';
@@ -44,6 +44,14 @@ export class Sync {
       if (typeof frame.user_id !== 'string' || typeof frame.is_online !== 'boolean') return;
       this.store.setPresence(frame.user_id, frame.is_online);
       this.emitter.emit('presence.update', { user_id: frame.user_id, is_online: frame.is_online });
+      return;
+    }
+    if (frame.type === 'presence.digest') {
+      const digest = PresenceDigestFrame.safeParse(frame);
+      if (!digest.success) return;
+      const { dialog_id, online_count, member_count } = digest.data;
+      this.store.setOnlineCount(dialog_id, online_count, member_count);
+      this.emitter.emit('presence.digest', { dialog_id, online_count, member_count });
       return;
     }
     if (frame.type === 'agent.item.partial') {

@@ -65,6 +65,15 @@ export function applyEvent(state: ChatState, event: DialogEvent): ChatState {
       const next = list.map((m) => (m.id === event.id ? { ...m, content: event.content, last_edited_at: event.last_edited_at } : m));
       return { ...state, messages: { ...state.messages, [id]: next } };
     }
+    case 'message.attachments_updated': {
+      const list = state.messages[id];
+      if (!list) return state;
+      const changed = new Map(event.attachments.map((a) => [a.id, a]));
+      const next = list.map((m) =>
+        m.id === event.id && m.attachments ? { ...m, attachments: m.attachments.map((a) => changed.get(a.id) ?? a) } : m,
+      );
+      return { ...state, messages: { ...state.messages, [id]: next } };
+    }
     case 'message.deleted': {
       const list = state.messages[id];
       const next = list?.filter((m) => m.id !== event.id);

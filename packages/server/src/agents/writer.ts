@@ -6,7 +6,8 @@
  * the pending items are kept on the run row for connections that open mid-stream.
  */
 import { sql, type Transaction } from 'kysely';
-import { AgentStreamEvent, applyItemUpdate, type NewDialogEvent, type ThreadItem } from '@parley/protocol';
+import { AgentStreamEvent, applyItemUpdate, type ThreadItem } from '@parley/protocol';
+import type { LoggedEvent } from '../events/outbox.js';
 import type { Database } from '../adapters/db/index.js';
 import { unarchiveAll } from '../actions/messages.js';
 import { inTransaction, type ActionTx } from '../actions/transaction.js';
@@ -26,7 +27,7 @@ export interface RunRef {
 
 type Op =
   | { kind: 'start'; replyTo: string | null }
-  | { kind: 'emit'; event: NewDialogEvent }
+  | { kind: 'emit'; event: LoggedEvent }
   | { kind: 'store'; item: ThreadItem }
   | { kind: 'replace'; item: ThreadItem }
   | { kind: 'delete'; id: string };

@@ -12,11 +12,12 @@ export interface Audience {
 }
 
 /** `extraUsers` are the users an action names: the former members of a deleted dialog, the ones unarchived. */
-export function audienceFor(event: NewDialogEvent, extraUsers: readonly string[] = []): Audience {
+export function audienceFor(event: NewDialogEvent | { type: 'message.attachments_updated' }, extraUsers: readonly string[] = []): Audience {
   switch (event.type) {
     case 'message.new':
     case 'message.edited':
     case 'message.deleted':
+    case 'message.attachments_updated':
     case 'message.read':
     case 'participant.joined':
     case 'dialog.created':

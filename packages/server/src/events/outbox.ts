@@ -6,11 +6,17 @@
 import type { Transaction } from 'kysely';
 import type { NewDialogEvent } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
-import type { MessageRecord } from '../queries/message-record.js';
+import type { AttachmentsUpdatedRecord, MessageRecord } from '../queries/message-record.js';
 import { audienceFor } from './audience.js';
 
-/** An event as an action emits it: a message's `message.new` is its whole record (queries/message-record.ts). */
-export type LoggedEvent = Exclude<NewDialogEvent, { type: 'message.new' }> | MessageRecord;
+/**
+ * An event as an action emits it: a message's `message.new` is its whole record, and attachments are logged as
+ * stored, to be signed for each reader (queries/message-record.ts).
+ */
+export type LoggedEvent =
+  | Exclude<NewDialogEvent, { type: 'message.new' | 'message.attachments_updated' }>
+  | MessageRecord
+  | AttachmentsUpdatedRecord;
 
 export interface PendingEvent {
   event: LoggedEvent;

@@ -20,6 +20,15 @@ type MessageNew = Extract<NewDialogEvent, { type: 'message.new' }>;
 /** `message.new` as logged: `files` in place of `attachments` (which the wire gets signed). */
 export type MessageRecord = Omit<MessageNew, 'attachments'> & { files?: StoredAttachment[] };
 
+type AttachmentsUpdated = Extract<NewDialogEvent, { type: 'message.attachments_updated' }>;
+/** `message.attachments_updated` as logged: `files` in place of `attachments`, like `message.new`. */
+export type AttachmentsUpdatedRecord = Omit<AttachmentsUpdated, 'attachments'> & { files: StoredAttachment[] };
+
+/** The record of attachments of a message that changed after the send (a thumbnail became ready). */
+export function attachmentsUpdated(messageId: string, dialogId: string, rows: readonly AttachmentRow[]): AttachmentsUpdatedRecord {
+  return { type: 'message.attachments_updated', id: messageId, dialog_id: dialogId, files: rows.map(stored) };
+}
+
 /** The record of a message just written; `attachments` in their order within the message. */
 export function messageRecord(
   row: MessageRow,

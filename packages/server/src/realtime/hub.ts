@@ -3,19 +3,18 @@
  * case a bus message was lost), it reads new events in id order in batches, decides their recipients among
  * this instance's connections in one query per batch (realtime/log.ts), serializes each event once, and hands
  * the same frame to every connection that may see it. It reads only up to the log's horizon (events/horizon.ts),
- * so ids reach every connection in order even though writers commit in parallel. Presence notices from the bus
- * go to co-participants.
+ * so ids reach every connection in order even though writers commit in parallel. Presence goes out through
+ * realtime/presence-fanout.ts, to the connections the hub knows (`local`, `pushTo`).
  */
 import type { Kysely } from 'kysely';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../adapters/db/index.js';
 import type { FileService } from '../adapters/files/index.js';
-import type { Bus, BusNotice } from '../events/bus.js';
+import type { Bus } from '../events/bus.js';
 import type { Dependency } from '../health/dependency.js';
 import { LogHorizon } from '../events/horizon.js';
-import { Frame, type Connection } from './connection.js';
+import type { Connection, Frame } from './connection.js';
 import { EventFrames } from './frames.js';
-import { coParticipants, readAfter, recipients } from './log.js';
+import { readAfter, recipients } from './log.js';
 
 const BATCH = 500;
 /** While a fence waits for writers, look again this soon even if no announce comes (a writer that died). */
@@ -29,14 +28,12 @@ export class Hub {
   private stopped = false;
   private readonly unsubscribe: (() => void)[] = [];
   private poller?: NodeJS.Timeout;
-  private notices: Promise<void> = Promise.resolve();
   private readonly horizon: LogHorizon;
   private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly bus: Bus,
-    private readonly log: FastifyBaseLogger,
     /** Reports reading failures once per outage; the cursor only moves past delivered events, so reading resumes there. */
     private readonly health: Pick<Dependency, 'ok' | 'failed'>,
     private readonly files: FileService,
@@ -56,8 +53,6 @@ export class Hub {
   async start(): Promise<void> {
     this.cursor = await this.horizon.catchUp();
     this.unsubscribe.push(this.bus.onAnnounce((id) => id > this.cursor && this.wake()));
-    // Notices are delivered one at a time, in the order the bus brought them (online before offline).
-    this.unsubscribe.push(this.bus.onNotice((n) => (this.notices = this.notices.then(() => this.notice(n)))));
     this.poller = setInterval(() => this.wake(), this.pollMs);
     this.poller.unref();
   }
@@ -67,7 +62,7 @@ export class Hub {
     clearInterval(this.poller);
     clearTimeout(this.retry);
     for (const u of this.unsubscribe) u();
-    await Promise.all([this.pumping, this.notices]);
+    await this.pumping;
   }
 
   /** From now on the connection receives what its user may see (call before reading a replay). */
@@ -82,6 +77,16 @@ export class Hub {
     if (!set) return;
     set.delete(conn);
     if (set.size === 0) this.users.delete(conn.userId);
+  }
+
+  /** The users with a connection on this instance. */
+  local(): Iterable<string> {
+    return this.users.keys();
+  }
+
+  /** Hands a frame that is not in the log (presence) to every connection of a user on this instance. */
+  pushTo(userId: string, frame: Frame): void {
+    for (const conn of this.users.get(userId) ?? []) conn.push(frame);
   }
 
   /** Every connection on this instance (for shutdown). */
@@ -143,17 +148,5 @@ export class Hub {
         if (events.length < BATCH) break;
       }
     } while (this.again && !this.stopped);
-  }
-
-  private async notice(n: BusNotice): Promise<void> {
-    if (n.kind !== 'presence' || this.stopped) return;
-    try {
-      const to = await coParticipants(this.db, n.user_id, [...this.users.keys()]);
-      if (to.length === 0) return;
-      const frame = Frame.control({ type: 'presence.update', user_id: n.user_id, is_online: n.is_online });
-      for (const u of to) for (const conn of this.users.get(u) ?? []) conn.push(frame);
-    } catch (err) {
-      this.log.warn({ err }, 'realtime hub: presence delivery failed');
-    }
   }
 }

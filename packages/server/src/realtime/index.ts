@@ -12,6 +12,10 @@ import type { Services } from '../context.js';
 import type { IsOnline } from '../queries/participants.js';
 import { Hub } from './hub.js';
 import { Presence } from './presence.js';
+import { PresenceFanout } from './presence-fanout.js';
+import { ReplayReader } from './replay-reader.js';
+import { QueryCount } from './query-count.js';
+import { realTimers, type Timers } from '../timers.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
 import { Sessions } from './session.js';
@@ -25,7 +29,9 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export async function createRealtime(svc: Services): Promise<Realtime> {
+export async function createRealtime(svc: Services, timers: Timers = realTimers): Promise<Realtime> {
+  // Queries made for connections (connects, resumes, presence) are counted; the hub's reading of the log is not.
+  const db = svc.db.kysely.withPlugin(new QueryCount(() => svc.metrics.realtimeQueries.inc()));
   let redis: Redis | undefined;
   let store: PresenceStore;
   if (svc.config.redisUrl) {
@@ -38,13 +44,21 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     ? svc.health.register('redis presence', 'redis')
     : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics, (userId) =>
-    pendingItems(svc.db.kysely, userId),
+  const fanout = new PresenceFanout(
+    db,
+    presence.isOnline,
+    { local: () => hub.local(), push: (u, f) => hub.pushTo(u, f) },
+    svc.config.realtime.presence,
+    timers,
+    (err) => svc.log.warn({ err }, 'realtime: presence delivery failed'),
   );
+  const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
+  const reader = new ReplayReader(db, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
+  const sessions = new Sessions(hub, presence, reader, svc.files, svc.metrics, (userId) => pendingItems(db, userId));
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
     const byKind = { ws: 0, sse: 0 };
     for (const c of hub.connections()) byKind[c.kind]++;
@@ -68,6 +82,8 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     async close() {
       for (const conn of hub.connections()) sessions.close(conn);
       await presence.settle();
+      stopPresence();
+      await fanout.stop();
       await stopRetention();
       await hub.stop();
       await store.dispose();

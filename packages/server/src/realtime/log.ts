@@ -1,8 +1,8 @@
 /**
  * @module realtime/log: reading the event log for delivery. The one rule of who may see an event lives here,
- * expressed twice over the same columns (events/audience.ts wrote them): for a batch among the users connected
- * to this instance (`recipients`), and for one user resuming from a cursor (`visibleAfter`). An event goes to
- * the CURRENT members of its dialog when `to_members`, plus the users in `to_users`.
+ * over the columns events/audience.ts wrote (`recipients`: for a batch of events, which of some users may see
+ * each), used by the hub for live delivery and by resumes (realtime/replay-reader.ts). An event goes to the
+ * CURRENT members of its dialog when `to_members`, plus the users in `to_users`.
  */
 import { sql, type Kysely } from 'kysely';
 import { DialogEvent } from '@parley/protocol';
@@ -46,33 +46,6 @@ export async function readAfter(db: Db, cursor: number, through: number, limit: 
   return rows.map(row);
 }
 
-/** The next events after `cursor` and up to `through` (the horizon) that `userId` may see now (a resume). */
-export async function visibleAfter(db: Db, userId: string, cursor: number, through: number, limit: number): Promise<LogEvent[]> {
-  const rows = await db
-    .selectFrom('events as e')
-    .select(COLUMNS.map((c) => `e.${c}` as const))
-    .where(sql<boolean>`e.id > ${cursor} AND e.id <= ${through}`)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`${userId} = ANY(e.to_users)`,
-        eb.and([
-          eb('e.to_members', '=', true),
-          eb.exists(
-            eb
-              .selectFrom('dialog_participants as p')
-              .select(sql`1`.as('one'))
-              .whereRef('p.dialog_id', '=', 'e.dialog_id')
-              .where('p.user_id', '=', userId),
-          ),
-        ]),
-      ]),
-    )
-    .orderBy('e.id')
-    .limit(limit)
-    .execute();
-  return rows.map(row);
-}
-
 /** For each event of a batch, which of `users` (the ones connected here) may see it now. */
 export async function recipients(db: Db, events: readonly LogEvent[], users: readonly string[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
@@ -95,21 +68,6 @@ export async function recipients(db: Db, events: readonly LogEvent[], users: rea
     if (to.size > 0) out.set(e.id, [...to]);
   }
   return out;
-}
-
-/** Which of `users` share at least one dialog with `userId` (presence goes only to them). */
-export async function coParticipants(db: Db, userId: string, users: readonly string[]): Promise<string[]> {
-  const others = users.filter((u) => u !== userId);
-  if (others.length === 0) return [];
-  const rows = await db
-    .selectFrom('dialog_participants as mine')
-    .innerJoin('dialog_participants as other', 'other.dialog_id', 'mine.dialog_id')
-    .select('other.user_id')
-    .distinct()
-    .where('mine.user_id', '=', userId)
-    .where(sql<boolean>`other.user_id = ANY(${others}::text[])`)
-    .execute();
-  return rows.map((r) => r.user_id);
 }
 
 /** The last id in the log (0 when empty). */

@@ -5,31 +5,27 @@
  * Resume without gap or duplicate: the connection is registered for live events BEFORE the replay is read, and
  * live frames are held back while the replay runs; then the held frames follow, minus the ids the replay
  * already sent (Connection drops any id at or below the last one sent). The replay reads up to the hub's
- * horizon as it stands after registration: everything after it reaches the connection live, in order.
+ * horizon as it stands after registration: everything after it reaches the connection live, in order. The log
+ * is read for many resumes at once (realtime/replay-reader.ts).
  */
 import type { AgentItemPartialFrame } from '@parley/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../adapters/db/index.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { FileService } from '../adapters/files/index.js';
 import type { Metrics } from '../metrics.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
-import { head, prunedThrough, visibleAfter } from './log.js';
-import { asTheyReadNow } from './replay-view.js';
+import type { ReplayReader } from './replay-reader.js';
 import { SharedFrames } from './shared-frames.js';
 import type { Presence } from './presence.js';
 
-const REPLAY_BATCH = 200;
 /** Replay frames kept for sharing between resumes (realtime/shared-frames.ts). */
 const SHARED_FRAME_BYTES = 32 * 1024 * 1024;
 
 export class Sessions {
   constructor(
-    private readonly db: Kysely<Database>,
     private readonly hub: Hub,
     private readonly presence: Presence,
-    private readonly queueLimit: number,
+    private readonly reader: ReplayReader,
     files: FileService,
     private readonly metrics: Metrics,
     /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
@@ -48,6 +44,7 @@ export class Sessions {
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
     else if (this.snapshot) for (const f of await this.snapshot(conn.userId).catch(() => [])) conn.push(Frame.control(f));
+    this.metrics.sessionsOpened.inc();
   }
 
   /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */
@@ -79,39 +76,36 @@ export class Sessions {
   private readonly ended = new WeakSet<Connection>();
 
   /**
-   * Replays one batch after `at`; stops early once the client's queue holds half its budget. Returns where it
-   * got to, and whether the replay is complete.
+   * Replays one step after `at` (read with the other resumes waiting now); stops early once the client's queue
+   * holds half its budget. Returns where it got to, and whether the replay is complete.
    */
-  private async replayBatch(conn: Connection, at: number, through: number, batch: number): Promise<{ at: number; done: boolean }> {
-    const events = await visibleAfter(this.db, conn.userId, at, through, batch);
-    const original = new Set(events);
-    for (const e of await asTheyReadNow(this.db, events)) {
-      if (conn.closed) return { at, done: true };
-      conn.replay(await this.frames.frame(e, conn.baseUrl, original.has(e)));
-      this.metrics.eventsDelivered.inc({ path: 'replay' });
-      at = e.id;
-      // Paced in bytes: a client that does not read holds at most half its queue budget of replay.
-      if (conn.backlogged) return { at, done: false };
+  private async replayStep(conn: Connection, at: number, through: number, first: boolean): Promise<{ at: number; done: boolean }> {
+    const step = await this.reader.read(conn.userId, at, through, first);
+    if ('resync' in step) {
+      // Events after this cursor are gone (retention), or the cursor is not from this log: start over.
+      conn.resetCursor();
+      conn.replay(Frame.control(RESYNC, step.resync));
+      return { at, done: true };
     }
-    const last = events.at(-1);
-    return { at: last ? last.id : at, done: events.length < batch };
+    for (const { event, shareable } of step.events) {
+      if (conn.closed) return { at, done: true };
+      conn.replay(await this.frames.frame(event, conn.baseUrl, shareable));
+      this.metrics.eventsDelivered.inc({ path: 'replay' });
+      at = event.id;
+      // Paced in bytes: a client that does not read holds at most half its queue budget of replay.
+      if (conn.backlogged && event !== step.events.at(-1)?.event) return { at, done: false };
+    }
+    return { at: step.to, done: step.done };
   }
 
   private async replay(conn: Connection, cursor: number): Promise<void> {
     try {
-      const [horizon, last] = await Promise.all([prunedThrough(this.db), head(this.db)]);
-      if (cursor < horizon || cursor > last) {
-        // Events after this cursor are gone (retention), or the cursor is not from this log: start over.
-        conn.resetCursor();
-        conn.replay(Frame.control(RESYNC, last));
-        return;
-      }
       let at = cursor;
       const through = this.hub.settled;
-      // Half the queue at most, so a batch always fits beside the frames already waiting.
-      const batch = Math.max(1, Math.min(REPLAY_BATCH, Math.floor(this.queueLimit / 2)));
+      let first = true;
       while (!conn.closed) {
-        const step = await this.replayBatch(conn, at, through, batch);
+        const step = await this.replayStep(conn, at, through, first);
+        first = false;
         at = step.at;
         if (step.done) break;
         // Nothing of the batch is held while waiting: a client that does not read costs its queue, no more.

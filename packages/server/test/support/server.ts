@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openDatabase } from '../../src/adapters/db/index.js';
 import { buildApp, loadConfig, type BuiltApp } from '../../src/app.js';
 import { Api } from './api.js';
+import type { Timers } from '../../src/timers.js';
 
 export interface TestServer {
   url: string;
@@ -80,16 +81,19 @@ export async function seedEmbedded(env: Record<string, string | undefined>): Pro
   cpSync(await pgliteTemplate(), target, { recursive: true });
 }
 
-/** `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
+/** `timers`, when given, drive the server's short timers (presence fan-out) instead of real time. `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
 export async function startServer(
   overrides: Record<string, string | undefined> = {},
-  opts: { logLines?: string[] } = {},
+  opts: { logLines?: string[]; timers?: Timers } = {},
 ): Promise<TestServer> {
   const env = testEnv(overrides);
   await seedEmbedded(env);
   const config = loadConfig(env);
   const lines = opts.logLines;
-  const built = await buildApp(config, lines ? { logStream: { write: (line) => void lines.push(line) } } : { logger: false });
+  const built = await buildApp(config, {
+    ...(lines ? { logStream: { write: (line: string) => void lines.push(line) } } : { logger: false }),
+    timers: opts.timers,
+  });
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const address = built.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
