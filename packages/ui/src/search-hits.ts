@@ -108,7 +108,8 @@ export class ParleySearchHits extends SessionElement {
       this.hits = undefined;
       return;
     }
-    const abort = (this.abort = new AbortController());
+    const abort = new AbortController();
+    this.abort = abort;
     this.loading = true;
     try {
       const page = await client.messages.search({ q, limit: PAGE }, abort.signal);
