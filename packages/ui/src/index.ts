@@ -38,6 +38,7 @@ export type { Locale, Strings, StringKey, I18n } from './i18n.js';
 export { cleanHtml } from './sanitize.js';
 export { ChatSession } from './session.js';
 export type { WidgetNode, ActionConfig, WidgetActionDetail } from './widgets/types.js';
+export type { ClientToolCall, ClientToolHandler } from './client-tools.js';
 export { createClient } from '@parley/client';
 
 declare global {

@@ -1,7 +1,8 @@
 /**
  * Agent replies in the full chat, in Chromium, with Parley's built-in demo agent in the demo's assistant dialog:
  * a reply streams in and becomes the stored message without a gap or a duplicate, a second device that opens the
- * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, and an agent error.
+ * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, an agent error, and a
+ * client tool call answered by the host page's `onClientTool` on the device that asked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -9,9 +10,10 @@ import { axe, launchBrowser, message, send, shot, signIn, startDemo, type Demo }
 
 let browser: Browser;
 let demo: Demo;
+// Generous: a browser, a server and the demo start at once on a shared two-core machine.
 beforeAll(async () => {
   [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await demo?.close();
@@ -171,5 +173,39 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
     await alert.getByRole('button', { name: 'Dismiss' }).click();
     await alert.waitFor({ state: 'detached' });
     await alice.context.close();
+  });
+
+  it("answers a client tool call with the host page's onClientTool, on the device that asked only", async () => {
+    const asker = await signIn(browser, demo, 'alice');
+    const other = await signIn(browser, demo, 'alice');
+    for (const { page } of [asker, other]) {
+      // The host page's tool: records each call and answers with where the user is.
+      await page.evaluate(() => {
+        const calls: unknown[] = [];
+        (window as unknown as { toolCalls: unknown[] }).toolCalls = calls;
+        const chat = document.querySelector('parley-chat') as HTMLElement & { onClientTool?: (call: unknown) => unknown };
+        chat.onClientTool = async (call) => {
+          calls.push(call);
+          return { city: 'Lisbon' };
+        };
+      });
+      await page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+      await page.locator('parley-thread .scroller').waitFor();
+    }
+    await send(asker.page, '/tool');
+    const result = 'Tool result: {"city":"Lisbon"}';
+    await message(asker.page, result).waitFor();
+    await message(other.page, result).waitFor();
+    expect(await message(asker.page, 'Tool: get_location').count()).toBe(1);
+    const calls = (page: Page) => page.evaluate(() => (window as unknown as { toolCalls: unknown[] }).toolCalls);
+    expect(await calls(asker.page)).toEqual([
+      { dialogId: assistant().alice, itemId: expect.any(String), name: 'get_location', arguments: {} },
+    ]);
+    // The other device of the same user saw the call but did not answer it a second time.
+    expect(await calls(other.page)).toEqual([]);
+    expect(await axe(asker.page)).toEqual([]);
+    await shot(asker.page, 'agent-client-tool');
+    await asker.context.close();
+    await other.context.close();
   });
 });
