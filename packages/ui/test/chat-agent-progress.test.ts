@@ -7,11 +7,11 @@
  */
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FakeAgent, frame, sse, type Script } from '../../server/test/support/fake-agent.js';
 import { registerAgent } from '../../server/test/support/agents.js';
 import { createDialog } from '../../server/test/support/fixtures.js';
-import { axe, launchBrowser, message, send, shot, signIn, startDemo, type Demo } from './support/browser.js';
+import { axe, message, send, shot, signIn, useDemo } from './support/browser.js';
 
 const SECRET = 'ui-test-agent-secret-0123456789abcdef';
 const now = () => new Date().toISOString();
@@ -58,13 +58,12 @@ const SCRIPTS: Record<string, Script> = {
   },
 };
 
-let browser: Browser;
-let demo: Demo;
 let agent: FakeAgent;
 let dialogId = '';
 beforeAll(async () => {
   agent = await new FakeAgent(SECRET, (text) => SCRIPTS[text] ?? SCRIPTS['are you there']!).start();
-  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
+});
+const env = useDemo(async ({ demo }) => {
   const bot = await registerAgent(demo.server, {
     id: 'catalogue',
     kind: 'http',
@@ -81,16 +80,13 @@ beforeAll(async () => {
       access_scopes: [{ scope_level0: ['demo'], scope_level1: ['logistics'] }] as never,
     })
   ).id;
-  // Generous: a browser, a server and the demo start at once on a shared two-core machine.
-}, 120_000);
+});
 afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
   await agent?.close();
 });
 
 async function openAgentDialog(): Promise<{ page: Page; close(): Promise<void> }> {
-  const alice = await signIn(browser, demo, 'alice');
+  const alice = await signIn(env.browser, env.demo, 'alice');
   await alice.page.locator(`[data-dialog-id="${dialogId}"]`).click();
   await alice.page.locator('parley-thread .scroller').waitFor();
   return { page: alice.page, close: () => alice.context.close() };
