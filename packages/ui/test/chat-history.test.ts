@@ -38,6 +38,20 @@ const scroller = (page: Page) => page.locator('parley-thread .scroller');
 const byId = (page: Page, index: number) => page.locator(`parley-thread [data-message-id="${ids[index]}"]`);
 const loaded = (page: Page) => page.locator('parley-thread .msg[data-message-id]').count();
 
+/** Scrolls the thread to its top or bottom and waits until the next page has joined the loaded messages. */
+async function scrollForMore(page: Page, to: 'top' | 'bottom'): Promise<void> {
+  const count = await loaded(page);
+  await scroller(page).evaluate((el, to) => (el.scrollTop = to === 'top' ? 0 : el.scrollHeight), to);
+  await page.waitForFunction(
+    (n) =>
+      document
+        .querySelector('parley-chat')!
+        .shadowRoot!.querySelector('parley-thread')!
+        .shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
+    count,
+  );
+}
+
 describe('a long dialog', { timeout: 90_000 }, () => {
   it('opens at the first unread message, and loads older pages when scrolled to the top', async () => {
     const alice = await signIn(env.browser, env.demo, 'alice');
@@ -50,16 +64,7 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     expect(await loaded(alice.page)).toBe(50);
     // Scroll to the top, page after page, until the first message is loaded.
     for (let n = 0; n < 5 && (await byId(alice.page, 0).count()) === 0; n++) {
-      const count = await loaded(alice.page);
-      await scroller(alice.page).evaluate((el) => (el.scrollTop = 0));
-      await alice.page.waitForFunction(
-        (n) =>
-          document
-            .querySelector('parley-chat')!
-            .shadowRoot!.querySelector('parley-thread')!
-            .shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
-        count,
-      );
+      await scrollForMore(alice.page, 'top');
     }
     await byId(alice.page, 0).waitFor();
     expect(await loaded(alice.page)).toBe(130);
@@ -78,16 +83,7 @@ describe('a long dialog', { timeout: 90_000 }, () => {
     await alice.page.getByRole('button', { name: 'Jump to latest' }).waitFor();
     // Scroll down, page after page, until the newest message is loaded again.
     for (let n = 0; n < 10 && (await message(alice.page, 'Line 129').count()) === 0; n++) {
-      const count = await loaded(alice.page);
-      await scroller(alice.page).evaluate((el) => (el.scrollTop = el.scrollHeight));
-      await alice.page.waitForFunction(
-        (n) =>
-          document
-            .querySelector('parley-chat')!
-            .shadowRoot!.querySelector('parley-thread')!
-            .shadowRoot!.querySelectorAll('.msg[data-message-id]').length > n,
-        count,
-      );
+      await scrollForMore(alice.page, 'bottom');
     }
     await message(alice.page, 'Line 129').waitFor();
     await alice.context.close();
