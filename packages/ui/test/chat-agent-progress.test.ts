@@ -6,7 +6,7 @@
  * half-streamed stays.
  */
 import type http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FakeAgent, frame, sse, type Script } from '../../server/test/support/fake-agent.js';
 import { registerAgent } from '../../server/test/support/agents.js';
@@ -84,6 +84,8 @@ const env = useDemo(async ({ demo }) => {
 afterAll(async () => {
   await agent?.close();
 });
+// A held reply never outlives its test (the dialog's next reply would wait behind it).
+afterEach(() => release());
 
 async function openAgentDialog(): Promise<{ page: Page; close(): Promise<void> }> {
   const alice = await signIn(env.browser, env.demo, 'alice');
