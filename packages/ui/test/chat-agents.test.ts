@@ -1,5 +1,5 @@
 /**
- * Agent replies in the full chat, in Chromium, with Parley's built-in env.demo agent in the demo's assistant dialog:
+ * Agent replies in the full chat, in Chromium, with Parley's built-in demo agent in the demo's assistant dialog:
  * a reply streams in and becomes the stored message without a gap or a duplicate, a second device that opens the
  * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, an agent error, and a
  * client tool call answered by the host page's `onClientTool` on the device that asked.
@@ -12,7 +12,7 @@ const env = useDemo();
 
 const assistant = () => env.demo.host.assistantDialogs;
 const streaming = (page: Page) => page.locator('parley-thread .msg.streaming');
-/** The stored messages of the env.demo agent in the open thread. */
+/** The stored messages of the demo agent in the open thread. */
 const agentReplies = (page: Page) =>
   page.locator('parley-thread .msg[data-message-id]').filter({ has: page.locator('.sender', { hasText: 'Demo assistant' }) });
 

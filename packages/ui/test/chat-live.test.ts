@@ -1,5 +1,5 @@
 /**
- * The full chat in Chromium, driven through the env.demo host app: two people chatting live in two env.browser contexts,
+ * The full chat in Chromium, driven through the demo host app: two people chatting live in two browser contexts,
  * unread badges and read state, reply / edit / delete, and a mention that the demo's support agent answers.
  */
 import { describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ describe('full chat, two people', { timeout: 90_000 }, () => {
     await bob.context.close();
   });
 
-  it('mentions a participant from the list the dialog offers, and the env.demo agent answers the mention', async () => {
+  it('mentions a participant from the list the dialog offers, and the demo agent answers the mention', async () => {
     const alice = await signIn(env.browser, env.demo, 'alice');
     const order = env.demo.host.dialogs['1003']!;
     await alice.page.locator(`[data-dialog-id="${order}"]`).click();
