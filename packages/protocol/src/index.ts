@@ -136,8 +136,8 @@ export {
 export type { ChatKitRequestType } from './chatkit.js';
 export { applyAgentEvent } from './state/apply-agent-event.js';
 export type { AgentItems, PendingAgentItem } from './state/apply-agent-event.js';
+export { CLOSE_CODES, DIALOG_EVENT_TYPES, isDialogEventFrame, isAgentItemPartialFrame, isPresenceDigestFrame } from './frames.js';
 export {
-  CLOSE_CODES,
   ControlFrame,
   ConnectedFrame,
   PongFrame,

@@ -1,18 +1,10 @@
 /**
- * @module realtime: the control frames of a realtime connection (WebSocket and SSE) and its close codes: what
- * is not an event of the log (no `event_id`). Shared by the server, which sends them, and the client, which
+ * @module realtime: the control frames of a realtime connection (WebSocket and SSE): what is not an event of
+ * the log (no `event_id`); its close codes are in frames.ts. Shared by the server, which sends them, and the client, which
  * parses them. See the server's docs/events.md.
  */
 import { z } from 'zod';
 import { AgentItemPartialFrame } from './agent-events.js';
-
-/** WebSocket close codes of Parley's own (4000-4999 are for applications). */
-export const CLOSE_CODES = {
-  /** The token ran out: refresh it and reconnect at once, without backoff. */
-  authExpired: 4001,
-  /** The server could not keep up with this client (or cannot replay): refetch state, then reconnect. */
-  resyncRequired: 4008,
-} as const;
 
 /** The first frame of every connection. */
 export const ConnectedFrame = z.object({

@@ -5,7 +5,7 @@
 import { createElement, useCallback, useLayoutEffect, useRef, useState, type ReactElement } from 'react';
 import '@parley/ui';
 import type { ChatKit, ChatKitError, ChatKitState, SendInput } from '@parley/chatkit';
-import type { ChatKitStrings, ClientToolCall, ModelOption, ParleyChatKit, Strings, ToolOption } from '@parley/ui';
+import type { ChatKitStrings, ChatKitClientToolCall, ModelOption, ParleyChatKit, Strings, ToolOption } from '@parley/ui';
 
 export interface UseChatKitOptions {
   apiUrl: string;
@@ -22,7 +22,7 @@ export interface UseChatKitOptions {
   tools?: ToolOption[];
   models?: ModelOption[];
   strings?: Partial<ChatKitStrings & Strings>;
-  onClientTool?: (call: ClientToolCall) => unknown | Promise<unknown>;
+  onClientTool?: (call: ChatKitClientToolCall) => unknown | Promise<unknown>;
   onReady?: () => void;
   onError?: (detail: { error: ChatKitError }) => void;
   onLog?: (detail: { name: string; data?: Record<string, unknown> }) => void;
@@ -71,7 +71,7 @@ export function useChatKit(options: UseChatKitOptions): UseChatKit {
   const [state, setState] = useState<ChatKitState | null>(null);
   // One function for the element's whole life (a new one each render would be a new property each render).
   const secret = useCallback((current: string | null) => latest.current.getClientSecret!(current), []);
-  const tool = useCallback((call: ClientToolCall) => latest.current.onClientTool?.(call), []);
+  const tool = useCallback((call: ChatKitClientToolCall) => latest.current.onClientTool?.(call), []);
   const hosted = options.getClientSecret !== undefined;
   const answersTools = options.onClientTool !== undefined;
 

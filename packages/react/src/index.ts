@@ -4,7 +4,7 @@
  */
 import { createElement, useEffect, useRef } from 'react';
 import '@parley/ui';
-import type { ParleyChat as ParleyChatElement, Strings } from '@parley/ui';
+import type { ClientToolHandler, ParleyChat as ParleyChatElement, Strings } from '@parley/ui';
 
 export interface ParleyChatProps {
   baseUrl: string;
@@ -19,6 +19,8 @@ export interface ParleyChatProps {
   scope?: { scope_level0?: string[]; scope_level1?: string[]; scope_level2?: string[] };
   profile?: { displayName?: string; company?: string; email?: string; phone?: string };
   strings?: Partial<Strings>;
+  /** Answers an agent's client tool call (see docs/ui.md). */
+  onClientTool?: ClientToolHandler;
   className?: string;
   style?: Record<string, string | number>;
   onReady?: () => void;
@@ -49,7 +51,8 @@ export function ParleyChat(props: ParleyChatProps) {
     el.scope = props.scope;
     el.profile = props.profile;
     el.strings = props.strings;
-  }, [props.getToken, props.scope, props.profile, props.strings]);
+    el.onClientTool = props.onClientTool;
+  }, [props.getToken, props.scope, props.profile, props.strings, props.onClientTool]);
 
   useEffect(() => {
     const el = ref.current;
@@ -71,6 +74,7 @@ export function ParleyChat(props: ParleyChatProps) {
     scope: props.scope,
     profile: props.profile,
     strings: props.strings,
+    onClientTool: props.onClientTool,
     mode: props.mode ?? 'full',
     'base-url': props.baseUrl,
     'token-url': props.tokenUrl,

@@ -1,13 +1,15 @@
 /**
  * @module agent-activity: what the agents of the open dialog are doing, from the client's `agent.*` events: the
- * runs answering now (for the stop button and progress lines), errors to show, and the ChatKit items of stored
- * agent messages (so a widget renders as a widget). Pending items themselves live in the client's store.
+ * runs answering now (for the stop button and progress lines), errors to show, the ChatKit items of stored
+ * agent messages (so a widget renders as a widget), and client tool calls for the host to answer (client-tools.ts).
+ * Pending items themselves live in the client's store.
  */
 import { selectAgentItems, type Message, type ParleyClient } from '@parley/client';
 import type { PendingAgentItem, ThreadItem } from '@parley/protocol';
 import { marked } from 'marked';
 import type { WidgetActionDetail } from './widgets/types.js';
 import type { ParleyWidget } from './widgets/widget.js';
+import { ClientTools, type ClientToolHandler } from './client-tools.js';
 
 export interface AgentRun {
   agent?: string;
@@ -26,6 +28,17 @@ export function itemHtml(item: ThreadItem): string {
   return marked.parse(item.content.map((c) => c.text).join(''), { async: false }) as string;
 }
 
+/** What the thread is told by, and lends to, the activity of its dialog's agents. */
+export interface AgentHooks {
+  /** Something shown changed: re-render. */
+  changed(): void;
+  fail(err: unknown): void;
+  /** A finished item becomes a message at once, so the stream and the message never both show (or neither). */
+  finished(message: Message): void;
+  /** The host page's answer to client tool calls, if it gave one. */
+  clientTool(): ClientToolHandler | undefined;
+}
+
 export class AgentActivity {
   /** Runs of this dialog that started and did not finish yet. */
   readonly runs = new Map<string, AgentRun>();
@@ -34,22 +47,27 @@ export class AgentActivity {
   readonly items = new Map<string, ThreadItem>();
   /** The dialog's agent when it has exactly one: the sender of a reply whose start this element did not see. */
   soleAgent: string | undefined;
+  /** The client tool calls this element answers. */
+  readonly tools: ClientTools;
   private offs: (() => void)[] = [];
+  private readonly changed: () => void;
+  private readonly fail: (err: unknown) => void;
 
   constructor(
     private readonly client: ParleyClient,
     private readonly dialogId: string,
-    private readonly changed: () => void,
-    private readonly fail: (err: unknown) => void,
-    /** A finished item becomes a message at once, so the stream and the message never both show (or neither). */
-    private readonly finished: (message: Message) => void,
+    hooks: AgentHooks,
   ) {
+    this.changed = () => hooks.changed();
+    this.fail = (err) => hooks.fail(err);
+    this.tools = new ClientTools(client, dialogId, () => hooks.clientTool(), this.fail);
     const mine = (e: { dialog_id: string }) => e.dialog_id === dialogId;
     const run = (id: string) => this.runs.get(id) ?? this.runs.set(id, {}).get(id)!;
     this.offs.push(
       client.on('agent.run.started', (e) => {
         if (!mine(e)) return;
         run(e.run_id).agent = e.agent_user_id;
+        this.tools.runStarted(e.run_id, e.reply_to_id);
         this.changed();
       }),
       client.on('agent.item.added', (e) => {
@@ -83,7 +101,8 @@ export class AgentActivity {
         if (!mine(e)) return;
         this.items.set(e.item.id, e.item);
         const sender = this.runs.get(e.run_id)?.agent ?? this.soleAgent;
-        if (sender) this.finished(this.asMessage(e.item, sender));
+        if (sender) hooks.finished(this.asMessage(e.item, sender));
+        this.tools.itemDone(e.run_id, e.item);
         this.changed();
       }),
       client.on('agent.item.replaced', (e) => {
@@ -97,6 +116,7 @@ export class AgentActivity {
   close(): void {
     for (const off of this.offs) off();
     this.offs = [];
+    this.tools.close();
   }
 
   private problem(runId: string, text: string): void {

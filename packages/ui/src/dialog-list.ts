@@ -7,8 +7,9 @@
 import { html, css, nothing } from 'lit';
 import type { DialogView } from '@parley/client';
 import { SessionElement } from './element.js';
-import { formatTime, plainText, systemText } from './format.js';
+import { dialogTitle, formatTime, plainText, systemText } from './format.js';
 import { icons } from './icons.js';
+import { rowListStyles } from './list-styles.js';
 
 export type DialogTab = 'mine' | 'available' | 'archived';
 const TABS: DialogTab[] = ['mine', 'available', 'archived'];
@@ -36,6 +37,7 @@ export class ParleyDialogList extends SessionElement {
 
   static override styles = [
     ...SessionElement.styles,
+    rowListStyles,
     css`
       :host {
         display: flex;
@@ -67,30 +69,11 @@ export class ParleyDialogList extends SessionElement {
         overflow-y: auto;
         flex: 1;
       }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
-      li button {
-        display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 2px 8px;
-        width: 100%;
-        text-align: left;
-        border-radius: 0;
-        padding: 10px 12px;
-        border-bottom: 1px solid var(--_border);
-      }
       li button[aria-current='true'] {
         background: var(--_surface);
         box-shadow: inset 3px 0 0 var(--_accent);
       }
       .title {
-        font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
         display: flex;
         gap: 6px;
         align-items: center;
@@ -102,8 +85,6 @@ export class ParleyDialogList extends SessionElement {
         white-space: nowrap;
       }
       .meta {
-        color: var(--_muted);
-        font-size: 12px;
         text-align: right;
       }
       .dot {
@@ -274,7 +255,7 @@ export class ParleyDialogList extends SessionElement {
               <span class="title">
                 ${online ? html`<span class="dot" role="img" aria-label=${this.t('info.online')}></span>` : nothing}
                 ${pinned ? html`<span class="pin" role="img" aria-label=${this.t('list.pinned')}>${icons.pin}</span>` : nothing}
-                <span>${view.title ?? `${view.object_type} ${view.object_id}`}</span>
+                <span>${dialogTitle(view)}</span>
               </span>
               <span class="meta">${this.session ? formatTime(when, this.session.i18n) : ''}</span>
               <span class="preview">${this.preview(view)}</span>

@@ -1,4 +1,4 @@
-/** @module format: dates, day separators, file sizes, names, and system messages in the user's language. */
+/** @module format: dates, day separators, file sizes, names, dialog titles, and system messages in the user's language. */
 import type { I18n } from './i18n.js';
 
 const LOCALE_TAGS = { en: 'en-GB', ru: 'ru-RU', zh: 'zh-CN' } as const;
@@ -14,6 +14,11 @@ export function formatDay(iso: string, i18n: I18n): string {
 export function dayKey(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+/** A dialog's title, or its host object (`order 42`) when it has none. */
+export function dialogTitle(d: { title?: string | null; object_type: string; object_id: string }): string {
+  return d.title ?? `${d.object_type} ${d.object_id}`;
 }
 
 export function formatSize(bytes: number): string {

@@ -4,8 +4,20 @@
  */
 import { html, css, nothing } from 'lit';
 import { SessionElement } from './element.js';
-import { isPdf, type Attachment } from './attachments.js';
+import { isImage, isPdf, type Attachment } from './attachments.js';
 import { icons } from './icons.js';
+
+/** What the gallery shows when `file` is opened among the thread's files: a PDF alone, or an image among all images. */
+export function galleryOf(files: Attachment[], file: Attachment): { files: Attachment[]; index: number } {
+  const viewable = isPdf(file) ? [file] : files.filter(isImage);
+  return {
+    files: viewable,
+    index: Math.max(
+      0,
+      viewable.findIndex((f) => f.id === file.id),
+    ),
+  };
+}
 
 export class ParleyGallery extends SessionElement {
   static override properties = {

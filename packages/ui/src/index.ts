@@ -41,8 +41,9 @@ export type { Locale, Strings, StringKey, I18n } from './i18n.js';
 export { cleanHtml } from './sanitize.js';
 export { ChatSession } from './session.js';
 export type { WidgetNode, ActionConfig, WidgetActionDetail } from './widgets/types.js';
+export type { ClientToolCall, ClientToolHandler } from './client-tools.js';
 export { createClient } from '@parley/client';
-export type { ClientToolCall, OnClientTool } from './chatkit/client-tools.js';
+export type { ClientToolCall as ChatKitClientToolCall, OnClientTool } from './chatkit/client-tools.js';
 export type { ToolOption, ModelOption } from './chatkit/composer.js';
 export type { ChatKitStrings } from './chatkit/strings.js';
 

@@ -132,7 +132,12 @@ export function renderMessage(message: Message, ctx: MessageContext) {
           </button>`
           : nothing
       }
-      ${item?.type === 'widget' ? renderItemBody(item, session) : html`<div class="content">${safeHtml(message.content)}</div>`}
+      ${
+        // A widget and a tool call show from their item; a reply's stored HTML is the item's text already.
+        item?.type === 'widget' || item?.type === 'client_tool_call'
+          ? renderItemBody(item, session)
+          : html`<div class="content">${safeHtml(message.content)}</div>`
+      }
       ${renderAttachments(message.attachments ?? [], session.i18n, (file) => ctx.onOpenFile(message, file))}
       <div class="meta">
         ${message.last_edited_at ? html`<span>${t('msg.edited')}</span>` : nothing}

@@ -10,6 +10,7 @@ import { ChatSession, type JoinDefaults } from './session.js';
 import { baseStyles, themeStyles } from './theme.js';
 import type { ParleyDialogList } from './dialog-list.js';
 import type { ParleyThread } from './thread.js';
+import type { ClientToolHandler } from './client-tools.js';
 
 const NARROW = 720;
 
@@ -29,6 +30,7 @@ export class ParleyChat extends LitElement {
     scope: { attribute: false },
     strings: { attribute: false },
     profile: { attribute: false },
+    onClientTool: { attribute: false },
     selected: { state: true },
     view: { state: true },
     infoOpen: { state: true },
@@ -56,6 +58,8 @@ export class ParleyChat extends LitElement {
   declare strings: Partial<Strings> | undefined;
   /** The user's profile (pre-fills the join form): `{ displayName, company, email, phone }`. */
   declare profile: JoinDefaults | undefined;
+  /** Answers an agent's client tool call made in reply to this element's user (see docs/ui.md); returns the result. */
+  declare onClientTool: ClientToolHandler | undefined;
   declare selected: string | undefined;
   declare view: DialogView | undefined;
   declare infoOpen: boolean;
@@ -157,6 +161,7 @@ export class ParleyChat extends LitElement {
       this.session.setI18n(createI18n(resolveLocale(this.locale ?? navigator.language), this.strings));
     }
     if (changed.has('profile') && this.session) this.session.profile = this.profile ?? {};
+    if (changed.has('onClientTool') && this.session) this.session.onClientTool = this.onClientTool;
     if (changed.has('theme') && this.session) this.session.setTheme(this.theme);
     if (changed.has('dialogId') && this.dialogId && this.dialogId !== this.selected && this.ready) void this.select(this.dialogId);
   }
@@ -180,6 +185,7 @@ export class ParleyChat extends LitElement {
     this.session = session;
     session.profile = this.profile ?? {};
     session.theme = this.theme;
+    session.onClientTool = this.onClientTool;
     session.addEventListener('error', (e) => {
       const detail = (e as CustomEvent<{ message: string; code?: string }>).detail;
       this.errorText = session.i18n.t('error.generic', { message: detail.message });

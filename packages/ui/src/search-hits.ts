@@ -6,8 +6,9 @@
 import { html, css, nothing } from 'lit';
 import type { SearchHit } from '@parley/client';
 import { SessionElement } from './element.js';
-import { formatTime } from './format.js';
+import { dialogTitle, formatTime } from './format.js';
 import { safeSnippet } from './sanitize.js';
+import { rowListStyles } from './list-styles.js';
 
 /** How many hits the list shows. */
 const PAGE = 20;
@@ -27,6 +28,7 @@ export class ParleySearchHits extends SessionElement {
 
   static override styles = [
     ...SessionElement.styles,
+    rowListStyles,
     css`
       :host {
         display: block;
@@ -39,30 +41,8 @@ export class ParleySearchHits extends SessionElement {
         text-transform: uppercase;
         color: var(--_muted);
       }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
       li button {
-        display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 2px 8px;
-        width: 100%;
-        text-align: left;
-        border-radius: 0;
         padding: 8px 12px;
-        border-bottom: 1px solid var(--_border);
-      }
-      .title {
-        font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .meta {
-        color: var(--_muted);
-        font-size: 12px;
       }
       .snippet {
         grid-column: 1 / -1;
@@ -143,7 +123,7 @@ export class ParleySearchHits extends SessionElement {
               data-hit-dialog=${hit.dialog.id}
               @click=${() => this.emit('parley-select', { dialogId: hit.dialog.id, messageId: hit.message.id })}
             >
-              <span class="title">${hit.dialog.title ?? `${hit.dialog.object_type} ${hit.dialog.object_id}`}</span>
+              <span class="title">${dialogTitle(hit.dialog)}</span>
               <span class="meta">${this.session ? formatTime(hit.message.sent_at, this.session.i18n) : ''}</span>
               <span class="snippet">${who ? `${who}: ` : ''}${safeSnippet(hit.snippet)}</span>
             </button>

@@ -4,6 +4,7 @@
  */
 import type { ChatParticipant, DialogView, ParleyClient } from '@parley/client';
 import type { I18n } from './i18n.js';
+import type { ClientToolHandler } from './client-tools.js';
 
 export interface JoinDefaults {
   displayName?: string;
@@ -18,6 +19,8 @@ export class ChatSession extends EventTarget {
   profile: JoinDefaults = {};
   /** The chat's theme, for inner elements that carry their own defaults (agent widgets). */
   theme: 'light' | 'dark' = 'light';
+  /** The host page's answer to agents' client tool calls (`<parley-chat>.onClientTool`). */
+  onClientTool: ClientToolHandler | undefined;
 
   constructor(
     readonly client: ParleyClient,

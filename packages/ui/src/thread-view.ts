@@ -2,7 +2,7 @@
 import { html, nothing } from 'lit';
 import type { ChatParticipant, DialogView, Message, PendingMessage } from '@parley/client';
 import type { ChatSession } from './session.js';
-import { dayKey, formatDay } from './format.js';
+import { dayKey, dialogTitle, formatDay } from './format.js';
 import { icons } from './icons.js';
 import { renderMessage, renderPending, renderSystem, type MessageContext } from './message-view.js';
 import { renderStreaming } from './agent-view.js';
@@ -49,7 +49,7 @@ export function renderThreadHeader(a: HeaderArgs) {
   const state = a.session.client.state.get();
   const me = a.session.userId;
   const online = a.participants.filter((p) => p.user_id !== me && (state.presence[p.user_id] ?? p.is_online)).length;
-  const title = a.view?.title ?? (a.view ? `${a.view.object_type} ${a.view.object_id}` : '');
+  const title = a.view ? dialogTitle(a.view) : '';
   return html`<header>
     ${a.showBack ? html`<button @click=${a.onBack} aria-label=${t('thread.back')}>${icons.back}</button>` : nothing}
     <h2 id="thread-title">${title}</h2>

@@ -9,13 +9,15 @@ import { SessionElement } from './element.js';
 import { threadStyles } from './thread-styles.js';
 import { messageStyles, type MessageContext } from './message-view.js';
 import { renderComposeContext, renderThreadHeader, renderTimeline } from './thread-view.js';
-import { attachmentStyles, isImage, isPdf, type Attachment } from './attachments.js';
+import { attachmentStyles, type Attachment } from './attachments.js';
+import { galleryOf } from './gallery.js';
 import type { ParleyComposer } from './composer.js';
 import { AgentActivity } from './agent-activity.js';
 import type { WidgetActionDetail } from './widgets/types.js';
 import { agentStyles, renderAgentBar } from './agent-view.js';
-
-const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
+import { byId, fromEvent, lacksAttachments, mergeById, Quotes, withEdit, withPageBeside } from './message-list.js';
+import { ReadMarker, readByOthers } from './read-marker.js';
+import { nearBottom, scrollToBottom, scrollToMessage } from './thread-scroll.js';
 
 export class ParleyThread extends SessionElement {
   static override properties = {
@@ -55,11 +57,10 @@ export class ParleyThread extends SessionElement {
   private agents: AgentActivity | undefined;
   /** Agent messages shown from their finished item before the stored message arrived. */
   private provisional = new Set<string>();
-  private quotes = new Map<string, Message>();
+  private readonly quotes = new Quotes(() => this.requestUpdate());
   private loadingMore = false;
   private generation = 0;
-  private readTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastReadSent: string | undefined;
+  private readonly reads = new ReadMarker(this);
 
   static override styles = [...SessionElement.styles, messageStyles, attachmentStyles, threadStyles, agentStyles];
 
@@ -80,7 +81,7 @@ export class ParleyThread extends SessionElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe();
-    clearTimeout(this.readTimer);
+    this.reads.cancel();
   }
 
   override connectedCallback(): void {
@@ -113,42 +114,30 @@ export class ParleyThread extends SessionElement {
   private subscribe(): void {
     const client = this.session!.client;
     const mine = (e: { dialog_id: string }) => e.dialog_id === this.dialogId;
-    this.agents = new AgentActivity(
-      client,
-      this.dialogId!,
-      () => this.followUpdate(),
-      (err) => this.session?.fail(err),
-      (m) => {
+    this.agents = new AgentActivity(client, this.dialogId!, {
+      changed: () => this.followUpdate(),
+      fail: (err) => this.session?.fail(err),
+      finished: (m) => {
         if (this.hasMoreAfter || this.messages.some((x) => x.id === m.id)) return;
         this.provisional.add(m.id);
         this.messages = [...this.messages, m].sort(byId);
       },
-    );
+      clientTool: () => this.session?.onClientTool,
+    });
     this.offs.push(
       client.on('message.new', (m) => {
         if (!mine(m) || this.hasMoreAfter) return;
         const atBottom = this.nearBottom();
-        const carried = (m as { attachments?: Message['attachments'] }).attachments;
         if (this.provisional.delete(m.id) || !this.messages.some((x) => x.id === m.id)) {
-          const message: Message = {
-            last_edited_at: null,
-            reply_to_id: null,
-            ...m,
-            sender_id: m.sender_id ?? null,
-            attachments: carried ?? [],
-          };
-          this.messages = [...this.messages.filter((x) => x.id !== m.id), message].sort(byId);
-          // Read the stored message for its attachments only when the event does not carry them (agents send none).
-          if (!carried && m.sender_id !== this.session?.userId && !m.sender_id?.startsWith('agent:') && m.message_type === 'user') {
-            void this.refetch(m.dialog_id, m.id);
-          }
+          this.messages = mergeById(this.messages, [fromEvent(m)]);
+          // Read the stored message for its attachments only when the event does not carry them.
+          if (lacksAttachments(m, this.session?.userId)) void this.refetch(m.dialog_id, m.id);
         }
         if (atBottom || m.sender_id === this.session?.userId) void this.updateComplete.then(() => this.scrollToBottom());
-        this.scheduleRead();
+        this.reads.schedule();
       }),
       client.on('message.edited', (e) => {
-        if (!mine(e)) return;
-        this.messages = this.messages.map((m) => (m.id === e.id ? { ...m, content: e.content, last_edited_at: e.last_edited_at } : m));
+        if (mine(e)) this.messages = withEdit(this.messages, e);
       }),
       client.on('message.attachments_updated', (e) => {
         // A thumbnail became ready after the send: the attachment as it is now.
@@ -199,10 +188,10 @@ export class ParleyThread extends SessionElement {
         this.firstUnread = (client.state.get().chat.dialogs[dialogId]?.unread_count ?? 0) > 0 ? page.first_unread_message_id : undefined;
       void this.loadParticipants();
       await this.updateComplete;
-      if (around) this.scrollToMessage(around);
-      else if (this.firstUnread) this.scrollToMessage(this.firstUnread, false);
+      if (around) scrollToMessage(this.renderRoot, around);
+      else if (this.firstUnread) scrollToMessage(this.renderRoot, this.firstUnread, false);
       else this.scrollToBottom();
-      this.scheduleRead();
+      this.reads.schedule();
       this.emit('parley-thread-rendered', { dialogId, count: this.messages.length });
       // Opened from the dialog list: the keyboard goes on in the composer.
       if (this.focusOnOpen) {
@@ -245,9 +234,8 @@ export class ParleyThread extends SessionElement {
     return this.renderRoot.querySelector('.scroller');
   }
 
-  private nearBottom(): boolean {
-    const s = this.scroller;
-    return !s || s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  nearBottom(): boolean {
+    return nearBottom(this.scroller);
   }
 
   /** Re-renders, keeping the view at the bottom when it was there (a reply growing stays in sight). */
@@ -258,93 +246,41 @@ export class ParleyThread extends SessionElement {
   }
 
   private scrollToBottom(): void {
-    const s = this.scroller;
-    if (s) s.scrollTop = s.scrollHeight;
-  }
-
-  private scrollToMessage(id: string, flash = true): void {
-    const el = this.renderRoot.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
-    if (!el) return;
-    el.scrollIntoView({ block: 'center' });
-    if (flash) {
-      el.classList.add('highlight');
-      setTimeout(() => el.classList.remove('highlight'), 1500);
-    }
+    scrollToBottom(this.scroller);
   }
 
   /** Jumps to a message: scrolls to it when loaded, else loads the page around it. */
   async jumpTo(id: string): Promise<void> {
-    if (this.messages.some((m) => m.id === id)) this.scrollToMessage(id);
+    if (this.messages.some((m) => m.id === id)) scrollToMessage(this.renderRoot, id);
     else await this.open(id);
   }
 
+  /** Infinite scroll both ways: near the top the older page, near the bottom (after a jump) the newer one. */
   private async onScroll(): Promise<void> {
     const s = this.scroller;
     const client = this.session?.client;
-    if (!s || !client || !this.dialogId || this.loadingMore) return;
-    if (s.scrollTop < 60 && this.hasMoreBefore && this.messages[0]) {
+    if (!s || !client || !this.dialogId || this.loadingMore || !this.messages.length) return;
+    const side = s.scrollTop < 60 && this.hasMoreBefore ? 'before' : this.nearBottom() && this.hasMoreAfter ? 'after' : undefined;
+    if (side) {
       this.loadingMore = true;
       const height = s.scrollHeight;
       try {
-        const page = await client.messages.list(this.dialogId, { limit: this.pageSize, before: this.messages[0].id });
-        this.messages = mergeById(this.messages, page.messages);
-        this.hasMoreBefore = page.has_more_before;
-        await this.updateComplete;
-        s.scrollTop += s.scrollHeight - height;
-      } catch (err) {
-        this.session?.fail(err);
-      } finally {
-        this.loadingMore = false;
-      }
-    } else if (this.nearBottom() && this.hasMoreAfter && this.messages.length) {
-      this.loadingMore = true;
-      try {
-        const page = await client.messages.list(this.dialogId, {
-          limit: this.pageSize,
-          after: this.messages[this.messages.length - 1]!.id,
-        });
-        this.messages = mergeById(this.messages, page.messages);
-        this.hasMoreAfter = page.has_more_after;
+        const page = await withPageBeside(client, this.dialogId, this.messages, this.pageSize, side);
+        this.messages = page.messages;
+        if (side === 'after') this.hasMoreAfter = page.more;
+        else {
+          this.hasMoreBefore = page.more;
+          // The older page grows the list above the view: keep what was on screen in place.
+          await this.updateComplete;
+          s.scrollTop += s.scrollHeight - height;
+        }
       } catch (err) {
         this.session?.fail(err);
       } finally {
         this.loadingMore = false;
       }
     }
-    if (this.nearBottom()) this.scheduleRead();
-  }
-
-  /** Marks the newest loaded message read once it is on screen (the read position only moves forward). */
-  private scheduleRead(): void {
-    clearTimeout(this.readTimer);
-    this.readTimer = setTimeout(() => {
-      const client = this.session?.client;
-      const last = this.messages[this.messages.length - 1];
-      if (!client || !this.dialogId || !last || this.hasMoreAfter || !this.nearBottom()) return;
-      if (document.visibilityState === 'hidden') return;
-      const unread = client.state.get().chat.dialogs[this.dialogId]?.unread_count ?? 0;
-      if (unread === 0 && this.lastReadSent === last.id) return;
-      if (unread === 0 && last.sender_id === this.session?.userId) return;
-      this.lastReadSent = last.id;
-      client.dialogs.read(this.dialogId, last.id).catch((err) => this.session?.fail(err));
-    }, 300);
-  }
-
-  private readByOthers(message: Message): boolean {
-    return this.participants.some(
-      (p) => p.user_id !== this.session?.userId && p.last_read_message_id !== null && p.last_read_message_id >= message.id,
-    );
-  }
-
-  private async quoted(id: string): Promise<void> {
-    if (this.quotes.has(id) || !this.dialogId) return;
-    try {
-      const m = await this.session!.client.messages.get(this.dialogId, id);
-      this.quotes.set(id, m);
-      this.requestUpdate();
-    } catch {
-      /* a deleted original shows as unavailable */
-    }
+    if (this.nearBottom()) this.reads.schedule();
   }
 
   private get composer(): ParleyComposer | null {
@@ -366,6 +302,7 @@ export class ParleyThread extends SessionElement {
         const sending = client.messages.send(dialogId, { content, attachments, reply_to: replyTo?.id ?? null });
         void this.updateComplete.then(() => this.scrollToBottom());
         const stored = await sending;
+        this.agents?.tools.sentMessage(stored.id);
         this.emit('parley-message-sent', stored);
         // The stored copy carries the attachments (the realtime event that may have come first does not).
         if (!this.hasMoreAfter) this.messages = mergeById(this.messages, [stored]);
@@ -390,12 +327,8 @@ export class ParleyThread extends SessionElement {
   private context(): MessageContext {
     return {
       session: this.session!,
-      quoted: (id) => {
-        const found = this.messages.find((m) => m.id === id) ?? this.quotes.get(id);
-        if (!found) void this.quoted(id);
-        return found;
-      },
-      readByOthers: (m) => this.readByOthers(m),
+      quoted: (id) => this.quotes.find(this.session!.client, this.dialogId!, this.messages, id),
+      readByOthers: (m) => readByOthers(this.participants, this.session?.userId, m),
       onReply: (m) => {
         this.editing = null;
         this.replyTo = m;
@@ -409,33 +342,19 @@ export class ParleyThread extends SessionElement {
       onDelete: (m) => void this.onDelete(m),
       onJump: (id) => void this.jumpTo(id),
       agentItem: (id) => this.agents?.items.get(id),
-      onOpenFile: (message, file) => {
-        const files = this.messages.flatMap((m) => (m.attachments ?? []).filter((a) => isImage(a) || isPdf(a)));
-        const viewable = isPdf(file) ? [file] : files.filter(isImage);
-        this.gallery = {
-          files: viewable,
-          index: Math.max(
-            0,
-            viewable.findIndex((f) => f.id === file.id),
-          ),
-        };
-        void message;
+      onOpenFile: (_message, file) => {
+        this.gallery = galleryOf(
+          this.messages.flatMap((m) => m.attachments ?? []),
+          file,
+        );
       },
     };
   }
 
   private renderHeader() {
-    const session = this.session!;
-    const { view, participants, joined, showBack } = this;
-    return renderThreadHeader({
-      session,
-      view,
-      participants,
-      joined,
-      showBack,
-      onBack: () => this.emit('parley-back'),
-      onInfo: () => this.emit('parley-info'),
-    });
+    const { session, view, participants, joined, showBack } = this;
+    const onBack = () => this.emit('parley-back');
+    return renderThreadHeader({ session: session!, view, participants, joined, showBack, onBack, onInfo: () => this.emit('parley-info') });
   }
 
   override render() {
@@ -483,10 +402,4 @@ export class ParleyThread extends SessionElement {
       }
     `;
   }
-}
-
-function mergeById(a: Message[], b: Message[]): Message[] {
-  const map = new Map(a.map((m) => [m.id, m]));
-  for (const m of b) map.set(m.id, m);
-  return [...map.values()].sort(byId);
 }

@@ -1,23 +1,16 @@
 /**
  * Agent replies in the full chat, in Chromium, with Parley's built-in demo agent in the demo's assistant dialog:
  * a reply streams in and becomes the stored message without a gap or a duplicate, a second device that opens the
- * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, and an agent error.
+ * dialog mid-stream sees the partial reply, stop, a widget whose action the server runs, an agent error, and a
+ * client tool call answered by the host page's `onClientTool` on the device that asked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { axe, launchBrowser, message, send, shot, signIn, startDemo, type Demo } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axe, message, send, shot, signIn, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let demo: Demo;
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
-const assistant = () => demo.host.assistantDialogs;
+const assistant = () => env.demo.host.assistantDialogs;
 const streaming = (page: Page) => page.locator('parley-thread .msg.streaming');
 /** The stored messages of the demo agent in the open thread. */
 const agentReplies = (page: Page) =>
@@ -54,7 +47,7 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
 
 describe('agent replies in the chat', { timeout: 90_000 }, () => {
   it('streams a reply in and replaces it by the stored message without a gap or a duplicate', async () => {
-    const alice = await signIn(browser, demo, 'alice');
+    const alice = await signIn(env.browser, env.demo, 'alice');
     await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
     await alice.page.locator('parley-thread .scroller').waitFor();
     await watchReplies(alice.page, 'Echo: hel');
@@ -76,8 +69,8 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
 
   it('shows a reply growing, also to a device that opens the dialog mid-stream, and stops one', async () => {
     // A short window, so the replies overflow the thread and following the growing one matters.
-    const first = await signIn(browser, demo, 'alice', '/chat', { width: 1200, height: 520 });
-    const second = await signIn(browser, demo, 'alice');
+    const first = await signIn(env.browser, env.demo, 'alice', '/chat', { width: 1200, height: 520 });
+    const second = await signIn(env.browser, env.demo, 'alice');
     await first.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
     await first.page.locator('parley-thread .scroller').waitFor();
     await send(first.page, '/slow');
@@ -136,7 +129,7 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
   });
 
   it('renders a widget and sends its action to the server, which runs it', async () => {
-    const alice = await signIn(browser, demo, 'alice');
+    const alice = await signIn(env.browser, env.demo, 'alice');
     await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
     await alice.page.locator('parley-thread .scroller').waitFor();
     await send(alice.page, '/widget');
@@ -159,7 +152,7 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
   });
 
   it('shows an agent error', async () => {
-    const alice = await signIn(browser, demo, 'alice');
+    const alice = await signIn(env.browser, env.demo, 'alice');
     await alice.page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
     await alice.page.locator('parley-thread .scroller').waitFor();
     await send(alice.page, '/fail');
@@ -171,5 +164,39 @@ describe('agent replies in the chat', { timeout: 90_000 }, () => {
     await alert.getByRole('button', { name: 'Dismiss' }).click();
     await alert.waitFor({ state: 'detached' });
     await alice.context.close();
+  });
+
+  it("answers a client tool call with the host page's onClientTool, on the device that asked only", async () => {
+    const asker = await signIn(env.browser, env.demo, 'alice');
+    const other = await signIn(env.browser, env.demo, 'alice');
+    for (const { page } of [asker, other]) {
+      // The host page's tool: records each call and answers with where the user is.
+      await page.evaluate(() => {
+        const calls: unknown[] = [];
+        (window as unknown as { toolCalls: unknown[] }).toolCalls = calls;
+        const chat = document.querySelector('parley-chat') as HTMLElement & { onClientTool?: (call: unknown) => unknown };
+        chat.onClientTool = async (call) => {
+          calls.push(call);
+          return { city: 'Lisbon' };
+        };
+      });
+      await page.locator(`[data-dialog-id="${assistant().alice}"]`).click();
+      await page.locator('parley-thread .scroller').waitFor();
+    }
+    await send(asker.page, '/tool');
+    const result = 'Tool result: {"city":"Lisbon"}';
+    await message(asker.page, result).waitFor();
+    await message(other.page, result).waitFor();
+    expect(await message(asker.page, 'Tool: get_location').count()).toBe(1);
+    const calls = (page: Page) => page.evaluate(() => (window as unknown as { toolCalls: unknown[] }).toolCalls);
+    expect(await calls(asker.page)).toEqual([
+      { dialogId: assistant().alice, itemId: expect.any(String), name: 'get_location', arguments: {} },
+    ]);
+    // The other device of the same user saw the call but did not answer it a second time.
+    expect(await calls(other.page)).toEqual([]);
+    expect(await axe(asker.page)).toEqual([]);
+    await shot(asker.page, 'agent-client-tool');
+    await asker.context.close();
+    await other.context.close();
   });
 });

@@ -2,25 +2,16 @@
  * The chat's other main screens in Chromium through the demo: the join flow, uploads (progress, cancel) and the
  * gallery, a message sent offline delivered once, locale and theme switching, and the inline mode at 360 px.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { axe, composer, launchBrowser, message, send, shot, signIn, startDemo, waitReady, type Demo } from './support/browser.js';
+import { axe, composer, message, send, shot, signIn, waitReady, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let demo: Demo;
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 describe('chat features', { timeout: 90_000 }, () => {
   it('lets a potential participant join from the Available tab with the profile form', async () => {
-    const carol = await signIn(browser, demo, 'carol');
-    const order = demo.host.dialogs['1002']!;
+    const carol = await signIn(env.browser, env.demo, 'carol');
+    const order = env.demo.host.dialogs['1002']!;
     expect(await carol.page.locator(`[data-dialog-id="${order}"]`).count()).toBe(0);
     await carol.page.getByRole('tab', { name: 'Available' }).click();
     await carol.page.locator(`[data-dialog-id="${order}"]`).click();
@@ -39,8 +30,8 @@ describe('chat features', { timeout: 90_000 }, () => {
   });
 
   it('uploads with progress and cancel, and shows images in a keyboard gallery', async () => {
-    const alice = await signIn(browser, demo, 'alice');
-    const order = demo.host.dialogs['1001']!;
+    const alice = await signIn(env.browser, env.demo, 'alice');
+    const order = env.demo.host.dialogs['1001']!;
     await alice.page.locator(`[data-dialog-id="${order}"]`).click();
     const input = alice.page.locator('[data-testid=file-input]');
 
@@ -95,9 +86,9 @@ describe('chat features', { timeout: 90_000 }, () => {
   });
 
   it('shows a message sent offline as pending and delivers it once when back online', async () => {
-    const alice = await signIn(browser, demo, 'alice');
-    const bob = await signIn(browser, demo, 'bob');
-    const order = demo.host.dialogs['1003']!;
+    const alice = await signIn(env.browser, env.demo, 'alice');
+    const bob = await signIn(env.browser, env.demo, 'bob');
+    const order = env.demo.host.dialogs['1003']!;
     for (const p of [alice.page, bob.page]) await p.locator(`[data-dialog-id="${order}"]`).click();
     await alice.context.setOffline(true);
     await send(alice.page, 'Sent from a tunnel');
@@ -107,7 +98,7 @@ describe('chat features', { timeout: 90_000 }, () => {
     await message(bob.page, 'Sent from a tunnel').waitFor({ timeout: 30_000 });
     await alice.page.locator('[data-pending]').waitFor({ state: 'detached', timeout: 30_000 });
     // Stored exactly once.
-    const api = await demo.server.user('alice');
+    const api = await env.demo.server.user('alice');
     const page = await api.get(`/api/v1/dialogs/${order}/messages?limit=100`);
     const copies = (page.body.data.messages as { content: string }[]).filter((m) => m.content.includes('Sent from a tunnel'));
     expect(copies).toHaveLength(1);
@@ -117,7 +108,7 @@ describe('chat features', { timeout: 90_000 }, () => {
   });
 
   it('works from the keyboard alone: tabs, the list, the composer', async () => {
-    const bob = await signIn(browser, demo, 'bob');
+    const bob = await signIn(env.browser, env.demo, 'bob');
     await bob.page.getByRole('tab', { name: 'My chats' }).focus();
     await bob.page.keyboard.press('ArrowRight');
     expect(await bob.page.getByRole('tab', { name: 'Available' }).getAttribute('aria-selected')).toBe('true');
@@ -140,13 +131,13 @@ describe('chat features', { timeout: 90_000 }, () => {
   });
 
   it('switches locale and theme live', async () => {
-    const alice = await signIn(browser, demo, 'alice');
+    const alice = await signIn(env.browser, env.demo, 'alice');
     await alice.page.getByLabel('Language').selectOption('ru');
     await alice.page.getByRole('tab', { name: 'Мои чаты' }).waitFor();
     await alice.page.getByLabel('Theme').selectOption('dark');
     const background = await alice.page.locator('parley-chat').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(background).toBe('rgb(23, 24, 28)');
-    await alice.page.locator(`[data-dialog-id="${demo.host.dialogs['1001']}"]`).click();
+    await alice.page.locator(`[data-dialog-id="${env.demo.host.dialogs['1001']}"]`).click();
     await alice.page.getByRole('button', { name: 'О чате' }).click();
     await alice.page.getByRole('heading', { name: 'Участники' }).waitFor();
     await shot(alice.page, 'dark-ru');
@@ -158,7 +149,7 @@ describe('chat features', { timeout: 90_000 }, () => {
 
   it('shows the order page with its inline chat at 360 px, and the full chat one pane at a time', async () => {
     const phone = { width: 360, height: 740 };
-    const alice = await signIn(browser, demo, 'alice', '/orders/1001', phone);
+    const alice = await signIn(env.browser, env.demo, 'alice', '/orders/1001', phone);
     const inline = alice.page.locator('parley-chat[mode="inline"]');
     await inline.locator('parley-thread h2').filter({ hasText: 'Order #1001' }).waitFor();
     expect(await inline.locator('parley-dialog-list').count()).toBe(0);
@@ -169,9 +160,9 @@ describe('chat features', { timeout: 90_000 }, () => {
     await shot(alice.page, 'inline-360');
     expect(await axe(alice.page)).toEqual([]);
 
-    await alice.page.goto(demo.host.url + '/chat');
+    await alice.page.goto(env.demo.host.url + '/chat');
     await waitReady(alice.page);
-    await alice.page.locator(`[data-dialog-id="${demo.host.dialogs['1001']}"]`).click();
+    await alice.page.locator(`[data-dialog-id="${env.demo.host.dialogs['1001']}"]`).click();
     await message(alice.page, 'Sent from the order page').waitFor();
     expect(await alice.page.locator('parley-dialog-list').count()).toBe(0);
     await alice.page.getByRole('button', { name: 'Back to chats' }).click();

@@ -2,25 +2,16 @@
  * The full chat in Chromium, driven through the demo host app: two people chatting live in two browser contexts,
  * unread badges and read state, reply / edit / delete, and a mention that the demo's support agent answers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { axe, launchBrowser, message, send, shot, signIn, startDemo, composer, type Demo } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axe, message, send, shot, signIn, composer, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let demo: Demo;
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 describe('full chat, two people', { timeout: 90_000 }, () => {
   it('delivers live, shows unread badges, and read state once the other side reads', async () => {
-    const alice = await signIn(browser, demo, 'alice');
-    const bob = await signIn(browser, demo, 'bob');
-    const order = demo.host.dialogs['1001']!;
+    const alice = await signIn(env.browser, env.demo, 'alice');
+    const bob = await signIn(env.browser, env.demo, 'bob');
+    const order = env.demo.host.dialogs['1001']!;
 
     await alice.page.locator(`[data-dialog-id="${order}"]`).click();
     await send(alice.page, 'Hello Bob, where is my order?');
@@ -51,9 +42,9 @@ describe('full chat, two people', { timeout: 90_000 }, () => {
   });
 
   it('replies with a quoted preview, edits and deletes own messages', async () => {
-    const alice = await signIn(browser, demo, 'alice');
-    const bob = await signIn(browser, demo, 'bob');
-    const order = demo.host.dialogs['1002']!;
+    const alice = await signIn(env.browser, env.demo, 'alice');
+    const bob = await signIn(env.browser, env.demo, 'bob');
+    const order = env.demo.host.dialogs['1002']!;
     for (const p of [alice.page, bob.page]) await p.locator(`[data-dialog-id="${order}"]`).click();
     await send(bob.page, 'Which colour do you want?');
     const question = message(alice.page, 'Which colour do you want?');
@@ -95,8 +86,8 @@ describe('full chat, two people', { timeout: 90_000 }, () => {
   });
 
   it('mentions a participant from the list the dialog offers, and the demo agent answers the mention', async () => {
-    const alice = await signIn(browser, demo, 'alice');
-    const order = demo.host.dialogs['1003']!;
+    const alice = await signIn(env.browser, env.demo, 'alice');
+    const order = env.demo.host.dialogs['1003']!;
     await alice.page.locator(`[data-dialog-id="${order}"]`).click();
     await composer(alice.page).click();
     await alice.page.keyboard.type('Hi @Sa');
@@ -114,7 +105,7 @@ describe('full chat, two people', { timeout: 90_000 }, () => {
     const answer = message(alice.page, 'Order #1003');
     await answer.waitFor({ timeout: 20_000 });
     expect(await answer.locator('.quote').textContent()).toContain('is it delivered?');
-    expect(demo.host.log.some((e) => e.event === 'message.new' && e.verified)).toBe(true);
+    expect(env.demo.host.log.some((e) => e.event === 'message.new' && e.verified)).toBe(true);
     await shot(alice.page, 'mention-agent');
     await alice.context.close();
   });

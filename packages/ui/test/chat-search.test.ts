@@ -3,12 +3,9 @@
  * dialogs (and none of a dialog they are not in) with the match highlighted and hostile HTML inert, and picking a
  * hit opens its dialog at that message, far back in the history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { axe, launchBrowser, shot, signIn, startDemo, type Demo } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axe, shot, signIn, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let demo: Demo;
 let dialogId: string;
 const ids: string[] = [];
 const HOSTILE =
@@ -16,7 +13,7 @@ const HOSTILE =
 
 const NAMES: Record<string, string> = { alice: 'Alice Martin', bob: 'Bob Stone', carol: 'Carol Li' };
 async function dialog(objectId: string, title: string, users: string[]): Promise<string> {
-  const res = await demo.server.admin.post('/api/v1/management/dialogs', {
+  const res = await env.demo.server.admin.post('/api/v1/management/dialogs', {
     object_type: 'case',
     object_id: objectId,
     title,
@@ -27,8 +24,7 @@ async function dialog(objectId: string, title: string, users: string[]): Promise
   return res.body.data.id;
 }
 
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchBrowser(), startDemo()]);
+const env = useDemo(async ({ demo }) => {
   dialogId = await dialog('search-1', 'Zanzibar shipment', ['alice', 'bob']);
   const bob = await demo.server.user('bob');
   for (let i = 1; i <= 80; i++) {
@@ -39,15 +35,11 @@ beforeAll(async () => {
   // The same word in a dialog Alice is not in: she must not find it.
   const other = await dialog('search-2', 'Not for Alice', ['bob', 'carol']);
   expect((await bob.post(`/api/v1/dialogs/${other}/messages`, { content: '<p>zanzibar elsewhere</p>' })).status).toBe(200);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
 });
 
 describe('message search', { timeout: 90_000 }, () => {
   it('shows the hits of a search as the user types, and opens the dialog at the picked message', async () => {
-    const alice = await signIn(browser, demo, 'alice');
+    const alice = await signIn(env.browser, env.demo, 'alice');
     const { page } = alice;
     await page.getByRole('searchbox', { name: 'Search chats' }).click();
     await page.keyboard.type('zanz'); // the last word matches as a prefix while it is typed

@@ -124,7 +124,7 @@ describe('wrappers', { timeout: 60_000 }, () => {
     await page.evaluate(
       (config) =>
         (window as any).mountVue(document.getElementById('root'), {
-          config,
+          config: { ...config, onClientTool: () => ({ from: 'vue' }) },
           mode: 'inline',
           objectType: 'order',
           objectId: 'w-vue',
@@ -136,6 +136,7 @@ describe('wrappers', { timeout: 60_000 }, () => {
     await page.getByText('Напишите сообщение…').waitFor();
     expect(await page.evaluate(() => (window as any).events)).toEqual(['vue:connected']);
     expect(await page.locator('parley-chat').getAttribute('theme')).toBe('dark');
+    expect(await page.evaluate(() => (document.querySelector('parley-chat') as any).onClientTool?.())).toEqual({ from: 'vue' });
     const sent = JSON.parse(Buffer.from(scopes[0]!, 'base64').toString('utf8'));
     expect(sent).toEqual({ scope_level0: ['t1'], scope_level1: ['logistics'], scope_level2: [] });
     await shot(page, 'wrapper-vue');
@@ -152,6 +153,7 @@ describe('wrappers', { timeout: 60_000 }, () => {
         (window as any).mountReact(document.getElementById('root'), {
           baseUrl: url,
           getToken: () => (window as any).token(),
+          onClientTool: () => ({ from: 'react' }),
           mode: 'inline',
           objectType: 'order',
           objectId: 'w-react',
@@ -162,6 +164,7 @@ describe('wrappers', { timeout: 60_000 }, () => {
     await page.locator('parley-thread h2').filter({ hasText: 'Wrapped w-react' }).waitFor();
     await page.getByText('输入消息…').waitFor();
     expect(await page.evaluate(() => (window as any).events)).toEqual(['react:ready']);
+    expect(await page.evaluate(() => (document.querySelector('parley-chat') as any).onClientTool?.())).toEqual({ from: 'react' });
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 /** @module config: MTChat's Vue SDK `config` (MTChatConfig) mapped onto <parley-chat>'s properties. */
-import type { Strings } from '@parley/ui';
+import type { ClientToolHandler, Strings } from '@parley/ui';
 
 /** MTChat's Vue SDK config shape, as an MTChat app passes it; Parley's extras are optional. */
 export interface MTChatConfig {
@@ -21,6 +21,8 @@ export interface MTChatConfig {
   tokenUrl?: string;
   /** Parley: overrides of UI strings. */
   strings?: Partial<Strings>;
+  /** Parley: answers an agent's client tool call (see docs/ui.md). */
+  onClientTool?: ClientToolHandler;
 }
 
 export interface ChatElementProps {
@@ -32,6 +34,7 @@ export interface ChatElementProps {
   locale?: string;
   theme?: 'light' | 'dark';
   strings?: Partial<Strings>;
+  onClientTool?: ClientToolHandler;
 }
 
 /**
@@ -57,5 +60,6 @@ export function fromMTChatConfig(config: MTChatConfig): ChatElementProps {
     locale: config.locale,
     theme: config.theme,
     strings: config.strings,
+    onClientTool: config.onClientTool,
   };
 }

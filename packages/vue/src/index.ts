@@ -37,6 +37,7 @@ export const ParleyChat = defineComponent({
         '.scope': p.scope,
         '.profile': p.profile,
         '.strings': p.strings,
+        '.onClientTool': p.onClientTool,
         'onParley-ready': () => emit('connected'),
         'onParley-dialog-open': (e: CustomEvent) => emit('dialog-selected', e.detail),
         'onParley-message-sent': (e: CustomEvent) => emit('message-sent', e.detail),

@@ -1,6 +1,7 @@
 /**
  * @module api/agents: what a person can do with the agents of a dialog (docs/agents.md, docs/chatkit.md): stop
- * their replies, read their stored ChatKit items (widgets), and send a widget's action for the server to authorize.
+ * their replies, read their stored ChatKit items (widgets), send a widget's action for the server to authorize,
+ * and answer an agent's client tool call.
  */
 import type { ThreadItem } from '@parley/protocol';
 import type { Http } from './http.js';
@@ -47,5 +48,20 @@ export class AgentsApi {
       timeoutMs,
     });
     return res?.updated_item;
+  }
+
+  /**
+   * Answers the dialog's pending client tool call with `result` (ChatKit's `threads.add_client_tool_output`); the
+   * agent then goes on. Resolves once that reply finished: its stream is read to the end, since leaving it would
+   * cancel the reply; the reply itself arrives as `agent.*` events like any other.
+   */
+  async toolOutput(dialogId: string, result: unknown, timeoutMs = 130_000): Promise<void> {
+    await this.http.request<string | undefined>({
+      method: 'POST',
+      path: '/chatkit',
+      body: { type: 'threads.add_client_tool_output', params: { thread_id: dialogId, result } },
+      readAs: 'text',
+      timeoutMs,
+    });
   }
 }

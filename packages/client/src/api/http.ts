@@ -15,6 +15,8 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Overrides the client's request timeout for this call (ms). */
   timeoutMs?: number;
+  /** `text`: the body as it came (e.g. a stream read to its end) instead of parsed JSON. */
+  readAs?: 'json' | 'text';
 }
 
 export interface HttpOptions {
@@ -96,7 +98,7 @@ export class Http {
     const text = await res.text().catch((e: unknown) => {
       throw errorFromThrown(e, callerSignal);
     });
-    if (!text) return undefined as T;
+    if (!text || spec.readAs === 'text') return (text || undefined) as T;
     try {
       return JSON.parse(text) as T;
     } catch (cause) {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type TestServer } from '../../../server/test/support/server.js';
 // @ts-expect-error the demo is plain JavaScript
 import { startHostApp } from '../../../../examples/host-app/src/app.mjs';
@@ -65,6 +66,28 @@ export async function startDemo(): Promise<Demo> {
       await server.close();
     },
   };
+}
+
+export interface DemoSuite {
+  browser: Browser;
+  demo: Demo;
+}
+
+/**
+ * A test file's browser and demo: started before its tests (then `setup`, e.g. seeding dialogs) and closed after
+ * them. Generous time to start: a browser, a server and the demo start at once on a shared two-core machine.
+ */
+export function useDemo(setup?: (suite: DemoSuite) => Promise<void>): DemoSuite {
+  const suite = {} as DemoSuite;
+  beforeAll(async () => {
+    [suite.browser, suite.demo] = await Promise.all([launchBrowser(), startDemo()]);
+    await setup?.(suite);
+  }, 120_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.demo?.close();
+  });
+  return suite;
 }
 
 /** A browser context signed in to the demo as one of its users, its page on `path`. */
