@@ -101,7 +101,13 @@ export class PglitePool {
         }
         if (verb === 'COMMIT' && inTransaction) {
           inTransaction = false;
-          await this.pg.exec('RELEASE SAVEPOINT parley_member');
+          try {
+            await this.pg.exec('RELEASE SAVEPOINT parley_member');
+          } catch (err) {
+            // Its savepoint is aborted (a failed statement it went on from): it alone rolls back, the group stays sound.
+            await this.pg.exec(ROLLBACK_MEMBER);
+            throw err;
+          }
           const committed = new Promise<void>((resolve, reject) => this.group?.push({ resolve, reject }));
           if (this.waiting === 0 || (this.group?.length ?? 0) >= MAX_GROUP) await this.commitGroup();
           else handOver();

@@ -7,7 +7,10 @@
  * several statements in one string) use the simple protocol.
  */
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
-import { prepareValue } from 'pg/lib/utils.js';
+import { createRequire } from 'node:module';
+
+/** node-postgres' own parameter serializer (text, a Buffer sent as binary, or null); the package declares no type for it. */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): string | Buffer | null };
 
 export interface QueryResult {
   command: string;
