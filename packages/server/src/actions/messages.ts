@@ -12,12 +12,13 @@ import { newId, timestamp } from '../wire.js';
 import { enqueueAgentRuns, storeItem } from '../agents/triggers.js';
 import { inTransaction, type ActionTx } from './transaction.js';
 import { claimAttachments, sealAttachments, type SealedAttachment } from './uploads.js';
+import { writeMessage } from './message-write.js';
 
 const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
 
 /**
  * Sends a user message. O(1) in the dialog's size: one sequence bump, one row for the sender's read position,
- * and an un-archive only for participants who had archived. A retry with the same client_message_id returns
+ * and an un-archive only for participants who had archived, all in one statement (actions/message-write.ts). A retry with the same client_message_id returns
  * the stored message instead of a duplicate. Attachments are checked and sealed first (actions/uploads.ts), then
  * claimed in the same transaction as the message; `baseUrl` is where the request reached Parley (for file links).
  */
@@ -58,41 +59,23 @@ export async function sendMessage(
     const id = newId();
     // The dialog row is locked (accessAsMember with lock), so its sequence cannot move under us.
     const seq = Number(dialog.message_seq) + 1;
-    const row = await tx.trx
-      .insertInto('messages')
-      .values({
-        id,
-        dialog_id: dialogId,
-        sender_id: actor.userId,
-        content,
-        sent_at: tx.now,
-        last_edited_at: null,
-        reply_to_id: body.reply_to ?? null,
-        message_type: 'user',
-        seq,
-        client_message_id: body.client_message_id ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const { row, unarchived, agents } = await writeMessage(tx, {
+      id,
+      dialogId,
+      senderId: actor.userId,
+      content,
+      seq,
+      replyTo: body.reply_to ?? null,
+      clientMessageId: body.client_message_id ?? null,
+    });
     const attachments = await claimAttachments(tx, actor, dialogId, id, sealed);
-    await tx.trx
-      .updateTable('dialogs')
-      .set({ message_seq: seq, last_message_id: id, last_message_at: tx.now })
-      .where('id', '=', dialogId)
-      .execute();
-    await unarchiveAll(tx, dialogId);
-    await tx.trx
-      .updateTable('dialog_participants')
-      .set({ read_seq: seq, last_read_message_id: id })
-      .where('dialog_id', '=', dialogId)
-      .where('user_id', '=', actor.userId)
-      .execute();
+    for (const userId of unarchived) tx.emit({ type: 'dialog.unarchived', dialog_id: dialogId, user_id: userId });
     // One record: the event in the log, and (projected) the response; frames and webhooks project it too.
     const record = messageRecord(row, dialog, attachments, body.client_message_id);
     tx.emit(record);
     if (chatkit.item) await storeItem(tx, id, dialogId, chatkit.item);
     // Agent members answer in the background: their runs commit with the message (agents/triggers.ts).
-    await enqueueAgentRuns(tx, row, chatkit.mentioned);
+    await enqueueAgentRuns(tx, row, chatkit.mentioned, agents);
     return messageOf(record, links);
   });
 }

@@ -3,7 +3,8 @@
  * message and its agent runs commit together (one run per agent and triggering message, enforced by a unique
  * index). Agents never answer agents or system messages, so two agents in one dialog cannot loop.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../adapters/db/index.js';
 import { agentUserId, isAgentUserId } from '@parley/protocol';
 import type { ActionTx } from '../actions/transaction.js';
 import { enqueueJob } from '../jobs/queue.js';
@@ -37,17 +38,31 @@ export function mentions(content: string, agent: { id: string; display_name: str
   });
 }
 
-/** Queues a run for every agent member of the dialog that this message triggers; returns how many. */
-export async function enqueueAgentRuns(tx: ActionTx, message: Trigger, mentioned: readonly string[] = []): Promise<number> {
-  if (message.message_type !== 'user' || message.sender_id === null || isAgentUserId(message.sender_id)) return 0;
-  const agents = await tx.trx
+/** The agent members of a dialog, by id: what enqueueAgentRuns decides on (a query to run or to embed). */
+export function agentMembers(db: Kysely<Database> | Transaction<Database>, dialogId: string) {
+  return db
     .selectFrom('dialog_participants as p')
     .innerJoin('agents as a', (j) => j.on(sql<boolean>`p.user_id = 'agent:' || a.id`))
     .select(['a.id', 'a.display_name', 'a.trigger'])
-    .where('p.dialog_id', '=', message.dialog_id)
+    .where('p.dialog_id', '=', dialogId)
     .where('p.user_id', 'like', 'agent:%')
-    .orderBy('a.id')
-    .execute();
+    .orderBy('a.id');
+}
+
+export type AgentMember = Awaited<ReturnType<ReturnType<typeof agentMembers>['execute']>>[number];
+
+/**
+ * Queues a run for every agent member of the dialog that this message triggers; returns how many. `members`:
+ * the dialog's agent members when the caller read them already (the send reads them with its write).
+ */
+export async function enqueueAgentRuns(
+  tx: ActionTx,
+  message: Trigger,
+  mentioned: readonly string[] = [],
+  members?: readonly AgentMember[],
+): Promise<number> {
+  if (message.message_type !== 'user' || message.sender_id === null || isAgentUserId(message.sender_id)) return 0;
+  const agents = members ?? (await agentMembers(tx.trx, message.dialog_id).execute());
   let queued = 0;
   for (const agent of agents) {
     if (agent.trigger === 'mention' && !mentioned.includes(agentUserId(agent.id)) && !mentions(message.content, agent)) continue;

@@ -2,29 +2,57 @@
  * @module db/pglite-pool: PGlite (PostgreSQL in WASM) behind the small slice of pg's Pool interface Kysely uses,
  * so the embedded default runs the same SQL and migrations as PostgreSQL. PGlite has one session, so a
  * checkout is exclusive: callers queue until the holder releases it (a transaction owns the session).
+ *
+ * Group commit: transactions that queue for the session run one after another inside ONE database transaction,
+ * each in a savepoint of its own (its ROLLBACK rolls back only its savepoint). A transaction's COMMIT hands the
+ * session to the next one in the queue and resolves when the group commits: when nobody is left waiting, or the
+ * group is full. So a burst of sends pays one commit (one WAL flush) instead of one each, and nothing is
+ * acknowledged before it is durable. A statement outside a transaction first commits the open group, so readers
+ * (the realtime hub) never see a member's writes before they are committed.
+ * Queries with parameters run as prepared statements (db/pglite-statements.ts), one call into PGlite each.
  */
 import { PGlite } from '@electric-sql/pglite';
-
-interface QueryResult {
-  command: string;
-  rowCount: number;
-  rows: unknown[];
-}
+import { PreparedStatements, type QueryResult } from './pglite-statements.js';
 
 export interface PgliteClient {
   query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
   release(): void;
 }
 
-function commandOf(sql: string): string {
-  const m = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql);
-  return (m?.[1] ?? '').toUpperCase();
+/** Transactions committed together at most (bounds how long the first of them waits). */
+const MAX_GROUP = 64;
+
+type TxVerb = 'BEGIN' | 'COMMIT' | 'ROLLBACK';
+
+/** Kysely's transaction statements (`begin`/`start transaction ...`, `commit`, `rollback`); savepoints are not. */
+function txVerb(sql: string): TxVerb | undefined {
+  const s = sql.trim().toLowerCase();
+  if (s === 'begin' || s.startsWith('start transaction')) return 'BEGIN';
+  if (s === 'commit') return 'COMMIT';
+  if (s === 'rollback') return 'ROLLBACK';
+  return undefined;
+}
+
+const ROLLBACK_MEMBER = 'ROLLBACK TO SAVEPOINT parley_member; RELEASE SAVEPOINT parley_member';
+
+const done = (command: string): QueryResult => ({ command, rowCount: 0, rows: [] });
+
+interface Member {
+  resolve(): void;
+  reject(err: unknown): void;
 }
 
 export class PglitePool {
   private queue: Promise<void> = Promise.resolve();
+  /** connect() calls waiting for the session. */
+  private waiting = 0;
+  /** The open group transaction: the members that committed into it and wait for its COMMIT. */
+  private group: Member[] | undefined;
+  private readonly statements: PreparedStatements;
 
-  private constructor(readonly pg: PGlite) {}
+  private constructor(readonly pg: PGlite) {
+    this.statements = new PreparedStatements(pg);
+  }
 
   static async open(dataDir: string | undefined): Promise<PglitePool> {
     const pg = dataDir ? new PGlite(dataDir) : new PGlite();
@@ -32,36 +60,91 @@ export class PglitePool {
     return new PglitePool(pg);
   }
 
-  /** Waits for the single session, then hands it out until release() is called. */
-  async connect(): Promise<PgliteClient> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+  /** Waits for the single session; the returned function gives it up. */
+  private async acquire(): Promise<() => void> {
+    let free!: () => void;
+    const held = new Promise<void>((resolve) => (free = resolve));
     const previous = this.queue;
     this.queue = previous.then(() => held);
+    this.waiting += 1;
     await previous;
-    let released = false;
-    const pg = this.pg;
+    this.waiting -= 1;
+    return free;
+  }
+
+  /** Waits for the single session, then hands it out until release() (or, in a transaction, its COMMIT). */
+  async connect(): Promise<PgliteClient> {
+    let free: (() => void) | undefined = await this.acquire();
+    let inTransaction = false;
+    const handOver = () => {
+      free?.();
+      free = undefined;
+    };
     return {
-      async query(sql, params = []) {
-        if (params.length === 0) {
-          const results = await pg.exec(sql);
-          const last = results.at(-1);
-          return { command: commandOf(sql), rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: last?.rows ?? [] };
+      query: async (sql, params = []) => {
+        // A client that committed gave the session to the next in line; it queues again for more.
+        if (!free) free = await this.acquire();
+        const verb = txVerb(sql);
+        if (verb === 'BEGIN' && !inTransaction) {
+          if (!this.group) {
+            await this.pg.exec('BEGIN');
+            this.group = [];
+          }
+          await this.pg.exec('SAVEPOINT parley_member');
+          inTransaction = true;
+          return done('BEGIN');
         }
-        const r = await pg.query(sql, params as unknown[]);
-        return { command: commandOf(sql), rowCount: r.affectedRows ?? r.rows.length, rows: r.rows };
+        if (verb === 'ROLLBACK' && inTransaction) {
+          inTransaction = false;
+          await this.pg.exec(ROLLBACK_MEMBER);
+          return done('ROLLBACK');
+        }
+        if (verb === 'COMMIT' && inTransaction) {
+          inTransaction = false;
+          try {
+            await this.pg.exec('RELEASE SAVEPOINT parley_member');
+          } catch (err) {
+            // Its savepoint is aborted (a failed statement it went on from): it alone rolls back, the group stays sound.
+            await this.pg.exec(ROLLBACK_MEMBER);
+            throw err;
+          }
+          const committed = new Promise<void>((resolve, reject) => this.group?.push({ resolve, reject }));
+          if (this.waiting === 0 || (this.group?.length ?? 0) >= MAX_GROUP) await this.commitGroup();
+          else handOver();
+          await committed;
+          return done('COMMIT');
+        }
+        // Outside a transaction a statement must see only committed data and commit on its own.
+        if (!inTransaction && this.group) await this.commitGroup();
+        return this.statements.run(sql, params);
       },
-      release() {
-        if (!released) {
-          released = true;
-          release();
-        }
+      release: () => {
+        if (!free) return;
+        // A transaction left open (its client failed) is rolled back; the last holder commits the open group.
+        const abandoned = inTransaction ? this.pg.exec(ROLLBACK_MEMBER).catch(() => undefined) : Promise.resolve();
+        inTransaction = false;
+        void abandoned.then(() => (this.group && this.waiting === 0 ? this.commitGroup() : undefined)).finally(handOver);
       },
     };
   }
 
+  /** Commits the open group and answers every member's COMMIT. */
+  private async commitGroup(): Promise<void> {
+    const members = this.group;
+    if (!members) return;
+    this.group = undefined;
+    try {
+      await this.pg.exec('COMMIT');
+      for (const m of members) m.resolve();
+    } catch (err) {
+      await this.pg.exec('ROLLBACK').catch(() => undefined);
+      for (const m of members) m.reject(err);
+    }
+  }
+
   async end(): Promise<void> {
     await this.queue;
+    await this.commitGroup();
     await this.pg.close();
   }
 }
