@@ -230,7 +230,7 @@ describe('attachments', () => {
 
     await client.sendUserMessage({ text: 'see attached', attachments: [att] });
     const [mine, reply] = client.state.items;
-    expect((mine?.attachments as Array<{ id: string }>).map((a) => a.id)).toEqual([att.id]);
+    expect(((mine?.attachments ?? []) as Array<{ id: string }>).map((a) => a.id)).toEqual([att.id]);
     expect(textOf(reply)).toBe('Echo: see attached');
 
     // The same attachment cannot be sent twice: the server refuses with a 409 and the client says so.
