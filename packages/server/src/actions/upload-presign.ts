@@ -1,7 +1,7 @@
 /** @module actions/upload-presign: presignUpload binds an upload to one user, dialog, server-made key, content type and size, within the user's quota. See docs/files.md. */
 import { sql } from 'kysely';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, LIMITS, type PresignBody } from '@parley/protocol';
-import { uploadKeys } from '../adapters/files/port.js';
+import { uploadKeys, type UploadGrant } from '../adapters/files/port.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
@@ -12,7 +12,8 @@ import { inTransaction, type ActionTx } from './transaction.js';
 
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
-export async function presignUpload(svc: Services, actor: Actor, body: PresignBody, baseUrl: string) {
+/** Records the upload and returns what its URL may do; the HTTP edge signs the URL (http/links.ts). */
+export async function presignUpload(svc: Services, actor: Actor, body: PresignBody): Promise<UploadGrant> {
   if (!isAllowedContentType(body.content_type)) {
     throw new AppError(
       'UNSUPPORTED_FILE_TYPE',
@@ -53,14 +54,7 @@ export async function presignUpload(svc: Services, actor: Actor, body: PresignBo
       })
       .execute();
   });
-  const uploadUrl = await svc.files.store.uploadUrl({
-    key: keys.key,
-    contentType: body.content_type,
-    size: body.size,
-    expiresIn: settings.uploadExpirySecs,
-    baseUrl,
-  });
-  return { upload_url: uploadUrl, s3_key: keys.key, expires_in: settings.uploadExpirySecs };
+  return { key: keys.key, contentType: body.content_type, size: body.size, expiresIn: settings.uploadExpirySecs };
 }
 
 /**

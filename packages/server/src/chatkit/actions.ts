@@ -60,7 +60,7 @@ async function addUserMessage(svc: Services, actor: Actor, dialogId: string, inp
     ...(input.quoted_text ? { quoted_text: input.quoted_text } : {}),
     inference_options: input.inference_options,
   };
-  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, '', { item, mentioned });
+  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, { item, mentioned });
   const runs = await svc.db.kysely
     .selectFrom('agent_runs')
     .select('id')

@@ -9,6 +9,7 @@ import { connectRedis } from '../adapters/redis-client.js';
 import { createMemoryPresence, type PresenceStore } from '../adapters/presence/store.js';
 import { createRedisPresence } from '../adapters/presence/redis.js';
 import type { Services } from '../context.js';
+import type { LinkSigner } from '../http/links.js';
 import type { IsOnline } from '../queries/participants.js';
 import { Hub } from './hub.js';
 import { Presence } from './presence.js';
@@ -25,7 +26,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export async function createRealtime(svc: Services): Promise<Realtime> {
+export async function createRealtime(svc: Services, signer: LinkSigner): Promise<Realtime> {
   let redis: Redis | undefined;
   let store: PresenceStore;
   if (svc.config.redisUrl) {
@@ -38,11 +39,11 @@ export async function createRealtime(svc: Services): Promise<Realtime> {
     ? svc.health.register('redis presence', 'redis')
     : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.log, svc.health.register('realtime hub (event log reader)', 'loop'), signer, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, svc.files, svc.metrics, (userId) =>
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, signer, svc.metrics, (userId) =>
     pendingItems(svc.db.kysely, userId),
   );
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {

@@ -11,7 +11,7 @@ import type { AgentItemPartialFrame } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { isConnectionError } from '../health/connection-errors.js';
-import type { FileService } from '../adapters/files/index.js';
+import type { LinkSigner } from '../http/links.js';
 import type { Metrics } from '../metrics.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
@@ -30,12 +30,12 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly queueLimit: number,
-    files: FileService,
+    signer: LinkSigner,
     private readonly metrics: Metrics,
     /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
     private readonly snapshot?: (userId: string) => Promise<AgentItemPartialFrame[]>,
   ) {
-    this.frames = new SharedFrames(files, SHARED_FRAME_BYTES);
+    this.frames = new SharedFrames(signer, SHARED_FRAME_BYTES);
   }
 
   private readonly frames: SharedFrames;

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { Connection, Frame, type ConnectionLimits, type Transport } from './connection.js';
 import { AUTH_EXPIRED, TokenLifetime } from './expiry.js';
-import { publicBase } from '../http/files.js';
+import { requestBase } from '../http/links.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
@@ -52,7 +52,7 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
       });
       res.write(`retry: ${SSE_RETRY_MS}\n\n`);
       open.add(res);
-      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
+      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
       // SSE cannot renew in-band: the stream ends at expiry and the client reconnects with a fresh token.
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
         if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify(AUTH_EXPIRED)}\n\n`);
