@@ -37,7 +37,9 @@ export const chatMessageRoutes =
     app.post(
       '/dialogs/:dialog_id/messages',
       { schema: { tags, security, params: DialogMessagesParams, body: SendMessageBody, response: { 200: data(Message) } } },
-      async (req) => ({ data: await messageOf(await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body), signer.forRequest(req)) }),
+      async (req) => ({
+        data: await messageOf(await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body), signer.forRequest(req)),
+      }),
     );
 
     app.get(

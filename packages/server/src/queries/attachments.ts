@@ -61,7 +61,13 @@ export async function attachmentWire(
 /** The attachment rows of these messages, by message and in their order within each: one query. */
 export async function attachmentRows(db: Q, messageIds: readonly string[]): Promise<AttachmentRow[]> {
   if (messageIds.length === 0) return [];
-  return db.selectFrom('attachments').selectAll().where('message_id', 'in', [...messageIds]).orderBy('message_id').orderBy('position').execute();
+  return db
+    .selectFrom('attachments')
+    .selectAll()
+    .where('message_id', 'in', [...messageIds])
+    .orderBy('message_id')
+    .orderBy('position')
+    .execute();
 }
 
 /** The attachments of these messages, in their order within each message: one query for the whole page. */

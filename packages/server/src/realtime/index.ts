@@ -43,7 +43,7 @@ export async function createRealtime(svc: Services, signer: LinkSigner): Promise
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();
-  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, signer, svc.metrics, (userId) =>
+  const sessions = new Sessions(svc.db.kysely, hub, presence, svc.config.realtime.queueLimit, signer, svc.metrics, svc.log, (userId) =>
     pendingItems(svc.db.kysely, userId),
   );
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {

@@ -8,6 +8,7 @@
  * horizon as it stands after registration: everything after it reaches the connection live, in order.
  */
 import type { AgentItemPartialFrame } from '@parley/protocol';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { isConnectionError } from '../health/connection-errors.js';
@@ -32,6 +33,7 @@ export class Sessions {
     private readonly queueLimit: number,
     signer: LinkSigner,
     private readonly metrics: Metrics,
+    private readonly log: FastifyBaseLogger,
     /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
     private readonly snapshot?: (userId: string) => Promise<AgentItemPartialFrame[]>,
   ) {
@@ -47,7 +49,17 @@ export class Sessions {
     this.hub.add(conn);
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
-    else if (this.snapshot) for (const f of await this.snapshot(conn.userId).catch(() => [])) conn.push(Frame.control(f));
+    else if (this.snapshot) for (const f of await this.streamingNow(conn.userId)) conn.push(Frame.control(f));
+  }
+
+  /** The agent items streaming now; none when they cannot be read (logged: the client still gets them as they end). */
+  private async streamingNow(userId: string): Promise<AgentItemPartialFrame[]> {
+    try {
+      return await this.snapshot!(userId);
+    } catch (err) {
+      this.log.warn({ err, userId }, 'realtime: streaming agent items could not be read for a new connection');
+      return [];
+    }
   }
 
   /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */
@@ -122,6 +134,7 @@ export class Sessions {
       // with the same cursor, rather than sending it to refetch state it cannot fetch either (docs/operations.md).
       if (isConnectionError(err)) throw err;
       // The log could not be read: the client must not believe it is up to date.
+      this.log.error({ err, userId: conn.userId, cursor }, 'realtime: replay failed, the client is told to resync');
       conn.resetCursor();
       conn.replay(Frame.control(RESYNC));
     } finally {

@@ -18,11 +18,7 @@ export interface FileService {
   thumbnails: ThumbnailQueue;
 }
 
-export function createFileService(
-  config: Config,
-  health: Dependencies,
-  onThumbnailError: (err: unknown) => void,
-): FileService {
+export function createFileService(config: Config, health: Dependencies, onThumbnailError: (err: unknown) => void): FileService {
   const settings = config.files;
   const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onThumbnailError);
   if (settings.s3)
