@@ -10,19 +10,21 @@ import { startServer, type TestServer } from './support/server.js';
 
 const logLines: string[] = [];
 let server: TestServer;
-let client: WsClient | undefined;
+const clients: WsClient[] = [];
 
 beforeAll(async () => {
   server = await startServer({ LOG_LEVEL: 'warn' }, { logLines });
 });
 afterAll(async () => {
-  await client?.close();
+  await Promise.all(clients.map((c) => c.close()));
   await server?.close();
 });
 
 it('answers resync_required to a replay that fails, and logs the failure', async () => {
   const d = await createDialog(server, { participants: [person('rf-alice'), person('rf-bob')] });
   const alice = await server.user('rf-alice');
+  const watcher = await WsClient.connect(server.url, { token: tokenOf(alice) });
+  clients.push(watcher);
   expect((await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'before' })).status).toBe(200);
   const db = server.built.services.db.kysely;
   const { last } = await db
@@ -42,7 +44,11 @@ it('answers resync_required to a replay that fails, and logs the failure', async
       created_at: new Date(),
     })
     .execute();
-  client = await WsClient.connect(server.url, { token: tokenOf(await server.user('rf-bob')), lastEventId: cursor });
+  // Once a live client has a later message, the instance has read the log past the bad row: a replay reads it.
+  const after = (await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after' })).body.data;
+  await watcher.waitFor((m) => m.id === after.id, 'the message after the bad row');
+  const client = await WsClient.connect(server.url, { token: tokenOf(await server.user('rf-bob')), lastEventId: cursor });
+  clients.push(client);
   await client.waitFor((m) => m.type === 'resync_required', 'resync_required');
   const line = await eventually(
     () => logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'realtime: replay failed, the client is told to resync'),
