@@ -9,6 +9,7 @@ export * from './models.js';
 export * from './management.js';
 export * from './chat.js';
 export * from './events.js';
+export * from './message-event.js';
 export * from './state/apply-event.js';
 export * from './webhooks.js';
 export * from './search.js';

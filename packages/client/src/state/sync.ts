@@ -5,7 +5,7 @@
  * the dialogs are reloaded and the loaded message lists are filled from the server: the missed messages are
  * emitted as `message.new` too, and nothing is emitted twice.
  */
-import { AgentItemPartialFrame, DialogEvent, needsFetch, type Message } from '@parley/protocol';
+import { AgentItemPartialFrame, DialogEvent, messageNewEvent, needsFetch, type Message } from '@parley/protocol';
 import type { DialogsApi } from '../api/dialogs.js';
 import type { MessagesApi } from '../api/messages.js';
 import type { Emitter } from '../emitter.js';
@@ -136,16 +136,7 @@ export class Sync {
   }
 
   private emitRecovered(m: Message): boolean {
-    const event: MessageNew = {
-      type: 'message.new',
-      id: m.id,
-      dialog_id: m.dialog_id,
-      ...(m.sender_id === null ? {} : { sender_id: m.sender_id }),
-      content: m.content,
-      sent_at: m.sent_at,
-      message_type: m.message_type,
-      reply_to_id: m.reply_to_id,
-    };
+    const event: MessageNew = messageNewEvent(m);
     this.store.applyEvent(event);
     if (!this.seen.add(m.id)) return false;
     this.emit(event);
