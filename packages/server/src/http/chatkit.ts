@@ -30,6 +30,7 @@ import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 import { actorOf } from './auth.js';
 import type { RateLimiter } from './rate-limit.js';
+import { openEventStream } from './event-stream.js';
 
 const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
 
@@ -110,14 +111,7 @@ export const chatKitRoutes =
     }
 
     async function stream(reply: FastifyReply, p: StreamPlan): Promise<void> {
-      reply.hijack();
-      const res = reply.raw;
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
+      const res = openEventStream(reply);
       const controller = new AbortController();
       let finished = false;
       res.on('close', () => {

@@ -11,6 +11,7 @@ import { requestBase } from '../http/links.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
+import { openEventStream } from '../http/event-stream.js';
 
 /** How long a browser waits before reconnecting, in milliseconds. */
 export const SSE_RETRY_MS = 3000;
@@ -42,14 +43,7 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
     },
     handler: async (req, reply) => {
       const hs = accepted.get(req)!;
-      reply.hijack();
-      const res = reply.raw;
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
+      const res = openEventStream(reply);
       res.write(`retry: ${SSE_RETRY_MS}\n\n`);
       open.add(res);
       const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
