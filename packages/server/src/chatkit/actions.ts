@@ -10,7 +10,7 @@ import { sendMessage } from '../actions/messages.js';
 import { inTransaction, type ActionTx } from '../actions/transaction.js';
 import { loadAgent } from '../agents/registry.js';
 import { itemFallbackHtml } from '../agents/render.js';
-import { enqueueAgentRuns, queueRun } from '../agents/triggers.js';
+import { enqueueAgentRuns, queuedRunRow, queueRun } from '../agents/triggers.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
@@ -120,21 +120,7 @@ async function queueAgentRun(
   const runId = newId();
   await tx.trx
     .insertInto('agent_runs')
-    .values({
-      id: runId,
-      dialog_id: dialogId,
-      agent_id: agentId,
-      kind,
-      trigger_message_id: null,
-      input: JSON.stringify(input),
-      status: 'queued',
-      cancel_requested: false,
-      partial: null,
-      error: null,
-      created_at: tx.now,
-      started_at: null,
-      finished_at: null,
-    })
+    .values(queuedRunRow(tx, { id: runId, dialogId, agentId, kind, triggerMessageId: null, input }))
     .execute();
   await queueRun(tx, { run_id: runId, dialog_id: dialogId });
   return runId;
