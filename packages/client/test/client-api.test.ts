@@ -1,19 +1,17 @@
 /** The client's REST surfaces against a real server: typed results, the state they feed, errors as ParleyError. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../server/test/support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../../server/test/support/server.js';
 import { ParleyError, selectMessages, type ErrorEvent } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
-import { hostBackend, type HostBackend } from './support/host.js';
+import { dialogWith, nodeClient, uid } from './support/clients.js';
+import type { HostBackend } from './support/host.js';
+import { hostedServerPerFile } from './support/hosted-server.js';
 
 let server: TestServer;
 let host: HostBackend;
-
-beforeAll(async () => {
-  server = await startServer();
-  host = hostBackend(() => server.url, server.adminToken);
+hostedServerPerFile((s, h) => {
+  server = s;
+  host = h;
 });
-afterEach(() => closeClients());
-afterAll(async () => server.close());
 
 describe('hosted mode REST', () => {
   it('asks the host for a token only when the first call needs one, then reuses it', async () => {

@@ -1,19 +1,17 @@
 /** Uploads through the client against a real server (embedded disk store): presign, PUT with progress, attach, cancel. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../server/test/support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../../server/test/support/server.js';
 import { ParleyError } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
-import { hostBackend, type HostBackend } from './support/host.js';
+import { dialogWith, nodeClient, uid } from './support/clients.js';
+import type { HostBackend } from './support/host.js';
+import { hostedServerPerFile } from './support/hosted-server.js';
 
 let server: TestServer;
 let host: HostBackend;
-
-beforeAll(async () => {
-  server = await startServer();
-  host = hostBackend(() => server.url, server.adminToken);
+hostedServerPerFile((s, h) => {
+  server = s;
+  host = h;
 });
-afterEach(() => closeClients());
-afterAll(async () => server.close());
 
 /** A 1x1 PNG. */
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) =>

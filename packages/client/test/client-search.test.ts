@@ -1,19 +1,17 @@
 /** client.messages.search and searchAll against a real server: typed hits, paging by cursor, errors as ParleyError. */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../server/test/support/server.js';
+import { expect, it } from 'vitest';
+import type { TestServer } from '../../server/test/support/server.js';
 import { ParleyError, type SearchHit } from '../src/index.js';
-import { closeClients, dialogWith, nodeClient, uid } from './support/clients.js';
-import { hostBackend, type HostBackend } from './support/host.js';
+import { dialogWith, nodeClient, uid } from './support/clients.js';
+import type { HostBackend } from './support/host.js';
+import { hostedServerPerFile } from './support/hosted-server.js';
 
 let server: TestServer;
 let host: HostBackend;
-
-beforeAll(async () => {
-  server = await startServer();
-  host = hostBackend(() => server.url, server.adminToken);
+hostedServerPerFile((s, h) => {
+  server = s;
+  host = h;
 });
-afterEach(() => closeClients());
-afterAll(async () => server.close());
 
 const word = () =>
   `zq${Math.random()

@@ -31,7 +31,9 @@ import { Metrics } from './metrics.js';
 import { registerStateMetrics } from './state-metrics.js';
 import { startBackground } from './jobs/background.js';
 import { createFileService } from './adapters/files/index.js';
-import { diskFileRoutes, fileRoutes } from './http/files.js';
+import { diskFileRoutes } from './http/disk-files.js';
+import { fileRoutes } from './http/files.js';
+import { createLinkSigner } from './http/links.js';
 import { startFileSweeper } from './jobs/file-sweeper.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { frameworkErrors, registerRouting } from './http/routing.js';
@@ -124,7 +126,9 @@ export async function buildApp(
   });
   const bus: Bus = await createBus(config, health);
   const now = () => new Date();
-  const files = createFileService(config, now, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
+  const files = createFileService(config, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
+  // The one signer of the upload and download URLs clients see (http/links.ts).
+  const links = createLinkSigner(config, files, now);
   const metrics = new Metrics();
   const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, metrics, now, health };
   const readiness = new Readiness(() => db.probe(), database, health);
@@ -165,7 +169,7 @@ export async function buildApp(
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
-  const realtime = await createRealtime(services, opts.timers);
+  const realtime = await createRealtime(services, links, opts.timers);
   await app.register(realtime.routes);
   // Agent runs (docs/agents.md).
   const agentWorker = startAgentWorker(services);
@@ -174,9 +178,9 @@ export async function buildApp(
       chat.addHook('preHandler', actorGuard(services));
       chat.addHook('preHandler', userLimits(limiter));
       await chat.register(chatDialogRoutes(services, realtime.isOnline));
-      await chat.register(chatMessageRoutes(services));
-      await chat.register(fileRoutes(services));
-      await chat.register(chatSearchRoutes(services));
+      await chat.register(chatMessageRoutes(services, links));
+      await chat.register(fileRoutes(services, links));
+      await chat.register(chatSearchRoutes(services, links));
       await chat.register(agentRunRoutes(services, agentWorker));
     },
     { prefix: '/api/v1' },
@@ -185,14 +189,14 @@ export async function buildApp(
   await app.register(async (chatkit) => {
     chatkit.addHook('preHandler', actorGuard(services));
     chatkit.addHook('preHandler', userLimits(limiter));
-    await chatkit.register(chatKitRoutes(services, agentWorker, limiter));
+    await chatkit.register(chatKitRoutes(services, agentWorker, links, limiter));
   });
   // Webhook deliveries, smart notifications and auto-archive (docs/webhooks.md).
   await app.register(webhookRoutes(services), { prefix: '/api/v1/management' });
-  await app.register(managementSearchRoutes(services), { prefix: '/api/v1/management' });
+  await app.register(managementSearchRoutes(services, links), { prefix: '/api/v1/management' });
   const background = startBackground(services);
   // Attachments: the disk store's own signed routes, and the sweep of expired uploads and deleted files (docs/files.md).
-  if (services.files.disk) await app.register(diskFileRoutes(services.files.disk));
+  if (services.files.disk && links.disk) await app.register(diskFileRoutes(services.files.disk, links.disk));
   const fileSweeper = startFileSweeper(services);
   app.log.info(
     { connections: health.list().map((d) => `${d.name} [${d.kind}]`) },
@@ -224,6 +228,7 @@ export async function buildApp(
       await bus.close();
       await db.close();
       await services.files.store.close();
+      links.close();
     },
   };
 }

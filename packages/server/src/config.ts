@@ -303,16 +303,19 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  // Every rule across variables reports here, so one start names every bad variable at once.
+export function loadConfig(raw: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   const bad: Bad = (name, message) => problems.push(`  ${name}: ${message}`);
+  // Variables that do not parse are named, then left out (their defaults stand in), so that the rules across
+  // variables below still run and one start names every bad variable at once.
+  const parsed = EnvSchema.safeParse(raw);
+  const unparsed = new Set(parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0])));
+  for (const i of parsed.error?.issues ?? []) bad(String(i.path[0]), i.message);
+  const env = unparsed.size === 0 ? raw : Object.fromEntries(Object.entries(raw).filter(([name]) => !unparsed.has(name)));
+  const rest = parsed.success ? parsed : EnvSchema.safeParse(env);
+  if (!rest.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  const e = rest.data;
+  // Every rule across variables reports here too.
   const hostSecrets =
     env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' ? list.parse(env.JWT_SECRETS) : e.JWT_SECRET ? [e.JWT_SECRET] : [];
   if (env.JWT_SECRETS !== undefined && env.JWT_SECRETS.trim() !== '' && hostSecrets.length === 0) {

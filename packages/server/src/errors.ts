@@ -30,5 +30,7 @@ export const dialogNotFound = () => new AppError('DIALOG_NOT_FOUND', 'Dialog not
 export const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
 export const attachmentNotFound = () => new AppError('ATTACHMENT_NOT_FOUND', 'Attachment not found');
 export const notParticipant = () => new AppError('NOT_PARTICIPANT', 'Not a participant');
+/** MTChat's answer to a non-participant who reads a dialog's participants or flags its messages. */
+export const participantsOnly = () => new AppError('FORBIDDEN', 'Not a participant');
 /** MTChat's answer to a non-participant who reads or writes a dialog's messages. */
 export const joinFirst = () => new AppError('FORBIDDEN', 'Not a participant. Join the dialog first.');

@@ -153,6 +153,15 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'ADMIN_API_TOKEN']) expect(message).toContain(name);
   });
 
+  it('names a variable that does not parse together with the ones that break a rule across variables', () => {
+    const message = configError({ PORT: 'abc', CORS_ALLOWED_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'true', ARCHIVE_CRON: 'every tuesday' });
+    const named = message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(':')[0]);
+    expect(named).toEqual(['PORT', 'CORS_ALLOW_CREDENTIALS', 'ARCHIVE_CRON']);
+  });
+
   it('never echoes a secret value in the message', () => {
     expect(configError({ ADMIN_API_TOKEN: 'sekrit' })).not.toContain('sekrit');
     expect(configError({ JWT_SECRET: 'tiny-secret' })).not.toContain('tiny-secret');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import {
+  aliceAndBobDialog,
   download,
   html,
   jpeg,
@@ -32,8 +33,7 @@ describe.each(STORES)('attachments on the %s store', (store) => {
 
   beforeAll(async () => {
     server = await startFileServer(store);
-    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] }))
-      .id;
+    dialogId = await aliceAndBobDialog(server);
     alice = await server.user('alice');
     bob = await server.user('bob');
   });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, expectError, person } from './support/fixtures.js';
-import { png, presign, put, sleep, startFileServer, STORES, type FileServer } from './support/files.js';
+import { aliceAndBobDialog, png, presign, put, sleep, startFileServer, STORES, type FileServer } from './support/files.js';
 import type { Api } from './support/api.js';
 import { loadConfig } from '../src/app.js';
 
@@ -17,8 +17,7 @@ describe.each(STORES)('uploads on the %s store', (store) => {
 
   beforeAll(async () => {
     server = await startFileServer(store);
-    dialogId = (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] }))
-      .id;
+    dialogId = await aliceAndBobDialog(server);
     alice = await server.user('alice');
   });
   afterAll(async () => {

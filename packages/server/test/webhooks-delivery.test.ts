@@ -3,11 +3,12 @@
  * events become webhooks by default, the extra events behind WEBHOOK_EVENTS, and no deliveries without a secret.
  */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startReceiver, webhookEnv, type Received, type Receiver } from './support/webhook-receiver.js';
+import { webhookServerPerFile } from './support/webhook-server.js';
 import { eventually } from './support/poll.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
@@ -16,14 +17,9 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 let receiver: Receiver;
 let server: TestServer;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  server = await startServer(webhookEnv(receiver));
-});
-afterAll(async () => {
-  await server?.close();
-  await receiver?.stop();
+webhookServerPerFile((r, s) => {
+  receiver = r;
+  server = s;
 });
 
 const forDialog = (dialogId: string) => receiver.delivered().filter((r) => r.json?.payload?.dialog_id === dialogId);

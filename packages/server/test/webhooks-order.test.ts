@@ -2,26 +2,21 @@
  * Per-dialog order: a dialog's deliveries go out in the order of its events, a later one waits while an earlier
  * one is being retried, and a failing dialog never holds up another dialog.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
-import { startServer, type TestServer } from './support/server.js';
-import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import type { TestServer } from './support/server.js';
+import type { Receiver } from './support/webhook-receiver.js';
+import { deliveredMessageId as messageId, webhookServerPerFile } from './support/webhook-server.js';
 import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let server: TestServer;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  server = await startServer(webhookEnv(receiver));
-});
-afterAll(async () => {
-  await server?.close();
-  await receiver?.stop();
+webhookServerPerFile((r, s) => {
+  receiver = r;
+  server = s;
 });
 
-const messageId = (r: { json: any }) => r.json?.payload?.message?.id as string | undefined;
 const okFor = (id: string) => receiver.requests.findIndex((r) => messageId(r) === id && r.status === 200);
 
 async function dialog() {

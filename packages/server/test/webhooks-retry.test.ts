@@ -3,26 +3,21 @@
  * any other 4xx fails at once and is kept as failed; a receiver that is down and then up loses nothing; the
  * Management API lists deliveries by status and redelivers one, or all failed since a point.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatUser, send, unique } from './support/chat.js';
 import { createDialog, expectError, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startReceiver, webhookEnv, type Receiver } from './support/webhook-receiver.js';
+import { deliveredMessageId as messageId, webhookServerPerFile } from './support/webhook-server.js';
 import { eventually } from './support/poll.js';
 
 let receiver: Receiver;
 let server: TestServer;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  server = await startServer(webhookEnv(receiver));
-});
-afterAll(async () => {
-  await server?.close();
-  await receiver?.stop();
+webhookServerPerFile((r, s) => {
+  receiver = r;
+  server = s;
 });
 
-const messageId = (r: { json: any }) => r.json?.payload?.message?.id as string | undefined;
 const attemptsOf = (id: string) => receiver.requests.filter((r) => messageId(r) === id);
 
 async function dialogWithSender(s: TestServer = server) {

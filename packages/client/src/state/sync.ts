@@ -9,6 +9,7 @@ import {
   isAgentItemPartialFrame,
   isDialogEventFrame,
   isPresenceDigestFrame,
+  messageNewEvent,
   needsFetch,
   type DialogEvent,
   type Message,
@@ -149,16 +150,7 @@ export class Sync {
   }
 
   private emitRecovered(m: Message): boolean {
-    const event: MessageNew = {
-      type: 'message.new',
-      id: m.id,
-      dialog_id: m.dialog_id,
-      ...(m.sender_id === null ? {} : { sender_id: m.sender_id }),
-      content: m.content,
-      sent_at: m.sent_at,
-      message_type: m.message_type,
-      reply_to_id: m.reply_to_id,
-    };
+    const event: MessageNew = messageNewEvent(m);
     this.store.applyEvent(event);
     if (!this.seen.add(m.id)) return false;
     this.emit(event);

@@ -4,6 +4,7 @@
  * event-correctness test proves that fetch -> action -> applyEvent equals a fresh fetch (see docs/events.md).
  */
 import type { DialogEvent } from '../events.js';
+import { messageOfEvent } from '../message-event.js';
 import type { Message } from '../models.js';
 
 /** What one user knows about one of their dialogs. */
@@ -37,17 +38,7 @@ export function applyEvent(state: ChatState, event: DialogEvent): ChatState {
   const mine = !('user_id' in event) || event.user_id === undefined || event.user_id === state.user_id;
   switch (event.type) {
     case 'message.new': {
-      const message: Message = {
-        id: event.id,
-        dialog_id: id,
-        sender_id: event.sender_id ?? null,
-        content: event.content,
-        sent_at: event.sent_at,
-        last_edited_at: null,
-        reply_to_id: event.reply_to_id ?? null,
-        message_type: event.message_type,
-        ...(event.attachments && event.attachments.length > 0 ? { attachments: event.attachments } : {}),
-      };
+      const message = messageOfEvent(event, event.attachments);
       const list = state.messages[id];
       // Applying the same event twice (a replay overlapping a refetch) must change nothing.
       if (list?.some((m) => m.id === event.id) || dialog.last_message_id === event.id) return state;

@@ -1,7 +1,7 @@
 /** @module actions/flags: a participant's own settings for a dialog (archive, pin, notifications) and read position. */
 import { sql } from 'kysely';
 import type { Services } from '../context.js';
-import { AppError, messageNotFound, notFound, notParticipant } from '../errors.js';
+import { messageNotFound, notFound, notParticipant, participantsOnly } from '../errors.js';
 import { accessAsMember, accessDialog } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { inTransaction } from './transaction.js';
@@ -55,7 +55,7 @@ export async function markRead(svc: Services, actor: Actor, dialogId: string, me
   return inTransaction(svc, async (tx) => {
     const access = await accessDialog(tx.trx, actor, dialogId);
     if (!access) throw notFound('Dialog');
-    if (!access.member) throw new AppError('FORBIDDEN', 'Not a participant');
+    if (!access.member) throw participantsOnly();
     const message = await tx.trx
       .selectFrom('messages')
       .select(['id', 'seq'])

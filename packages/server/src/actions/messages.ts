@@ -1,10 +1,11 @@
 /** @module actions/messages: send (idempotent by client_message_id), edit (history kept) and delete messages. */
 import type { Services } from '../context.js';
 import type { SendMessageBody } from '@parley/protocol';
-import { AppError } from '../errors.js';
+import { AppError, messageNotFound } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
-import { attachmentsByMessage, withAttachments, type FileLinks } from '../queries/attachments.js';
-import { messageOf, messageRecord } from '../queries/message-record.js';
+import { attachmentRows } from '../queries/attachments.js';
+import { messageRecord, type MessageRecord } from '../queries/message-record.js';
+import { sentWithClientId } from '../queries/messages.js';
 import { messageWire } from '../queries/serialize.js';
 import type { Actor } from '../security/identity.js';
 import { storedMessageContent } from '../security/sanitize.js';
@@ -14,38 +15,28 @@ import { inTransaction, type ActionTx } from './transaction.js';
 import { claimAttachments, sealAttachments, type SealedAttachment } from './uploads.js';
 import { writeMessage } from './message-write.js';
 
-const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
-
 /**
  * Sends a user message. O(1) in the dialog's size: one sequence bump, one row for the sender's read position,
  * and an un-archive only for participants who had archived, all in one statement (actions/message-write.ts). A retry with the same client_message_id returns
  * the stored message instead of a duplicate. Attachments are checked and sealed first (actions/uploads.ts), then
- * claimed in the same transaction as the message; `baseUrl` is where the request reached Parley (for file links).
+ * claimed in the same transaction as the message. Returns the message's record; the HTTP edge projects it with
+ * signed links (queries/message-record.ts messageOf).
  */
 export async function sendMessage(
   svc: Services,
   actor: Actor,
   dialogId: string,
   body: SendMessageBody,
-  baseUrl = '',
   /** ChatKit: the user_message item the message stands for, the agents its input tags name, its sealed attachments. */
   chatkit: { item?: Record<string, unknown>; mentioned?: readonly string[]; sealed?: readonly SealedAttachment[] } = {},
-) {
-  const links: FileLinks = { files: svc.files, baseUrl };
+): Promise<MessageRecord> {
   const sealed = chatkit.sealed ?? (body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : []);
   const content = storedMessageContent(body.content);
   return inTransaction(svc, async (tx) => {
     const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
     if (body.client_message_id !== undefined) {
-      const existing = await tx.trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('dialog_id', '=', dialogId)
-        .where('sender_id', '=', actor.userId)
-        .where('client_message_id', '=', body.client_message_id)
-        .executeTakeFirst();
-      if (existing)
-        return withAttachments(messageWire(existing), (await attachmentsByMessage(tx.trx, links, [existing.id])).get(existing.id));
+      const existing = await sentWithClientId(tx.trx, dialogId, actor.userId, body.client_message_id);
+      if (existing) return messageRecord(existing, dialog, await attachmentRows(tx.trx, [existing.id]), body.client_message_id);
     }
     if (body.reply_to) {
       const target = await tx.trx
@@ -76,7 +67,7 @@ export async function sendMessage(
     if (chatkit.item) await storeItem(tx, id, dialogId, chatkit.item);
     // Agent members answer in the background: their runs commit with the message (agents/triggers.ts).
     await enqueueAgentRuns(tx, row, chatkit.mentioned, agents);
-    return messageOf(record, links);
+    return record;
   });
 }
 

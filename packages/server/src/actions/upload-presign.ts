@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, LIMITS, type PresignBody } from '@parley/protocol';
-import { stagedUploadKeys, uploadKeys } from '../adapters/files/port.js';
+import { stagedUploadKeys, uploadKeys, type UploadGrant } from '../adapters/files/port.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
@@ -15,14 +15,15 @@ import { inTransaction, type ActionTx } from './transaction.js';
 
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
-export async function presignUpload(svc: Services, actor: Actor, body: PresignBody, baseUrl: string) {
-  const grant = await reserveUpload(
-    svc,
-    actor,
-    { dialogId: body.dialog_id, filename: body.filename, contentType: body.content_type, size: body.size },
-    baseUrl,
-  );
-  return { upload_url: grant.uploadUrl, s3_key: grant.key, expires_in: grant.expiresIn };
+/** Records the upload and returns what its URL may do; the HTTP edge signs the URL (http/links.ts). */
+export async function presignUpload(svc: Services, actor: Actor, body: PresignBody): Promise<UploadGrant> {
+  const reserved = await reserveUpload(svc, actor, {
+    dialogId: body.dialog_id,
+    filename: body.filename,
+    contentType: body.content_type,
+    size: body.size,
+  });
+  return reserved.grant;
 }
 
 export interface UploadRequest {
@@ -33,8 +34,15 @@ export interface UploadRequest {
   size: number;
 }
 
-/** Checks type, size and quota, records the pending upload and signs the one URL that may write it. */
-export async function reserveUpload(svc: Services, actor: Actor, req: UploadRequest, baseUrl: string) {
+/** A recorded upload: its id, its clean file name, and what the one URL that may write it may do (signed at the edge). */
+export interface ReservedUpload {
+  id: string;
+  filename: string;
+  grant: UploadGrant;
+}
+
+/** Checks type, size and quota and records the pending upload. */
+export async function reserveUpload(svc: Services, actor: Actor, req: UploadRequest): Promise<ReservedUpload> {
   if (!isAllowedContentType(req.contentType)) {
     throw new AppError(
       'UNSUPPORTED_FILE_TYPE',
@@ -77,14 +85,11 @@ export async function reserveUpload(svc: Services, actor: Actor, req: UploadRequ
       })
       .execute();
   });
-  const uploadUrl = await svc.files.store.uploadUrl({
-    key: keys.key,
-    contentType: req.contentType,
-    size: req.size,
-    expiresIn: settings.uploadExpirySecs,
-    baseUrl,
-  });
-  return { id, key: keys.key, filename, uploadUrl, expiresIn: settings.uploadExpirySecs };
+  return {
+    id,
+    filename,
+    grant: { key: keys.key, contentType: req.contentType, size: req.size, expiresIn: settings.uploadExpirySecs },
+  };
 }
 
 /**

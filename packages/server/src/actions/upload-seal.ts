@@ -10,6 +10,7 @@ import { bmpDimensions, imageFacts, THUMBNAIL_MAX_SOURCE_BYTES } from '../adapte
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { accessAsMember, dialogNotFound, joinFirst } from '../policies/dialogs.js';
+import { sentWithClientId } from '../queries/messages.js';
 import { matchesDeclaredType, SNIFF_BYTES, THUMBNAIL_TYPES } from '../security/file-content.js';
 import type { Actor } from '../security/identity.js';
 import { scheduleThumbnail } from './thumbnails.js';
@@ -44,16 +45,7 @@ function checkReference(dialogId: string, a: AttachmentInput): void {
 export async function sealAttachments(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody): Promise<SealedAttachment[]> {
   const db = svc.db.kysely;
   await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
-  if (body.client_message_id !== undefined) {
-    const sent = await db
-      .selectFrom('messages')
-      .select('id')
-      .where('dialog_id', '=', dialogId)
-      .where('sender_id', '=', actor.userId)
-      .where('client_message_id', '=', body.client_message_id)
-      .executeTakeFirst();
-    if (sent) return [];
-  }
+  if (body.client_message_id !== undefined && (await sentWithClientId(db, dialogId, actor.userId, body.client_message_id))) return [];
   if (body.attachments.length > LIMITS.attachmentsPerMessage) {
     throw new AppError('BAD_REQUEST', `Maximum ${LIMITS.attachmentsPerMessage} attachments per message`);
   }

@@ -6,7 +6,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { agentUserId, isAgentUserId } from '@parley/protocol';
+import type { Insertable } from 'kysely';
 import type { ActionTx } from '../actions/transaction.js';
+import type { AgentRunsTable } from '../adapters/db/schema.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { newId } from '../wire.js';
 import { htmlToText } from './render.js';
@@ -69,21 +71,16 @@ export async function enqueueAgentRuns(
     const runId = newId();
     const inserted = await tx.trx
       .insertInto('agent_runs')
-      .values({
-        id: runId,
-        dialog_id: message.dialog_id,
-        agent_id: agent.id,
-        kind: 'respond',
-        trigger_message_id: message.id,
-        input: JSON.stringify({ message_id: message.id, user_id: message.sender_id }),
-        status: 'queued',
-        cancel_requested: false,
-        partial: null,
-        error: null,
-        created_at: tx.now,
-        started_at: null,
-        finished_at: null,
-      })
+      .values(
+        queuedRunRow(tx, {
+          id: runId,
+          dialogId: message.dialog_id,
+          agentId: agent.id,
+          kind: 'respond',
+          triggerMessageId: message.id,
+          input: { message_id: message.id, user_id: message.sender_id },
+        }),
+      )
       .onConflict((oc) => oc.columns(['agent_id', 'trigger_message_id']).where('trigger_message_id', 'is not', null).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -95,6 +92,28 @@ export async function enqueueAgentRuns(
 }
 
 /** Puts a run on the durable queue (in the caller's transaction). */
+/** The row of a run that waits for a worker: the one place a run row is built. */
+export function queuedRunRow(
+  tx: ActionTx,
+  run: { id: string; dialogId: string; agentId: string; kind: 'respond' | 'action'; triggerMessageId: string | null; input: unknown },
+): Insertable<AgentRunsTable> {
+  return {
+    id: run.id,
+    dialog_id: run.dialogId,
+    agent_id: run.agentId,
+    kind: run.kind,
+    trigger_message_id: run.triggerMessageId,
+    input: JSON.stringify(run.input),
+    status: 'queued',
+    cancel_requested: false,
+    partial: null,
+    error: null,
+    created_at: tx.now,
+    started_at: null,
+    finished_at: null,
+  };
+}
+
 export async function queueRun(tx: ActionTx, job: AgentRunJob): Promise<void> {
   await enqueueJob(tx.trx, AGENT_RUN_JOB, { ...job }, 0, tx.now);
 }

@@ -11,9 +11,10 @@ import type { SealedAttachment } from '../actions/uploads.js';
 import { inTransaction, type ActionTx } from '../actions/transaction.js';
 import { loadAgent } from '../agents/registry.js';
 import { itemFallbackHtml } from '../agents/render.js';
-import { enqueueAgentRuns, queueRun } from '../agents/triggers.js';
+import { enqueueAgentRuns, queuedRunRow, queueRun } from '../agents/triggers.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
+import type { FileLinks } from '../queries/attachments.js';
 import type { Actor } from '../security/identity.js';
 import { escapeText } from '../security/html-escape.js';
 import { newId, timestamp } from '../wire.js';
@@ -61,10 +62,10 @@ async function addUserMessage(
   dialogId: string,
   input: UserMessageInput,
   sealed: readonly SealedAttachment[],
-  baseUrl: string,
+  links: FileLinks,
 ) {
   const mentioned = authorizeTags(input, actor.userId, await threadAgents(svc, dialogId), svc.config.agents.chatkitEntitySecret);
-  const attachments = await bindToThread(svc, actor, dialogId, sealed, baseUrl);
+  const attachments = await bindToThread(svc, actor, dialogId, sealed, links);
   const item = {
     type: 'user_message',
     content: input.content,
@@ -72,11 +73,7 @@ async function addUserMessage(
     ...(input.quoted_text ? { quoted_text: input.quoted_text } : {}),
     inference_options: input.inference_options,
   };
-  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, baseUrl, {
-    item,
-    mentioned,
-    sealed,
-  });
+  const message = await sendMessage(svc, actor, dialogId, { content: messageHtml(input), attachments: [] }, { item, mentioned, sealed });
   const runs = await svc.db.kysely
     .selectFrom('agent_runs')
     .select('id')
@@ -87,7 +84,7 @@ async function addUserMessage(
   return { userItem, runIds: runs.map((r) => r.id) };
 }
 
-export async function createThread(svc: Services, actor: Actor, input: UserMessageInput, baseUrl = ''): Promise<StreamPlan> {
+export async function createThread(svc: Services, actor: Actor, input: UserMessageInput, links: FileLinks): Promise<StreamPlan> {
   const agentId = actor.chatkit?.agent_id ?? svc.config.agents.chatkitDefaultAgent;
   if (!agentId)
     throw new AppError('BAD_REQUEST', 'No agent for new threads: mint the token with chatkit.agent_id or set CHATKIT_DEFAULT_AGENT');
@@ -111,7 +108,7 @@ export async function createThread(svc: Services, actor: Actor, input: UserMessa
     },
     { id },
   );
-  const { userItem, runIds } = await addUserMessage(svc, actor, id, input, sealed, baseUrl);
+  const { userItem, runIds } = await addUserMessage(svc, actor, id, input, sealed, links);
   const thread = threadWire({ id, title: null, created_at: dialog.created_at });
   return {
     dialogId: id,
@@ -126,12 +123,12 @@ export async function addMessage(
   actor: Actor,
   threadId: string,
   input: UserMessageInput,
-  baseUrl = '',
+  links: FileLinks,
 ): Promise<StreamPlan> {
   const dialog = await accessThread(svc.db.kysely, actor, threadId);
   const sealed = await sealForMessage(svc, actor, input.attachments, dialog.id);
   const cursor = await logHead(svc);
-  const { userItem, runIds } = await addUserMessage(svc, actor, dialog.id, input, sealed, baseUrl);
+  const { userItem, runIds } = await addUserMessage(svc, actor, dialog.id, input, sealed, links);
   return { dialogId: dialog.id, cursor, prelude: [{ type: 'thread.item.done', item: userItem }, STREAM_OPTIONS], runIds };
 }
 
@@ -146,21 +143,7 @@ async function queueAgentRun(
   const runId = newId();
   await tx.trx
     .insertInto('agent_runs')
-    .values({
-      id: runId,
-      dialog_id: dialogId,
-      agent_id: agentId,
-      kind,
-      trigger_message_id: null,
-      input: JSON.stringify(input),
-      status: 'queued',
-      cancel_requested: false,
-      partial: null,
-      error: null,
-      created_at: tx.now,
-      started_at: null,
-      finished_at: null,
-    })
+    .values(queuedRunRow(tx, { id: runId, dialogId, agentId, kind, triggerMessageId: null, input }))
     .execute();
   await queueRun(tx, { run_id: runId, dialog_id: dialogId });
   return runId;

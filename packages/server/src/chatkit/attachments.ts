@@ -7,6 +7,7 @@
 import { reserveUpload, sealUploads, type SealedAttachment } from '../actions/uploads.js';
 import type { Services } from '../context.js';
 import { AppError, attachmentNotFound } from '../errors.js';
+import type { Links } from '../http/links.js';
 import { fileLink, type FileLinks } from '../queries/attachments.js';
 import { THUMBNAIL_TYPES } from '../security/file-content.js';
 import type { Actor } from '../security/identity.js';
@@ -47,21 +48,18 @@ export async function createAttachment(
   svc: Services,
   actor: Actor,
   params: { name: string; size: number; mime_type: string },
-  baseUrl: string,
+  links: Links,
 ): Promise<ChatKitAttachment> {
-  const grant = await reserveUpload(
-    svc,
-    actor,
-    { dialogId: null, filename: params.name, contentType: params.mime_type, size: params.size },
-    baseUrl,
-  );
+  const reserved = await reserveUpload(svc, actor, {
+    dialogId: null,
+    filename: params.name,
+    contentType: params.mime_type,
+    size: params.size,
+  });
   const headers: Record<string, string> = params.mime_type === '' ? {} : { 'content-type': params.mime_type };
-  return attachmentWire(
-    { files: svc.files, baseUrl },
-    { id: grant.id, filename: grant.filename, content_type: params.mime_type },
-    grant.key,
-    { upload_descriptor: { url: grant.uploadUrl, method: 'PUT', headers } },
-  );
+  return attachmentWire(links, { id: reserved.id, filename: reserved.filename, content_type: params.mime_type }, reserved.grant.key, {
+    upload_descriptor: { url: await links.upload(reserved.grant), method: 'PUT', headers },
+  });
 }
 
 /** attachments.delete: only one's own attachment that no message has taken yet. */
@@ -128,7 +126,7 @@ export async function bindToThread(
   actor: Actor,
   dialogId: string,
   sealed: readonly SealedAttachment[],
-  baseUrl: string,
+  links: FileLinks,
 ): Promise<ChatKitAttachment[]> {
   if (sealed.length === 0) return [];
   const ids = sealed.map((s) => s.upload.id);
@@ -141,7 +139,6 @@ export async function bindToThread(
     .returning('id')
     .execute();
   if (bound.length !== ids.length) throw new AppError('CONFLICT', 'An attachment was bound to another thread meanwhile');
-  const links = { files: svc.files, baseUrl };
   return Promise.all(sealed.map((s) => attachmentWire(links, s.upload, s.upload.sealed_key, { thread_id: dialogId })));
 }
 
@@ -149,7 +146,7 @@ export async function bindToThread(
  * Reads: an image attachment's `preview_url` is re-signed from the attachment it became (a stored one was signed
  * at send time and expires like every download link). One query per page.
  */
-export async function withFreshPreviews<T extends { type: string }>(svc: Services, baseUrl: string, items: T[]): Promise<T[]> {
+export async function withFreshPreviews<T extends { type: string }>(svc: Services, links: FileLinks, items: T[]): Promise<T[]> {
   const ids = items.flatMap((i) =>
     i.type === 'user_message'
       ? ((i as { attachments?: ChatKitAttachment[] }).attachments ?? []).filter((a) => a.preview_url).map((a) => a.id)
@@ -161,7 +158,6 @@ export async function withFreshPreviews<T extends { type: string }>(svc: Service
     .select(['id', 'filename', 'content_type', 'storage_key'])
     .where('id', 'in', ids)
     .execute();
-  const links = { files: svc.files, baseUrl };
   const fresh = new Map(
     await Promise.all(rows.map(async (r) => [r.id, await fileLink(links, r.storage_key, r.content_type, r.filename)] as const)),
   );

@@ -13,16 +13,17 @@ import {
 } from '@parley/protocol';
 import { deleteMessage, editMessage, sendMessage } from '../actions/messages.js';
 import type { Services } from '../context.js';
+import { messageOf } from '../queries/message-record.js';
 import { getMessage, listMessages } from '../queries/messages.js';
 import { actorOf } from './auth.js';
-import { fileLinks, publicBase } from './files.js';
+import type { LinkSigner } from './links.js';
 
 const tags = ['chat'];
 const security = [{ bearer: [] }];
 const data = <T extends z.ZodType>(schema: T) => z.object({ data: schema });
 
 export const chatMessageRoutes =
-  (svc: Services): FastifyPluginAsync =>
+  (svc: Services, signer: LinkSigner): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
     const db = svc.db.kysely;
@@ -30,13 +31,15 @@ export const chatMessageRoutes =
     app.get(
       '/dialogs/:dialog_id/messages',
       { schema: { tags, security, params: DialogMessagesParams, querystring: ListMessagesQuery, response: { 200: data(MessagePage) } } },
-      async (req) => ({ data: await listMessages(db, actorOf(req), req.params.dialog_id, req.query, fileLinks(svc, req)) }),
+      async (req) => ({ data: await listMessages(db, actorOf(req), req.params.dialog_id, req.query, signer.forRequest(req)) }),
     );
 
     app.post(
       '/dialogs/:dialog_id/messages',
       { schema: { tags, security, params: DialogMessagesParams, body: SendMessageBody, response: { 200: data(Message) } } },
-      async (req) => ({ data: await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body, publicBase(svc, req)) }),
+      async (req) => ({
+        data: await messageOf(await sendMessage(svc, actorOf(req), req.params.dialog_id, req.body), signer.forRequest(req)),
+      }),
     );
 
     app.get(

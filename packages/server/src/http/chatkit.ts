@@ -30,8 +30,9 @@ import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../security/identity.js';
 import { actorOf } from './auth.js';
-import { publicBase } from './files.js';
+import type { LinkSigner, Links } from './links.js';
 import type { RateLimiter } from './rate-limit.js';
+import { openEventStream } from './event-stream.js';
 
 const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
 
@@ -39,7 +40,7 @@ const frame = (ev: ChatKitEvent) => `data: ${JSON.stringify(ev)}\n\n`;
 const SENDS = new Set(['threads.create', 'threads.add_user_message']);
 
 export const chatKitRoutes =
-  (svc: Services, worker: AgentWorker, limiter?: RateLimiter): FastifyPluginAsync =>
+  (svc: Services, worker: AgentWorker, signer: LinkSigner, limiter?: RateLimiter): FastifyPluginAsync =>
   async (app) => {
     app.post('/chatkit', { schema: { hide: true } }, async (req, reply) => {
       const parsed = ChatKitRequest.safeParse(req.body);
@@ -51,17 +52,17 @@ export const chatKitRoutes =
       const body = parsed.data;
       const actor = actorOf(req);
       if (limiter && SENDS.has(body.type)) await limiter.send(actor.userId);
-      const base = publicBase(svc, req);
-      if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body, base));
-      return answer(actor, body, base);
+      const links = signer.forRequest(req);
+      if (CHATKIT_STREAMING.has(body.type)) return stream(reply, await plan(actor, body, links));
+      return answer(actor, body, links);
     });
 
-    async function plan(actor: Actor, body: ChatKitRequest, base: string): Promise<StreamPlan> {
+    async function plan(actor: Actor, body: ChatKitRequest, links: Links): Promise<StreamPlan> {
       switch (body.type) {
         case 'threads.create':
-          return createThread(svc, actor, body.params.input, base);
+          return createThread(svc, actor, body.params.input, links);
         case 'threads.add_user_message':
-          return addMessage(svc, actor, body.params.thread_id, body.params.input, base);
+          return addMessage(svc, actor, body.params.thread_id, body.params.input, links);
         case 'threads.add_client_tool_output':
           return addToolOutput(svc, actor, body.params.thread_id, body.params.result);
         case 'threads.add_structured_input':
@@ -75,19 +76,19 @@ export const chatKitRoutes =
       }
     }
 
-    async function answer(actor: Actor, body: ChatKitRequest, base: string): Promise<unknown> {
+    async function answer(actor: Actor, body: ChatKitRequest, links: Links): Promise<unknown> {
       const db = svc.db.kysely;
       switch (body.type) {
         case 'threads.get_by_id': {
           const thread = await getThread(db, actor, body.params.thread_id);
-          return { ...thread, items: { ...thread.items, data: await withFreshPreviews(svc, base, thread.items.data) } };
+          return { ...thread, items: { ...thread.items, data: await withFreshPreviews(svc, links, thread.items.data) } };
         }
         case 'threads.list':
           return listThreads(db, actor, body.params);
         case 'items.list': {
           const dialog = await accessThread(db, actor, body.params.thread_id);
           const page = await itemsPage(db, dialog.id, body.params);
-          return { ...page, data: await withFreshPreviews(svc, base, page.data) };
+          return { ...page, data: await withFreshPreviews(svc, links, page.data) };
         }
         case 'threads.update':
           return updateThread(svc, actor, body.params.thread_id, body.params.title);
@@ -108,7 +109,7 @@ export const chatKitRoutes =
         case 'input.transcribe':
           throw new AppError('NOT_IMPLEMENTED', 'No transcriber is configured');
         case 'attachments.create':
-          return createAttachment(svc, actor, body.params, base);
+          return createAttachment(svc, actor, body.params, links);
         case 'attachments.delete':
           await deleteAttachment(svc, actor, body.params.attachment_id);
           return {};
@@ -118,14 +119,7 @@ export const chatKitRoutes =
     }
 
     async function stream(reply: FastifyReply, p: StreamPlan): Promise<void> {
-      reply.hijack();
-      const res = reply.raw;
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
+      const res = openEventStream(reply);
       const controller = new AbortController();
       let finished = false;
       res.on('close', () => {

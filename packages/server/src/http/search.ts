@@ -9,7 +9,7 @@ import { SearchMessagesQuery, SearchPage } from '@parley/protocol';
 import type { Services } from '../context.js';
 import { searchMessages } from '../queries/search.js';
 import { actorOf, adminGuard } from './auth.js';
-import { fileLinks } from './files.js';
+import type { LinkSigner } from './links.js';
 
 const data = <T extends z.ZodType>(schema: T) => z.object({ data: schema });
 const description =
@@ -17,7 +17,7 @@ const description =
 
 /** The Chat API route (registered under the Chat API's actor guard). */
 export const chatSearchRoutes =
-  (svc: Services): FastifyPluginAsync =>
+  (svc: Services, signer: LinkSigner): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
     app.get(
@@ -32,14 +32,14 @@ export const chatSearchRoutes =
         },
       },
       async (req) => ({
-        data: await searchMessages(svc.db.kysely, svc.config.search, fileLinks(svc, req), { actor: actorOf(req) }, req.query),
+        data: await searchMessages(svc.db.kysely, svc.config.search, signer.forRequest(req), { actor: actorOf(req) }, req.query),
       }),
     );
   };
 
 /** The Management API route: the same search across all dialogs, for the host's back office. */
 export const managementSearchRoutes =
-  (svc: Services): FastifyPluginAsync =>
+  (svc: Services, signer: LinkSigner): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', adminGuard(svc));
@@ -55,7 +55,7 @@ export const managementSearchRoutes =
         },
       },
       async (req) => ({
-        data: await searchMessages(svc.db.kysely, svc.config.search, fileLinks(svc, req), { all: true }, req.query),
+        data: await searchMessages(svc.db.kysely, svc.config.search, signer.forRequest(req), { all: true }, req.query),
       }),
     );
   };

@@ -6,7 +6,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Attachment, Message } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import type { AttachmentsTable } from '../adapters/db/schema.js';
-import type { FileService } from '../adapters/files/index.js';
+import type { DownloadGrant } from '../adapters/files/port.js';
 import { attachmentNotFound } from '../errors.js';
 import { accessAsMember } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
@@ -16,21 +16,20 @@ import { compact } from '../wire.js';
 type Q = Kysely<Database> | Transaction<Database>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 
-/** What it takes to sign links: the store, and where the request reached Parley (for the disk store's links). */
+/** Signs the download links of one reader (made by the link signer at the HTTP edge, http/links.ts). */
 export interface FileLinks {
-  files: FileService;
-  baseUrl: string;
+  download(grant: DownloadGrant): Promise<string>;
+  readonly downloadExpirySecs: number;
 }
 
 /** A fresh, expiring download URL of one stored object, served with the headers its type allows. */
 export async function fileLink(links: FileLinks, key: string, contentType: string, filename: string): Promise<string> {
   const serving = servingHeaders(contentType, filename);
-  return links.files.store.downloadUrl({
+  return links.download({
     key,
     contentType: serving.contentType,
     disposition: serving.disposition,
-    expiresIn: links.files.settings.downloadExpirySecs,
-    baseUrl: links.baseUrl,
+    expiresIn: links.downloadExpirySecs,
   });
 }
 
@@ -60,17 +59,22 @@ export async function attachmentWire(
   });
 }
 
-/** The attachments of these messages, in their order within each message: one query for the whole page. */
-export async function attachmentsByMessage(db: Q, links: FileLinks, messageIds: readonly string[]): Promise<Map<string, Attachment[]>> {
-  const byMessage = new Map<string, Attachment[]>();
-  if (messageIds.length === 0) return byMessage;
-  const rows = await db
+/** The attachment rows of these messages, by message and in their order within each: one query. */
+export async function attachmentRows(db: Q, messageIds: readonly string[]): Promise<AttachmentRow[]> {
+  if (messageIds.length === 0) return [];
+  return db
     .selectFrom('attachments')
     .selectAll()
     .where('message_id', 'in', [...messageIds])
     .orderBy('message_id')
     .orderBy('position')
     .execute();
+}
+
+/** The attachments of these messages, in their order within each message: one query for the whole page. */
+export async function attachmentsByMessage(db: Q, links: FileLinks, messageIds: readonly string[]): Promise<Map<string, Attachment[]>> {
+  const byMessage = new Map<string, Attachment[]>();
+  const rows = await attachmentRows(db, messageIds);
   const wires = await Promise.all(rows.map((r) => attachmentWire(links, r)));
   rows.forEach((r, i) => {
     const list = byMessage.get(r.message_id) ?? [];
@@ -91,5 +95,5 @@ export async function getAttachmentUrl(db: Kysely<Database>, links: FileLinks, a
   if (!row) throw attachmentNotFound();
   await accessAsMember(db, actor, row.dialog_id, { hidden: attachmentNotFound(), notMember: attachmentNotFound() });
   const wire = await attachmentWire(links, row);
-  return { expires_in: links.files.settings.downloadExpirySecs, thumbnail_url: wire.thumbnail_url ?? null, url: wire.url };
+  return { expires_in: links.downloadExpirySecs, thumbnail_url: wire.thumbnail_url ?? null, url: wire.url };
 }

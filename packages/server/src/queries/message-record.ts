@@ -4,8 +4,8 @@
  * its dialog's object ids and its `seq`. The HTTP response, the realtime frame (realtime/frames.ts) and the
  * webhook (events/webhooks/payloads.ts) are projections of this record, never rebuilt from other rows.
  */
-import type { Attachment, Message, NewDialogEvent } from '@parley/protocol';
-import { attachmentWire, withAttachments, type AttachmentRow, type FileLinks } from './attachments.js';
+import { messageNewEvent, messageOfEvent, type Attachment, type Message, type NewDialogEvent } from '@parley/protocol';
+import { attachmentWire, type AttachmentRow, type FileLinks } from './attachments.js';
 import { messageWire, type MessageRow } from './serialize.js';
 
 /** An attachment as the log keeps it: what the wire shows, and the keys its links are signed for. */
@@ -36,18 +36,9 @@ export function messageRecord(
   attachments: readonly AttachmentRow[] = [],
   clientMessageId?: string,
 ): MessageRecord {
-  const m = messageWire(row);
   return {
-    type: 'message.new',
-    id: m.id,
-    dialog_id: m.dialog_id,
-    ...(m.sender_id === null ? {} : { sender_id: m.sender_id }),
-    content: m.content,
-    sent_at: m.sent_at,
-    message_type: m.message_type,
-    reply_to_id: m.reply_to_id,
+    ...messageNewEvent(messageWire(row)),
     ...(clientMessageId === undefined ? {} : { client_message_id: clientMessageId }),
-    last_edited_at: m.last_edited_at,
     ...(attachments.length === 0 ? {} : { files: attachments.map(stored) }),
     seq: Number(row.seq),
     object_id: dialog.object_id,
@@ -79,15 +70,5 @@ export async function signedAttachments(
 
 /** The HTTP projection: MTChat's message object, attachments last and only when there are some. */
 export async function messageOf(r: MessageRecord, links: FileLinks): Promise<Message> {
-  const message: Message = {
-    id: r.id,
-    dialog_id: r.dialog_id,
-    sender_id: r.sender_id ?? null,
-    content: r.content,
-    sent_at: r.sent_at,
-    last_edited_at: r.last_edited_at ?? null,
-    reply_to_id: r.reply_to_id ?? null,
-    message_type: r.message_type,
-  };
-  return withAttachments(message, await signedAttachments(r.files, links));
+  return messageOfEvent(r, await signedAttachments(r.files, links));
 }

@@ -1,5 +1,5 @@
 /** @module queries/messages: message pages (latest, before, after, around) and single messages, for participants. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { LIMITS, type Message, type MessagePage } from '@parley/protocol';
 import type { Database } from '../adapters/db/index.js';
 import { messageNotFound } from '../errors.js';
@@ -13,6 +13,25 @@ export interface PageQuery {
   before?: string;
   after?: string;
   around?: string;
+}
+
+/**
+ * The message a sender already sent to a dialog under this `client_message_id` (a retried send), or undefined:
+ * the one idempotency lookup, for the send and for the attachment checks before it.
+ */
+export function sentWithClientId(
+  db: Kysely<Database> | Transaction<Database>,
+  dialogId: string,
+  senderId: string,
+  clientMessageId: string,
+): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('dialog_id', '=', dialogId)
+    .where('sender_id', '=', senderId)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst();
 }
 
 const forbidden = () => ({ hidden: joinFirst(), notMember: joinFirst() });

@@ -1,7 +1,7 @@
 /** @module queries/participants: the participant list (potential participants see names only: docs/security.md). */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
-import { AppError } from '../errors.js';
+import { participantsOnly } from '../errors.js';
 import { accessDialog } from '../policies/dialogs.js';
 import type { Actor } from '../security/identity.js';
 import { participantWire } from './serialize.js';
@@ -10,7 +10,7 @@ export type IsOnline = (userIds: string[]) => Promise<Set<string>>;
 
 export async function listParticipants(db: Kysely<Database>, actor: Actor, dialogId: string, isOnline: IsOnline) {
   const access = await accessDialog(db, actor, dialogId);
-  if (!access) throw new AppError('FORBIDDEN', 'Not a participant');
+  if (!access) throw participantsOnly();
   const rows = await db
     .selectFrom('dialog_participants')
     .selectAll()

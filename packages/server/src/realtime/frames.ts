@@ -4,7 +4,7 @@
  * event is delivered: once per event and link base (FILES_PUBLIC_URL, or the host a connection came in on),
  * not once per connection.
  */
-import type { FileService } from '../adapters/files/index.js';
+import type { LinkSigner } from '../http/links.js';
 import { signedAttachments, type StoredAttachment } from '../queries/message-record.js';
 import { Frame } from './connection.js';
 import { wireEvent, type LogEvent } from './log.js';
@@ -15,7 +15,7 @@ export class EventFrames {
 
   constructor(
     private readonly event: LogEvent,
-    private readonly files: FileService,
+    private readonly signer: LinkSigner,
   ) {}
 
   private get stored(): StoredAttachment[] | undefined {
@@ -30,17 +30,17 @@ export class EventFrames {
     return this.plain;
   }
 
-  /** The frame for readers whose links start at `baseUrl`. */
+  /** The frame for a reader who reached Parley at `baseUrl`. */
   async for(baseUrl: string): Promise<Frame> {
     const stored = this.stored;
     if (!stored) return this.shared()!;
-    const base = this.files.settings.publicUrl ?? baseUrl;
-    let frame = this.byBase.get(base);
+    const links = this.signer.at(baseUrl);
+    let frame = this.byBase.get(links.base);
     if (!frame) {
-      frame = signedAttachments(stored, { files: this.files, baseUrl: base }).then(
+      frame = signedAttachments(stored, links).then(
         (attachments) => new Frame(JSON.stringify(wireEvent(this.event, attachments)), this.event.id),
       );
-      this.byBase.set(base, frame);
+      this.byBase.set(links.base, frame);
     }
     return frame;
   }

@@ -8,7 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
-import type { FileService } from '../adapters/files/index.js';
+import type { LinkSigner } from '../http/links.js';
 import type { Bus } from '../events/bus.js';
 import type { Dependency } from '../health/dependency.js';
 import { LogHorizon } from '../events/horizon.js';
@@ -36,7 +36,7 @@ export class Hub {
     private readonly bus: Bus,
     /** Reports reading failures once per outage; the cursor only moves past delivered events, so reading resumes there. */
     private readonly health: Pick<Dependency, 'ok' | 'failed'>,
-    private readonly files: FileService,
+    private readonly signer: LinkSigner,
     /** Told how many event frames each batch handed to connections (metrics). */
     private readonly delivered: (frames: number) => void = () => {},
     private readonly pollMs = 2000,
@@ -135,7 +135,7 @@ export class Hub {
         for (const e of events) {
           const users = to.get(e.id);
           if (!users) continue;
-          const frames = new EventFrames(e, this.files);
+          const frames = new EventFrames(e, this.signer);
           const conns = users.flatMap((u) => [...(this.users.get(u) ?? [])]);
           const shared = frames.shared();
           this.delivered(conns.length);

@@ -9,6 +9,7 @@ import { connectRedis } from '../adapters/redis-client.js';
 import { createMemoryPresence, type PresenceStore } from '../adapters/presence/store.js';
 import { createRedisPresence } from '../adapters/presence/redis.js';
 import type { Services } from '../context.js';
+import type { LinkSigner } from '../http/links.js';
 import type { IsOnline } from '../queries/participants.js';
 import { Hub } from './hub.js';
 import { Presence } from './presence.js';
@@ -29,7 +30,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export async function createRealtime(svc: Services, timers: Timers = realTimers): Promise<Realtime> {
+export async function createRealtime(svc: Services, signer: LinkSigner, timers: Timers = realTimers): Promise<Realtime> {
   // Queries made for connections (connects, resumes, presence) are counted; the hub's reading of the log is not.
   const db = svc.db.kysely.withPlugin(new QueryCount(() => svc.metrics.realtimeQueries.inc()));
   let redis: Redis | undefined;
@@ -44,7 +45,7 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
     ? svc.health.register('redis presence', 'redis')
     : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
-  const hub = new Hub(svc.db.kysely, svc.bus, svc.health.register('realtime hub (event log reader)', 'loop'), svc.files, (n) =>
+  const hub = new Hub(svc.db.kysely, svc.bus, svc.health.register('realtime hub (event log reader)', 'loop'), signer, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),
   );
   await hub.start();
@@ -58,7 +59,7 @@ export async function createRealtime(svc: Services, timers: Timers = realTimers)
   );
   const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
   const reader = new ReplayReader(db, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
-  const sessions = new Sessions(hub, presence, reader, svc.files, svc.metrics, (userId) => pendingItems(db, userId));
+  const sessions = new Sessions(hub, presence, reader, signer, svc.metrics, svc.log, (userId) => pendingItems(db, userId));
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
     const byKind = { ws: 0, sse: 0 };
     for (const c of hub.connections()) byKind[c.kind]++;

@@ -9,8 +9,9 @@
  * is read for many resumes at once (realtime/replay-reader.ts).
  */
 import type { AgentItemPartialFrame } from '@parley/protocol';
+import type { FastifyBaseLogger } from 'fastify';
 import { isConnectionError } from '../health/connection-errors.js';
-import type { FileService } from '../adapters/files/index.js';
+import type { LinkSigner } from '../http/links.js';
 import type { Metrics } from '../metrics.js';
 import { Frame, RESYNC, type Connection } from './connection.js';
 import type { Hub } from './hub.js';
@@ -26,12 +27,13 @@ export class Sessions {
     private readonly hub: Hub,
     private readonly presence: Presence,
     private readonly reader: ReplayReader,
-    files: FileService,
+    signer: LinkSigner,
     private readonly metrics: Metrics,
+    private readonly log: FastifyBaseLogger,
     /** Frames a fresh connection (no cursor) gets after `connected`: agent items streaming right now. */
     private readonly snapshot?: (userId: string) => Promise<AgentItemPartialFrame[]>,
   ) {
-    this.frames = new SharedFrames(files, SHARED_FRAME_BYTES);
+    this.frames = new SharedFrames(signer, SHARED_FRAME_BYTES);
   }
 
   private readonly frames: SharedFrames;
@@ -43,8 +45,18 @@ export class Sessions {
     this.hub.add(conn);
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
-    else if (this.snapshot) for (const f of await this.snapshot(conn.userId).catch(() => [])) conn.push(Frame.control(f));
+    else if (this.snapshot) for (const f of await this.streamingNow(conn.userId)) conn.push(Frame.control(f));
     this.metrics.sessionsOpened.inc();
+  }
+
+  /** The agent items streaming now; none when they cannot be read (logged: the client still gets them as they end). */
+  private async streamingNow(userId: string): Promise<AgentItemPartialFrame[]> {
+    try {
+      return await this.snapshot!(userId);
+    } catch (err) {
+      this.log.warn({ err, userId }, 'realtime: streaming agent items could not be read for a new connection');
+      return [];
+    }
   }
 
   /** The client's `{"type":"ping"}` (or a protocol-level pong): refresh presence, answer `pong`. */
@@ -116,6 +128,7 @@ export class Sessions {
       // with the same cursor, rather than sending it to refetch state it cannot fetch either (docs/operations.md).
       if (isConnectionError(err)) throw err;
       // The log could not be read: the client must not believe it is up to date.
+      this.log.error({ err, userId: conn.userId, cursor }, 'realtime: replay failed, the client is told to resync');
       conn.resetCursor();
       conn.replay(Frame.control(RESYNC));
     } finally {

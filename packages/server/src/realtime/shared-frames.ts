@@ -3,7 +3,7 @@
  * clients resuming over the same stretch of the log share one serialized copy of each event instead of one
  * copy each (issue 16: ten resumes from 0 used to hold ten copies). Bounded in bytes, oldest out first.
  */
-import type { FileService } from '../adapters/files/index.js';
+import type { LinkSigner } from '../http/links.js';
 import type { Frame } from './connection.js';
 import { EventFrames } from './frames.js';
 import type { LogEvent } from './log.js';
@@ -13,13 +13,13 @@ export class SharedFrames {
   private bytes = 0;
 
   constructor(
-    private readonly files: FileService,
+    private readonly signer: LinkSigner,
     private readonly maxBytes: number,
   ) {}
 
   /** The frame of `e` for a reader at `baseUrl`; `shareable` is false for an event rewritten for this replay. */
   async frame(e: LogEvent, baseUrl: string, shareable: boolean): Promise<Frame> {
-    if (!shareable) return new EventFrames(e, this.files).for(baseUrl);
+    if (!shareable) return new EventFrames(e, this.signer).for(baseUrl);
     let entry = this.entries.get(e.id);
     if (entry) {
       // Most recently used last.
@@ -27,7 +27,7 @@ export class SharedFrames {
       this.entries.set(e.id, entry);
       return entry.frames.for(baseUrl);
     }
-    entry = { frames: new EventFrames(e, this.files), bytes: 0 };
+    entry = { frames: new EventFrames(e, this.signer), bytes: 0 };
     this.entries.set(e.id, entry);
     const frame = await entry.frames.for(baseUrl);
     entry.bytes += frame.text.length;

@@ -7,10 +7,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { Connection, Frame, type ConnectionLimits, type Transport } from './connection.js';
 import { AUTH_EXPIRED, TokenLifetime } from './expiry.js';
-import { publicBase } from '../http/files.js';
+import { requestBase } from '../http/links.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
+import { openEventStream } from '../http/event-stream.js';
 
 /** How long a browser waits before reconnecting, in milliseconds. */
 export const SSE_RETRY_MS = 3000;
@@ -42,17 +43,10 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
     },
     handler: async (req, reply) => {
       const hs = accepted.get(req)!;
-      reply.hijack();
-      const res = reply.raw;
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
+      const res = openEventStream(reply);
       res.write(`retry: ${SSE_RETRY_MS}\n\n`);
       open.add(res);
-      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
+      const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
       // SSE cannot renew in-band: the stream ends at expiry and the client reconnects with a fresh token.
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
         if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify(AUTH_EXPIRED)}\n\n`);

@@ -10,7 +10,7 @@ import { CLOSE_CODES } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import { Connection, type ConnectionLimits, type Transport } from './connection.js';
 import { AUTH_EXPIRED, AUTH_EXPIRED_CLOSE_CODE, TokenLifetime } from './expiry.js';
-import { publicBase } from '../http/files.js';
+import { requestBase } from '../http/links.js';
 import { handshake, type Handshake } from './handshake.js';
 import { isConnectionError } from '../health/connection-errors.js';
 import type { RealtimeContext } from './routes.js';
@@ -52,7 +52,7 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
     wsHandler: (socket, req) => {
       const hs = accepted.get(req);
       if (!hs) return socket.close(1011, 'no handshake');
-      const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.overflowed(c), publicBase(ctx.svc, req));
+      const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
       const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify(AUTH_EXPIRED), () => socket.close(AUTH_EXPIRED_CLOSE_CODE, 'token expired'));

@@ -11,6 +11,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { Api, Res } from './api.js';
+import { createDialog, person } from './fixtures.js';
 import { startServer, type TestServer } from './server.js';
 import { eventually } from './poll.js';
 
@@ -156,4 +157,9 @@ export const html = () => Buffer.from('<!doctype html><script>alert(document.dom
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The dialog the file tests share: alice and bob, in scope acme. */
+export async function aliceAndBobDialog(server: TestServer): Promise<string> {
+  return (await createDialog(server, { participants: [person('alice'), person('bob')], access_scopes: [{ scope_level0: ['acme'] }] })).id;
 }

@@ -30,21 +30,13 @@ export function watchAvailability(store: FileStore, health: Dependency): FileSto
       throw storeUnavailable();
     }
   };
-  // Signing a URL is local work and needs no round trip while the store is up. Once a call has found it down,
-  // a URL would only send the browser into the outage: each signing first asks the store (one HEAD of a key that
-  // never exists) and answers 503 until it is back, which also notices the recovery.
-  const reachable = async (): Promise<void> => {
-    if (health.state === 'down') await call(() => store.head(PROBE_KEY));
-  };
   return {
     kind: store.kind,
-    uploadUrl: async (g) => {
-      await reachable();
-      return store.uploadUrl(g);
-    },
-    downloadUrl: async (g) => {
-      await reachable();
-      return store.downloadUrl(g);
+    // Signing a URL (http/links.ts) is local work and needs no round trip while the store is up. Once a call has
+    // found it down, a URL would only send the browser into the outage: each signing first asks the store (one
+    // HEAD of a key that never exists) and answers 503 until it is back, which also notices the recovery.
+    reachable: async () => {
+      if (health.state === 'down') await call(() => store.head(PROBE_KEY));
     },
     head: (key) => call(() => store.head(key)),
     copy: (from, to) => call(() => store.copy(from, to)),

@@ -1,28 +1,15 @@
 /**
  * @module files/disk: the embedded file store. Objects live under DATA_DIR/files/<key> with a small JSON sidecar
- * (content type, size); upload and download URLs are Parley's own /api/v1/files/<key> routes (http/files.ts),
- * signed with HMAC-SHA256 over the method, key, expiry and the exact headers they allow, like S3's presigned URLs.
+ * (content type, size). It owns no route and builds no URL: Parley's routes that serve it (http/disk-files.ts)
+ * take their links from the link signer (http/links.ts).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type ReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isValidKey, type DownloadGrant, type FileStore, type ObjectInfo, type UploadGrant } from './port.js';
-
-export const FILES_ROUTE = '/api/v1/files/';
-
-/** What a verified URL allows. */
-export interface VerifiedGrant {
-  key: string;
-  contentType: string;
-  /** PUT only: the exact number of bytes. */
-  size?: number;
-  /** GET only. */
-  disposition?: string;
-  expiresAt: number;
-}
+import { isValidKey, type FileStore, type ObjectInfo } from './port.js';
 
 export type ReceiveResult = 'stored' | 'too_large' | 'incomplete';
 
@@ -35,11 +22,7 @@ export class DiskStore implements FileStore {
   readonly kind = 'disk' as const;
   private readonly root: string;
 
-  constructor(
-    dataDir: string,
-    private readonly secret: string,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  constructor(dataDir: string) {
     this.root = resolve(dataDir, 'files');
   }
 
@@ -51,57 +34,8 @@ export class DiskStore implements FileStore {
     return path;
   }
 
-  private sign(parts: readonly (string | number)[]): string {
-    return createHmac('sha256', this.secret).update(parts.join('\n')).digest('base64url');
-  }
-
-  private url(baseUrl: string, key: string, params: Record<string, string>): string {
-    return `${baseUrl}${FILES_ROUTE}${key}?${new URLSearchParams(params).toString()}`;
-  }
-
-  private expiry(expiresIn: number): number {
-    return Math.floor(this.now().getTime() / 1000) + expiresIn;
-  }
-
-  async uploadUrl(g: UploadGrant): Promise<string> {
-    const expires = this.expiry(g.expiresIn);
-    const signature = this.sign(['PUT', g.key, expires, g.contentType, g.size]);
-    return this.url(g.baseUrl, g.key, { expires: String(expires), type: g.contentType, size: String(g.size), signature });
-  }
-
-  async downloadUrl(g: DownloadGrant): Promise<string> {
-    const expires = this.expiry(g.expiresIn);
-    const signature = this.sign(['GET', g.key, expires, g.contentType, g.disposition]);
-    return this.url(g.baseUrl, g.key, { expires: String(expires), type: g.contentType, disposition: g.disposition, signature });
-  }
-
-  /** Checks a request's URL against its signature and expiry; undefined when it does not hold. */
-  verify(method: 'PUT' | 'GET', key: string, query: Record<string, unknown>): VerifiedGrant | undefined {
-    const str = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
-    const expires = str('expires');
-    const type = str('type');
-    const signature = str('signature');
-    if (!isValidKey(key) || expires === undefined || !/^\d{1,12}$/.test(expires) || type === undefined || signature === undefined)
-      return undefined;
-    let parts: (string | number)[];
-    let grant: VerifiedGrant;
-    if (method === 'PUT') {
-      const size = str('size');
-      if (size === undefined || !/^\d{1,12}$/.test(size)) return undefined;
-      parts = ['PUT', key, expires, type, size];
-      grant = { key, contentType: type, size: Number(size), expiresAt: Number(expires) };
-    } else {
-      const disposition = str('disposition');
-      if (disposition === undefined) return undefined;
-      parts = ['GET', key, expires, type, disposition];
-      grant = { key, contentType: type, disposition, expiresAt: Number(expires) };
-    }
-    const expected = Buffer.from(this.sign(parts));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    if (grant.expiresAt * 1000 < this.now().getTime()) return undefined;
-    return grant;
-  }
+  /** Local files are always there. */
+  async reachable(): Promise<void> {}
 
   /**
    * Streams a request body into the object, refusing more than `size` bytes and fewer. The object appears only

@@ -1,7 +1,6 @@
 /** @module files: picks the file store from configuration: S3 when S3_* is set, else the disk store under DATA_DIR. */
 import type { Config, FilesConfig } from '../../config.js';
 import type { Dependencies } from '../../health/dependency.js';
-import { loadOrCreate, randomSecret } from '../../security/secrets.js';
 import { DiskStore } from './disk.js';
 import type { FileStore } from './port.js';
 import { S3Store } from './s3.js';
@@ -12,19 +11,14 @@ export type { FileStore } from './port.js';
 
 export interface FileService {
   store: FileStore;
-  /** Set for the embedded store, whose URLs Parley serves itself (http/files.ts). */
+  /** Set for the embedded store, whose objects Parley serves itself (http/disk-files.ts). */
   disk?: DiskStore;
   settings: FilesConfig;
   /** Background thumbnailing, bounded (THUMBNAIL_CONCURRENCY, THUMBNAIL_QUEUE_LIMIT). */
   thumbnails: ThumbnailQueue;
 }
 
-export function createFileService(
-  config: Config,
-  now: () => Date,
-  health: Dependencies,
-  onThumbnailError: (err: unknown) => void,
-): FileService {
+export function createFileService(config: Config, health: Dependencies, onThumbnailError: (err: unknown) => void): FileService {
   const settings = config.files;
   const thumbnails = createThumbnailQueue(settings.thumbnailConcurrency, settings.thumbnailQueueLimit, onThumbnailError);
   if (settings.s3)
@@ -33,7 +27,6 @@ export function createFileService(
       settings,
       thumbnails,
     };
-  const secret = settings.signingKey ?? loadOrCreate(config.dataDir, 'files-signing-key', () => randomSecret(32)).value;
-  const disk = new DiskStore(config.dataDir, secret, now);
+  const disk = new DiskStore(config.dataDir);
   return { store: disk, disk, settings, thumbnails };
 }

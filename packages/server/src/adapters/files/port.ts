@@ -1,26 +1,23 @@
 /**
- * @module files/port: what Parley needs from a file store. Two implementations, one flow: S3 (presigned URLs to
- * the bucket) and the embedded disk store (HMAC-signed URLs served by Parley). Clients only ever see URLs.
+ * @module files/port: what Parley needs from a file store. Two implementations, one flow: S3 and the embedded
+ * disk store. Clients only ever see URLs, which the HTTP edge signs for a grant (http/links.ts): stores know no HTTP.
  */
 
-/** A URL that lets its holder PUT exactly one object: this key, this content type, this many bytes, until it expires. */
+/** What an upload URL lets its holder do: PUT exactly one object, this key, this content type, this many bytes, until it expires. */
 export interface UploadGrant {
   key: string;
   contentType: string;
   size: number;
   expiresIn: number;
-  /** Where the browser reaches Parley (the disk store's links are Parley's own routes). */
-  baseUrl: string;
 }
 
-/** A URL that lets its holder GET one object, with the headers it will be served with, until it expires. */
+/** What a download URL lets its holder do: GET one object, with the headers it will be served with, until it expires. */
 export interface DownloadGrant {
   key: string;
   contentType: string;
   /** The full Content-Disposition value, e.g. `attachment; filename="a.svg"`. */
   disposition: string;
   expiresIn: number;
-  baseUrl: string;
 }
 
 export interface ObjectInfo {
@@ -30,8 +27,8 @@ export interface ObjectInfo {
 
 export interface FileStore {
   readonly kind: 'disk' | 's3';
-  uploadUrl(grant: UploadGrant): Promise<string>;
-  downloadUrl(grant: DownloadGrant): Promise<string>;
+  /** Resolves at once while the store is up; during an outage, asks it (503 until it is back) before a link is signed. */
+  reachable(): Promise<void>;
   /** Size and stored content type, or undefined when there is no such object. */
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Copies an object inside the store (metadata included); false when the source does not exist. */

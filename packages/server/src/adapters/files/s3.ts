@@ -1,8 +1,6 @@
 /**
- * @module files/s3: the S3 file store (path-style, any S3-compatible service). Server-side calls go to
- * S3_ENDPOINT; URLs handed to browsers are signed for S3_PUBLIC_ENDPOINT (signing covers the host, so the
- * public URL is signed as such rather than rewritten afterwards). An upload URL signs the content type and
- * length, so the store itself refuses any other body; a download URL carries its response headers.
+ * @module files/s3: the S3 file store (path-style, any S3-compatible service); its calls go to S3_ENDPOINT. The
+ * URLs handed to browsers are presigned at the HTTP edge (http/s3-links.ts) with a client made here.
  */
 import {
   CopyObjectCommand,
@@ -13,13 +11,13 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FilesConfig } from '../../config.js';
-import type { DownloadGrant, FileStore, ObjectInfo, UploadGrant } from './port.js';
+import type { FileStore, ObjectInfo } from './port.js';
 
 type S3Settings = NonNullable<FilesConfig['s3']>;
 
-function client(s: S3Settings, endpoint: string): S3Client {
+/** A client of the bucket at `endpoint` (the internal one for calls, the public one for presigning). */
+export function s3Client(s: S3Settings, endpoint: string): S3Client {
   return new S3Client({
     endpoint,
     region: s.region,
@@ -41,37 +39,15 @@ function isMissing(err: unknown): boolean {
 export class S3Store implements FileStore {
   readonly kind = 's3' as const;
   private readonly api: S3Client;
-  private readonly signer: S3Client;
   private readonly bucket: string;
 
   constructor(settings: S3Settings) {
-    this.api = client(settings, settings.endpoint);
-    this.signer = settings.publicEndpoint === settings.endpoint ? this.api : client(settings, settings.publicEndpoint);
+    this.api = s3Client(settings, settings.endpoint);
     this.bucket = settings.bucket;
   }
 
-  async uploadUrl(g: UploadGrant): Promise<string> {
-    // An untyped file ("") is sent without a Content-Type: only its length is signed then.
-    const typed = g.contentType !== '';
-    const command = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: g.key,
-      ContentType: typed ? g.contentType : undefined,
-      ContentLength: g.size,
-    });
-    const signableHeaders = new Set(typed ? ['content-type', 'content-length'] : ['content-length']);
-    return getSignedUrl(this.signer, command, { expiresIn: g.expiresIn, signableHeaders });
-  }
-
-  async downloadUrl(g: DownloadGrant): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: g.key,
-      ResponseContentType: g.contentType,
-      ResponseContentDisposition: g.disposition,
-    });
-    return getSignedUrl(this.signer, command, { expiresIn: g.expiresIn });
-  }
+  /** Presigning needs no round trip; availability.ts probes the store during an outage. */
+  async reachable(): Promise<void> {}
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
@@ -116,6 +92,5 @@ export class S3Store implements FileStore {
 
   async close(): Promise<void> {
     this.api.destroy();
-    if (this.signer !== this.api) this.signer.destroy();
   }
 }
