@@ -24,6 +24,8 @@ async function compile(file: string): Promise<{ ok: boolean; output: string }> {
         '--skipLibCheck',
         '--target',
         'ES2022',
+        '--lib',
+        'ES2023,DOM',
         '--module',
         'ESNext',
         '--moduleResolution',
