@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { archiveInactiveDialogs } from '../actions/auto-archive.js';
 import type { Services } from '../context.js';
-import { setLongTimeout, type LongTimer } from '../timers.js';
+import { setLongTimeout, type LongTimer } from '../clock.js';
 
 export const ARCHIVE_TICK = 'auto-archive';
 
