@@ -116,7 +116,7 @@ export async function buildApp(
   const keyRotation = setInterval(() => tokens.setSigningKeys(signingKeys()), 3600_000);
   keyRotation.unref();
   // Every long-lived connection and loop registers here; outages are logged on change (docs/operations.md).
-  const health = new Dependencies(app.log);
+  const health = new Dependencies(app.log, clock);
   const database = health.register(config.database.url ? 'database (PostgreSQL pool)' : 'database (embedded PGlite)', 'database');
   const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined, app.log);
   const db: Db = await openDatabase(config, {
@@ -129,7 +129,7 @@ export async function buildApp(
   const files = createFileService(config, now, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
   const metrics = new Metrics();
   const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, metrics, clock, now, health };
-  const readiness = new Readiness(() => db.probe(), database, health);
+  const readiness = new Readiness(() => db.probe(), database, health, clock);
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.

@@ -72,7 +72,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
   const inflight = new Set<Promise<void>>();
   let stopping = false;
 
-  const loop: PollLoop = startPollLoop(svc.health.register('agent worker', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
+  const loop: PollLoop = startPollLoop(svc.clock, svc.health.register('agent worker', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
     const free = concurrency - inflight.size;
     if (free <= 0 || stopping) return false;
     const jobs = await claimRuns(svc, free);

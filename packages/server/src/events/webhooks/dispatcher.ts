@@ -54,12 +54,12 @@ async function claim(svc: Services, limit: number, leaseMs: number): Promise<{ t
   return { token, rows };
 }
 
-function retryAfterMs(header: string | null): number {
+function retryAfterMs(header: string | null, now: Date): number {
   if (!header) return 0;
   const secs = Number(header);
   if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
   const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? 0 : Math.max(0, at - now.getTime());
 }
 
 function describe(err: unknown): string {
@@ -87,7 +87,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       const res = await fetch(hooks.url, {
         method: 'POST',
         headers: {
-          ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: new Date() }),
+          ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: svc.now() }),
           'User-Agent': 'Parley-Webhooks',
         },
         body: d.body,
@@ -99,7 +99,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       const error = `HTTP ${res.status}`;
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
         return { kind: 'failed', status: res.status, error };
-      const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'))));
+      const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'), svc.now())));
       return { kind: 'retry', status: res.status, error, delayMs };
     } catch (err) {
       // Stopping: hand the delivery straight back, to this instance after a restart or to another one.
@@ -138,13 +138,14 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
   }
 
   async function prune(): Promise<void> {
-    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
-    lastPrune = Date.now();
+    const now = svc.now().getTime();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
     await sql`DELETE FROM webhook_deliveries WHERE status = 'delivered'
               AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
   }
 
-  const loop: PollLoop = startPollLoop(svc.health.register('webhook dispatcher', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
+  const loop: PollLoop = startPollLoop(svc.clock, svc.health.register('webhook dispatcher', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
     if (stopping) return false;
     await prune();
     const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
