@@ -19,7 +19,6 @@ import { loadAgent } from './registry.js';
 import { AGENT_RUN_JOB, type AgentRunJob } from './triggers.js';
 import { DialogGone, RunWriter } from './writer.js';
 
-
 /** The shortest gap between two claims woken by commits (a cap on claim queries, not a delay when idle). */
 const WAKE_GAP_MS = 20;
 

@@ -40,8 +40,12 @@ export function startPollLoop(
   const schedule = (delay: number) => {
     if (stopped) return;
     cancel();
-    if (delay > 0) timer = clock.setTimeout(run, delay);
-    else (soon = setImmediate(run)).unref();
+    if (delay > 0) {
+      timer = clock.setTimeout(run, delay);
+      return;
+    }
+    soon = setImmediate(run);
+    soon.unref();
   };
   const run = () => {
     if (stopped || current) return;

@@ -90,7 +90,10 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       const error = `HTTP ${res.status}`;
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
         return { kind: 'failed', status: res.status, error };
-      const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'), svc.now())));
+      const delayMs = Math.min(
+        hooks.retryMaxDelayMs,
+        Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'), svc.now())),
+      );
       return { kind: 'retry', status: res.status, error, delayMs };
     } catch (err) {
       // Stopping: hand the delivery straight back, to this instance after a restart or to another one.
@@ -143,13 +146,18 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
               AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
   }
 
-  const loop: PollLoop = startPollLoop(svc.clock, svc.health.register('webhook dispatcher', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
-    if (stopping) return false;
-    await prune();
-    const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
-    await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
-    return rows.length > 0;
-  });
+  const loop: PollLoop = startPollLoop(
+    svc.clock,
+    svc.health.register('webhook dispatcher', 'loop'),
+    svc.config.jobs.pollIntervalMs,
+    async () => {
+      if (stopping) return false;
+      await prune();
+      const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
+      await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
+      return rows.length > 0;
+    },
+  );
 
   return {
     wake: () => loop.wake(),
