@@ -1,10 +1,10 @@
 /**
  * Presence in the client's state: `presence.update` of a small dialog marks a user online, and a large dialog's
- * `presence.digest` (PRESENCE_LARGE_DIALOG lowered to 3 here) is kept as its count online. The server's presence
- * timers are driven by the test.
+ * `presence.digest` (PRESENCE_LARGE_DIALOG lowered to 3 here) is kept as its count online. The server's clock
+ * (which times the presence digests) is driven by the test.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualTimers } from '../../server/test/support/manual-timers.js';
+import { ManualClock } from '../../server/test/support/manual-clock.js';
 import { eventually } from '../../server/test/support/poll.js';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import type { ClientEvents } from '../src/index.js';
@@ -13,10 +13,10 @@ import { hostBackend, type HostBackend } from './support/host.js';
 
 let server: TestServer;
 let host: HostBackend;
-const timers = new ManualTimers();
+const clock = new ManualClock();
 
 beforeAll(async () => {
-  server = await startServer({ PRESENCE_LARGE_DIALOG: '3' }, { timers });
+  server = await startServer({ PRESENCE_LARGE_DIALOG: '3' }, { clock });
   host = hostBackend(() => server.url, server.adminToken);
 });
 afterEach(() => closeClients());
@@ -34,7 +34,7 @@ describe('presence', () => {
     for (const u of [bob, carol, dan]) await nodeClient(server.url, host.auth(u)).connect();
 
     await eventually(() => {
-      timers.advance(1000);
+      clock.advance(1000);
       return client.state.get().presence[bob] === true && client.state.get().onlineCounts[large]?.online === 3;
     }, 'bob online and 3 of 4 online in the large dialog');
     expect(client.state.get().onlineCounts[large]).toEqual({ online: 3, members: 4 });

@@ -45,7 +45,7 @@ import { loadOrCreate, loadSigningKeys, randomSecret } from './security/secrets.
 import { createTokenService } from './security/tokens.js';
 import { VERSION } from './version.js';
 import { createRealtime } from './realtime/index.js';
-import type { Timers } from './timers.js';
+import { realClock, type Clock } from './clock.js';
 import { Dependencies } from './health/dependency.js';
 import { Readiness } from './health/readiness.js';
 
@@ -67,7 +67,7 @@ const REDACT = ['req.headers.authorization', 'req.headers["x-scope-config"]', 'r
 
 export async function buildApp(
   config: Config,
-  opts: { logger?: boolean; logStream?: { write(line: string): void }; timers?: Timers } = {},
+  opts: { logger?: boolean; logStream?: { write(line: string): void }; clock?: Clock } = {},
 ): Promise<BuiltApp> {
   const app = Fastify({
     logger:
@@ -102,7 +102,8 @@ export async function buildApp(
     adminToken = stored.value;
     if (stored.created) generatedAdminToken = stored.value;
   }
-  const signingKeys = () => loadSigningKeys(config.dataDir, config.auth.signingKey, config.auth.signingKeyRotationSecs);
+  const clock = opts.clock ?? realClock;
+  const signingKeys = () => loadSigningKeys(config.dataDir, config.auth.signingKey, config.auth.signingKeyRotationSecs, clock.now());
   const tokens = createTokenService({
     signingKeys: signingKeys(),
     hostSecrets: config.auth.hostSecrets,
@@ -111,12 +112,13 @@ export async function buildApp(
     jwksUrl: config.auth.jwksUrl,
     issuer: config.auth.issuer,
     audience: config.auth.audience,
+    clock,
   });
   // A long-running instance picks up (or makes) the next signing key when the newest one is due for rotation.
   const keyRotation = setInterval(() => tokens.setSigningKeys(signingKeys()), 3600_000);
   keyRotation.unref();
   // Every long-lived connection and loop registers here; outages are logged on change (docs/operations.md).
-  const health = new Dependencies(app.log);
+  const health = new Dependencies(app.log, clock);
   const database = health.register(config.database.url ? 'database (PostgreSQL pool)' : 'database (embedded PGlite)', 'database');
   const limiter = createRateLimiter(config, config.redisUrl ? health.register('redis rate limits', 'redis') : undefined, app.log);
   const db: Db = await openDatabase(config, {
@@ -125,13 +127,13 @@ export async function buildApp(
     onClose: () => database.closed(),
   });
   const bus: Bus = await createBus(config, health);
-  const now = () => new Date();
+  const now = () => clock.now();
   const files = createFileService(config, health, (err) => app.log.warn({ err }, 'thumbnail failed'));
   // The one signer of the upload and download URLs clients see (http/links.ts).
   const links = createLinkSigner(config, files, now);
   const metrics = new Metrics();
-  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, metrics, now, health };
-  const readiness = new Readiness(() => db.probe(), database, health);
+  const services: Services = { config, db, bus, tokens, log: app.log, adminToken, files, metrics, clock, now, health };
+  const readiness = new Readiness(() => db.probe(), database, health, clock);
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built field by field by the serializers in queries/; schemas document them.
@@ -169,7 +171,7 @@ export async function buildApp(
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(managementRoutes(services), { prefix: '/api/v1/management' });
   await app.register(agentRoutes(services), { prefix: '/api/v1/management' });
-  const realtime = await createRealtime(services, links, opts.timers);
+  const realtime = await createRealtime(services, links);
   await app.register(realtime.routes);
   // Agent runs (docs/agents.md).
   const agentWorker = startAgentWorker(services);

@@ -1,4 +1,5 @@
 /** @module context: the services every action, query and route receives (built once in app.ts). */
+import type { Clock } from './clock.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './adapters/db/index.js';
 import type { FileService } from './adapters/files/index.js';
@@ -21,6 +22,8 @@ export interface Services {
   health: Dependencies;
   /** Prometheus metrics of this instance (metrics.ts, docs/metrics.md). */
   metrics: Metrics;
-  /** The clock; tests never replace it, but actions take time from here only. */
+  /** The one clock (clock.ts): expiries, leases and schedules take time and timers from here only; tests inject theirs. */
+  clock: Clock;
+  /** `clock.now()`. */
   now(): Date;
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, person } from './support/fixtures.js';
-import { ManualTimers } from './support/manual-timers.js';
+import { ManualClock } from './support/manual-clock.js';
 import { eventually } from './support/poll.js';
 import { redisEnv, WsClient } from './support/realtime.js';
 import { startServer, type TestServer } from './support/server.js';
@@ -13,11 +13,11 @@ import { startServer, type TestServer } from './support/server.js';
 const DIALOGS = 60;
 
 let server: TestServer;
-const timers = new ManualTimers();
+const clock = new ManualClock();
 const clients: WsClient[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { timers });
+  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { clock });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -39,7 +39,7 @@ async function connect(userId: string): Promise<WsClient> {
 /** Moves time until `watcher` hears that `userId` is online: every presence pass before it is over. */
 async function announced(watcher: WsClient, userId: string): Promise<void> {
   await eventually(() => {
-    timers.advance(1000);
+    clock.advance(1000);
     return watcher.received.some((m) => m.type === 'presence.update' && m.user_id === userId && m.is_online);
   }, `${userId} online`);
 }

@@ -1,12 +1,12 @@
 /**
  * Presence that costs nothing (issue 13): a burst of connects to a large dialog sends each member a count
  * (`presence.digest`), not one frame per member per connect; a small dialog still gets `presence.update` per
- * member, once per changed user. The server's presence timers are driven by the test (ManualTimers): nothing is
+ * member, once per changed user. The server's presence timers are driven by the test (ManualClock): nothing is
  * sent until the test moves the clock, so the count of frames does not depend on how fast the machine is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, person } from './support/fixtures.js';
-import { ManualTimers } from './support/manual-timers.js';
+import { ManualClock } from './support/manual-clock.js';
 import { eventually } from './support/poll.js';
 import { redisEnv, WsClient, type Msg } from './support/realtime.js';
 import { startServer, type TestServer } from './support/server.js';
@@ -18,7 +18,7 @@ const WINDOW_MS = 100;
 const QUIET_MS = 20 * WINDOW_MS;
 
 let server: TestServer;
-const timers = new ManualTimers();
+const clock = new ManualClock();
 const clients: WsClient[] = [];
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
       PRESENCE_DIGEST_QUIET_MS: String(QUIET_MS),
       PRESENCE_DIGEST_MAX_MS: String(10 * QUIET_MS),
     },
-    { timers },
+    { clock },
   );
 });
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe('presence fan-out', () => {
     const done = (m: Msg) => m.type === 'presence.digest' && m.dialog_id === dialog.id && m.online_count === MEMBERS;
     await eventually(
       () => {
-        timers.advance(WINDOW_MS);
+        clock.advance(WINDOW_MS);
         return members.every((c) => c.received.some(done));
       },
       () => `every member to get the digest (${members.filter((c) => c.received.some(done)).length} of ${MEMBERS} have)`,
@@ -82,7 +82,7 @@ describe('presence fan-out', () => {
     const carol = await connect(c!);
     const seen = (who: string) => (m: Msg) => m.type === 'presence.update' && m.user_id === who && m.is_online === true;
     await eventually(() => {
-      timers.advance(WINDOW_MS);
+      clock.advance(WINDOW_MS);
       return alice.received.some(seen(b!)) && alice.received.some(seen(c!)) && bob.received.some(seen(c!));
     }, 'presence.update for bob and carol');
     // Bob shares two dialogs with alice: one frame about him all the same; nobody hears about themselves.
@@ -91,7 +91,7 @@ describe('presence fan-out', () => {
 
     await bob.close();
     await eventually(() => {
-      timers.advance(WINDOW_MS);
+      clock.advance(WINDOW_MS);
       return alice.received.some((m) => m.type === 'presence.update' && m.user_id === b && m.is_online === false);
     }, 'bob offline');
   });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialog, person } from './support/fixtures.js';
-import { ManualTimers } from './support/manual-timers.js';
+import { ManualClock } from './support/manual-clock.js';
 import { eventually } from './support/poll.js';
 import { redisEnv, WsClient, type Msg } from './support/realtime.js';
 import { seededRandom, testSeed } from './support/seeded.js';
@@ -17,11 +17,11 @@ const CLIENTS = 40;
 const MESSAGES = 60;
 
 let server: TestServer;
-const timers = new ManualTimers();
+const clock = new ManualClock();
 const clients: WsClient[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { timers });
+  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { clock });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -55,7 +55,7 @@ describe('resume storm', () => {
       sent.push(res.body.data.id);
     }
     const news = await eventually(() => {
-      timers.advance(1);
+      clock.advance(1);
       const got = observer.received.filter((m) => m.type === 'message.new' && sent.includes(m.id));
       return got.length === MESSAGES && got;
     }, 'the observer to see every message');
@@ -77,7 +77,7 @@ describe('resume storm', () => {
     );
     await eventually(
       () => {
-        timers.advance(1);
+        clock.advance(1);
         return resumed.every((c, i) => c.received.filter((m) => m.type === 'message.new').length >= expected[i]!.length);
       },
       () =>

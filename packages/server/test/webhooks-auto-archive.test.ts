@@ -8,6 +8,7 @@ import { unique } from './support/chat.js';
 import { createDialog, person } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 import { eventually } from './support/poll.js';
+import { ManualClock } from './support/manual-clock.js';
 
 const EVERY_SECOND = '* * * * * *';
 let server: TestServer | undefined;
@@ -75,4 +76,30 @@ it('can be turned off', async () => {
   server = await startServer({ ARCHIVE_CRON: 'off' });
   const res = await server.admin.get('/api/v1/management/jobs');
   expect(res.body.data.auto_archive).toMatchObject({ cron: null, last_tick_at: null });
+});
+
+it('waits for each cron tick on the injected clock, and archives once the clock is past the inactivity window', async () => {
+  const clock = new ManualClock();
+  const start = clock.now().getTime();
+  server = await startServer({ ARCHIVE_CRON: '0 * * * * *', ARCHIVE_AFTER_SECS: '3600' }, { clock });
+  const [a, b] = ['a', 'b'].map(unique) as [string, string];
+  const talked = await createDialog(server, { participants: [person(a), person(b)] });
+  const s = server;
+  const finishedTick = async () => (await s.admin.get('/api/v1/management/jobs')).body.data.auto_archive.finished_tick_at as string | null;
+
+  // Nothing runs while the clock stands still; the next whole minute runs a tick, which finds the dialog active.
+  expect(await finishedTick()).toBeNull();
+  clock.advance(60_000);
+  const first = await eventually(finishedTick, 'the first tick');
+  expect(Date.parse(first) % 60_000).toBe(0);
+  expect(Date.parse(first)).toBeGreaterThan(start);
+  expect(await archivedFlags(s, talked.id)).toEqual({ [a]: false, [b]: false });
+
+  // An hour of the clock later, a tick archives it.
+  await eventually(async () => {
+    clock.advance(5 * 60_000);
+    const flags = await archivedFlags(s, talked.id);
+    return flags[a] && flags[b];
+  }, 'archived');
+  expect(clock.now().getTime() - start).toBeGreaterThanOrEqual(3_600_000);
 });

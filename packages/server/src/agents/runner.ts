@@ -10,16 +10,14 @@ import type { ThreadItem } from '@parley/protocol';
 import type { Services } from '../context.js';
 import { retryDelayMs } from '../jobs/backoff.js';
 import { startPollLoop, type PollLoop } from '../jobs/poll-loop.js';
-import { failJob, LeaseLost, type ClaimedJob } from '../jobs/queue.js';
-import { randomUUID } from 'node:crypto';
+import { claimLeased, deleteLeased, renewLease } from '../jobs/lease.js';
+import { failJob, JOB_COLUMNS, LeaseLost, toJobs, type ClaimedJob, type JobRow } from '../jobs/queue.js';
 import { participantNames, recentHistory, recentItems } from './history.js';
 import { kindOf } from './kinds/index.js';
 import { AgentFailure, type AgentRequest } from './kinds/types.js';
 import { loadAgent } from './registry.js';
 import { AGENT_RUN_JOB, type AgentRunJob } from './triggers.js';
 import { DialogGone, RunWriter } from './writer.js';
-
-const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
 
 /** The shortest gap between two claims woken by commits (a cap on claim queries, not a delay when idle). */
 const WAKE_GAP_MS = 20;
@@ -34,36 +32,19 @@ export interface AgentWorker {
 
 /** Claims due runs, oldest first, skipping any whose dialog still has an earlier run queued or running. */
 async function claimRuns(svc: Services, limit: number): Promise<ClaimedJob[]> {
-  const token = randomUUID();
-  const { rows } = await sql<{ id: number | string; kind: string; payload: Record<string, unknown>; attempts: number }>`
-    WITH due AS (
-      SELECT j.id FROM jobs j
-      WHERE j.kind = ${AGENT_RUN_JOB} AND j.dead_at IS NULL AND j.run_at <= clock_timestamp()
-        AND (j.lease_until IS NULL OR j.lease_until < clock_timestamp())
+  return toJobs(
+    await claimLeased<JobRow>(svc.db.kysely, 'jobs', {
+      due: sql`d.kind = ${AGENT_RUN_JOB} AND d.dead_at IS NULL AND d.run_at <= clock_timestamp()
         AND NOT EXISTS (
           SELECT 1 FROM jobs e
-          WHERE e.kind = ${AGENT_RUN_JOB} AND e.dead_at IS NULL AND e.id < j.id
-            AND e.payload->>'dialog_id' = j.payload->>'dialog_id')
-      ORDER BY j.id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE jobs j SET lease_until = clock_timestamp() + ${ms(svc.config.agents.leaseMs)}, lease_token = ${token}, attempts = j.attempts + 1
-    FROM due WHERE j.id = due.id
-    RETURNING j.id, j.kind, j.payload, j.attempts`.execute(svc.db.kysely);
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, attempts: r.attempts, leaseToken: token }));
-}
-
-/** Extends the lease; false when another instance holds the job now. */
-async function renewLease(svc: Services, job: ClaimedJob): Promise<boolean> {
-  const res = await sql`UPDATE jobs SET lease_until = clock_timestamp() + ${ms(svc.config.agents.leaseMs)}
-                        WHERE id = ${job.id} AND lease_token = ${job.leaseToken}`.execute(svc.db.kysely);
-  return Number(res.numAffectedRows ?? 0) > 0;
-}
-
-/** Removes a job that has nothing left to do (its run is gone or over). */
-async function dropJob(svc: Services, job: ClaimedJob): Promise<void> {
-  await sql`DELETE FROM jobs WHERE id = ${job.id} AND lease_token = ${job.leaseToken}`.execute(svc.db.kysely);
+          WHERE e.kind = ${AGENT_RUN_JOB} AND e.dead_at IS NULL AND e.id < d.id
+            AND e.payload->>'dialog_id' = d.payload->>'dialog_id')`,
+      orderBy: sql`d.id`,
+      limit,
+      leaseMs: svc.config.agents.leaseMs,
+      returning: JOB_COLUMNS,
+    }),
+  );
 }
 
 export function startAgentWorker(svc: Services): AgentWorker {
@@ -72,7 +53,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
   const inflight = new Set<Promise<void>>();
   let stopping = false;
 
-  const loop: PollLoop = startPollLoop(svc.health.register('agent worker', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
+  const loop: PollLoop = startPollLoop(svc.clock, svc.health.register('agent worker', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
     const free = concurrency - inflight.size;
     if (free <= 0 || stopping) return false;
     const jobs = await claimRuns(svc, free);
@@ -109,7 +90,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
     const run = await svc.db.kysely.selectFrom('agent_runs').selectAll().where('id', '=', runId).executeTakeFirst();
     const log = svc.log.child({ run: runId, agent: run?.agent_id, dialog: run?.dialog_id });
     if (!run || !['queued', 'running'].includes(run.status)) {
-      await dropJob(svc, job);
+      await deleteLeased(svc.db.kysely, 'jobs', job);
       return;
     }
     const partial = (typeof run.partial === 'string' ? JSON.parse(run.partial) : run.partial) as { items?: ThreadItem[] } | null;
@@ -133,7 +114,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
       await stream(job, run, writer, agent, dialog, log);
     } catch (err) {
       if (err instanceof DialogGone) {
-        await dropJob(svc, job);
+        await deleteLeased(svc.db.kysely, 'jobs', job);
         return;
       }
       if (err instanceof LeaseLost) return log.warn('agent run: lease lost to another instance');
@@ -169,7 +150,7 @@ export function startAgentWorker(svc: Services): AgentWorker {
     const heartbeat = setInterval(
       () => {
         void (async () => {
-          if (!(await renewLease(svc, job))) return stop('lease-lost');
+          if (!(await renewLease(svc.db.kysely, 'jobs', job, leaseMs))) return stop('lease-lost');
           const r = await svc.db.kysely.selectFrom('agent_runs').select('cancel_requested').where('id', '=', run.id).executeTakeFirst();
           if (r?.cancel_requested) stop('cancelled');
         })().catch((err: unknown) => log.warn({ err }, 'agent run: lease renewal failed'));

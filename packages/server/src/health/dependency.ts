@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { retryDelayMs } from '../jobs/backoff.js';
+import { realClock, type Clock } from '../clock.js';
 
 /** What a dependency is: a connection to a backend, or a loop that reads and writes through them. */
 export type DependencyKind = 'database' | 'redis' | 'object-store' | 'loop';
@@ -33,21 +34,24 @@ export class Dependency {
   streak = 0;
   /** Times it went down: what the log shows (one line down, one line up, per outage). */
   outages = 0;
-  private since = new Date();
+  private since: Date;
 
   constructor(
     readonly name: string,
     readonly kind: DependencyKind,
     private readonly log: FastifyBaseLogger,
-  ) {}
+    private readonly clock: Clock = realClock,
+  ) {
+    this.since = clock.now();
+  }
 
   /** It worked: logs the recovery if it was down. */
   ok(): void {
     this.streak = 0;
     if (this.state === 'up') return;
-    const downForMs = Date.now() - this.since.getTime();
+    const downForMs = this.clock.now().getTime() - this.since.getTime();
     this.state = 'up';
-    this.since = new Date();
+    this.since = this.clock.now();
     this.log.info({ dependency: this.name, kind: this.kind, downForMs }, `${this.name}: recovered`);
   }
 
@@ -61,7 +65,7 @@ export class Dependency {
     }
     this.state = 'down';
     this.outages += 1;
-    this.since = new Date();
+    this.since = this.clock.now();
     if (this.kind === 'loop')
       this.log.warn({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: failing; backing off and retrying`);
     else this.log.error({ dependency: this.name, kind: this.kind, error: summary(err) }, `${this.name}: unavailable; retrying`);
@@ -70,7 +74,7 @@ export class Dependency {
   /** Closed on purpose (shutdown): down, without an outage in the log. */
   closed(): void {
     this.state = 'down';
-    this.since = new Date();
+    this.since = this.clock.now();
   }
 
   /** Runs one round of work: records the outcome and never throws (a loop carries on after a failure). */
@@ -106,13 +110,16 @@ export class Dependency {
 export class Dependencies {
   private readonly all = new Map<string, Dependency>();
 
-  constructor(private readonly log: FastifyBaseLogger) {}
+  constructor(
+    private readonly log: FastifyBaseLogger,
+    private readonly clock: Clock = realClock,
+  ) {}
 
   /** Registers (or returns the already registered) dependency of this name. */
   register(name: string, kind: DependencyKind): Dependency {
     let d = this.all.get(name);
     if (!d) {
-      d = new Dependency(name, kind, this.log);
+      d = new Dependency(name, kind, this.log, this.clock);
       this.all.set(name, d);
     }
     return d;

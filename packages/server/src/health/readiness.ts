@@ -5,6 +5,7 @@
  * failed to connect) answers "not ready" at once, while a background probe watches for its return.
  */
 import type { Dependencies, Dependency } from './dependency.js';
+import { realClock, type Clock } from '../clock.js';
 
 export interface ReadinessAnswer {
   ready: boolean;
@@ -22,11 +23,12 @@ export class Readiness {
     private readonly probe: () => Promise<unknown>,
     private readonly database: Dependency,
     private readonly dependencies: Dependencies,
+    private readonly clock: Clock = realClock,
     private readonly maxAgeMs = 1000,
     private readonly timeoutMs = 2000,
   ) {}
 
-  async check(now = Date.now()): Promise<ReadinessAnswer> {
+  async check(now = this.clock.now().getTime()): Promise<ReadinessAnswer> {
     let ok: boolean;
     if (this.databaseDown()) {
       // Known outage: answer now; a probe (at most one per maxAgeMs) notices the recovery.
@@ -62,7 +64,7 @@ export class Readiness {
         this.database.failed(err);
         ok = false;
       }
-      this.last = { at: Date.now(), ok };
+      this.last = { at: this.clock.now().getTime(), ok };
       this.probing = undefined;
       return ok;
     })();

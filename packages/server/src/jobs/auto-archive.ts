@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import { archiveInactiveDialogs } from '../actions/auto-archive.js';
 import type { Services } from '../context.js';
-import { setLongTimeout, type LongTimer } from '../timers.js';
+import { MAX_TIMER_MS } from '../clock.js';
+import { startPollLoop, type PollLoop } from './poll-loop.js';
 
 export const ARCHIVE_TICK = 'auto-archive';
 
@@ -38,53 +39,27 @@ export async function tickStatus(db: Kysely<Database>, name: string): Promise<Ti
   };
 }
 
-export interface Scheduler {
-  stop(): Promise<void>;
-}
-
-/** Starts the auto-archive schedule, or returns undefined when ARCHIVE_CRON=off. */
-export function startAutoArchive(svc: Services): Scheduler | undefined {
+/** Starts the auto-archive schedule (a poll loop that waits for the next cron tick), or undefined when ARCHIVE_CRON=off. */
+export function startAutoArchive(svc: Services): PollLoop | undefined {
   const { archiveCron, archiveAfterSecs } = svc.config.jobs;
   if (!archiveCron) return undefined;
   const cron = new Cron(archiveCron, { paused: true, timezone: 'UTC' });
-  let timer: LongTimer | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const health = svc.health.register('auto-archive', 'loop');
+  let next = cron.nextRun(svc.now());
+  const untilNext = () => (next ? Math.max(1, next.getTime() - svc.now().getTime()) : MAX_TIMER_MS);
 
-  const plan = (after: Date) => {
-    if (stopped) return;
-    const next = cron.nextRun(after);
-    if (!next) return;
-    timer = setLongTimeout(() => void tick(next), next.getTime() - Date.now());
-  };
-
-  const tick = async (at: Date) => {
-    running = (async () => {
-      // A failed tick is made up by the next one; the outage is logged once (health/dependency.ts).
-      await health.guard(async () => {
-        if (!(await claimTick(svc.db.kysely, ARCHIVE_TICK, at))) return;
-        const archived = await archiveInactiveDialogs(svc, new Date(at.getTime() - archiveAfterSecs * 1000));
-        await svc.db.kysely
-          .updateTable('cron_ticks')
-          .set({ finished_tick: at, finished_at: svc.now(), last_result: JSON.stringify({ archived }) })
-          .where('name', '=', ARCHIVE_TICK)
-          .execute();
-        if (archived > 0) svc.log.info({ archived }, 'auto-archive');
-      });
-    })();
-    await running;
-    running = undefined;
-    plan(new Date(Math.max(at.getTime(), Date.now())));
-  };
-
-  plan(new Date());
-  return {
-    async stop() {
-      stopped = true;
-      timer?.clear();
-      cron.stop();
-      await running;
-    },
-  };
+  // A failed tick is made up by the next one; the outage is logged once (health/dependency.ts).
+  return startPollLoop(svc.clock, svc.health.register('auto-archive', 'loop'), untilNext, async () => {
+    const at = next;
+    if (!at || at.getTime() > svc.now().getTime()) return false;
+    next = cron.nextRun(new Date(Math.max(at.getTime(), svc.now().getTime())));
+    if (!(await claimTick(svc.db.kysely, ARCHIVE_TICK, at))) return false;
+    const archived = await archiveInactiveDialogs(svc, new Date(at.getTime() - archiveAfterSecs * 1000));
+    await svc.db.kysely
+      .updateTable('cron_ticks')
+      .set({ finished_tick: at, finished_at: svc.now(), last_result: JSON.stringify({ archived }) })
+      .where('name', '=', ARCHIVE_TICK)
+      .execute();
+    if (archived > 0) svc.log.info({ archived }, 'auto-archive');
+    return false;
+  });
 }

@@ -6,14 +6,9 @@
  */
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
+import { startPollLoop, type PollLoop } from './poll-loop.js';
 
 const BATCH = 200;
-
-export interface FileSweeper {
-  /** One round now (also what the timer runs); resolves to the number of objects deleted. */
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
 
 async function expireUploads(svc: Services): Promise<void> {
   const now = svc.now();
@@ -55,40 +50,21 @@ async function deleteGarbage(svc: Services): Promise<number> {
   return done.length;
 }
 
-export function startFileSweeper(svc: Services): FileSweeper {
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-
-  const health = svc.health.register('file sweeper', 'loop');
-  const sweep = (): Promise<number> => {
-    running ??= (async () => {
-      const outcome = await health.guard(async () => {
-        await expireUploads(svc);
-        let total = 0;
-        for (let n = await deleteGarbage(svc); n > 0 && !stopped; n = await deleteGarbage(svc)) total += n;
-        return total;
-      });
-      running = undefined;
-      return outcome.ok ? outcome.value : 0;
-    })();
-    return running;
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(
-      () => void sweep().finally(schedule),
-      health.delayMs(svc.files.settings.sweepIntervalMs, Math.max(svc.files.settings.sweepIntervalMs, 300_000)),
-    );
-    timer.unref();
-  };
-  schedule();
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+/** Sweeps at start and every sweep interval, a batch at a time while there is garbage (jobs/poll-loop.ts). */
+export function startFileSweeper(svc: Services): PollLoop {
+  const every = svc.files.settings.sweepIntervalMs;
+  let midSweep = false;
+  return startPollLoop(
+    svc.clock,
+    svc.health.register('file sweeper', 'loop'),
+    every,
+    async () => {
+      // Expired uploads once per sweep, before its first batch of garbage.
+      if (!midSweep) await expireUploads(svc);
+      midSweep = false;
+      midSweep = (await deleteGarbage(svc)) > 0;
+      return midSweep;
     },
-  };
+    Math.max(every, 300_000),
+  );
 }

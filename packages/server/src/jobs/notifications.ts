@@ -82,7 +82,7 @@ async function runJob(svc: Services, job: ClaimedJob): Promise<number> {
 /** Runs due notification jobs, NOTIFICATION_CONCURRENCY at a time; `onDeliveries` wakes the dispatcher. */
 export function startNotificationWorker(svc: Services, onDeliveries: () => void): PollLoop {
   const { pollIntervalMs, notificationConcurrency } = svc.config.jobs;
-  return startPollLoop(svc.health.register('notification worker', 'loop'), pollIntervalMs, async () => {
+  return startPollLoop(svc.clock, svc.health.register('notification worker', 'loop'), pollIntervalMs, async () => {
     const jobs = await claimJobs(svc.db.kysely, NOTIFY_JOB, notificationConcurrency, LEASE_MS);
     const created = await Promise.all(jobs.map((job) => runJob(svc, job)));
     if (created.some((n) => n > 0)) onDeliveries();

@@ -1,9 +1,11 @@
 /**
- * @module jobs/poll-loop: runs a unit of background work again and again: at once while it finds work, else
- * after the poll interval or when woken (after a local commit). Never throws: a failing round is recorded on the
+ * @module jobs/poll-loop: the one scheduler of background work. Runs a round again and again: at once while it
+ * finds work, else after the interval (fixed, or computed before each wait, e.g. the next cron tick) or when woken
+ * (after a local commit). Waits are taken on the injected clock. Never throws: a failing round is recorded on the
  * loop's dependency (logged once per outage) and the loop backs off, then carries on. stop() waits for the round
  * in progress.
  */
+import type { Clock, LongTimer } from '../clock.js';
 import type { Dependency } from '../health/dependency.js';
 
 export interface PollLoop {
@@ -11,18 +13,39 @@ export interface PollLoop {
   stop(): Promise<void>;
 }
 
-/** `round` returns true when it did something (so the next round starts at once). */
-export function startPollLoop(health: Dependency, intervalMs: number, round: () => Promise<boolean>): PollLoop {
+/**
+ * `round` returns true when it did something (so the next round starts at once). In an outage the wait backs off
+ * from the interval up to `maxBackoffMs`.
+ */
+export function startPollLoop(
+  clock: Clock,
+  health: Dependency,
+  interval: number | (() => number),
+  round: () => Promise<boolean>,
+  maxBackoffMs = 30_000,
+): PollLoop {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
+  let soon: NodeJS.Immediate | undefined;
   let current: Promise<void> | undefined;
   let wakeRequested = false;
+  const idleMs = () => (typeof interval === 'number' ? interval : interval());
 
+  const cancel = () => {
+    timer?.clear();
+    if (soon) clearImmediate(soon);
+    timer = soon = undefined;
+  };
+  // "At once" is not a wait: it does not depend on the clock moving (a test's manual clock included).
   const schedule = (delay: number) => {
     if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, delay);
-    timer.unref?.();
+    cancel();
+    if (delay > 0) {
+      timer = clock.setTimeout(run, delay);
+      return;
+    }
+    soon = setImmediate(run);
+    soon.unref();
   };
   const run = () => {
     if (stopped || current) return;
@@ -31,7 +54,7 @@ export function startPollLoop(health: Dependency, intervalMs: number, round: () 
       const outcome = await health.guard(round);
       const busy = outcome.ok && outcome.value;
       current = undefined;
-      schedule(!outcome.ok ? health.delayMs(intervalMs) : busy || wakeRequested ? 0 : intervalMs);
+      schedule(!outcome.ok ? health.delayMs(idleMs(), maxBackoffMs) : busy || wakeRequested ? 0 : idleMs());
     })();
   };
   schedule(0);
@@ -44,7 +67,7 @@ export function startPollLoop(health: Dependency, intervalMs: number, round: () 
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      cancel();
       await current;
     },
   };

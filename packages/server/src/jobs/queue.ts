@@ -1,13 +1,13 @@
 /**
  * @module jobs/queue: a small durable job queue in the `jobs` table (docs/adr/0001-jobs.md). A job is claimed
- * with FOR UPDATE SKIP LOCKED and a lease: while the lease runs no other instance takes it; if the instance dies,
- * the lease expires and the job runs again (at-least-once). Success deletes the job in the handler's own
+ * under a lease (jobs/lease.ts): while the lease runs no other instance takes it; if the instance dies, the lease
+ * expires and the job runs again (at-least-once). Success deletes the job in the handler's own
  * transaction, checked against the lease token, so its effects and its completion commit together.
  * All times come from the database clock, so instances on different hosts agree.
  */
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
+import { claimLeased, deleteLeased, ms, releaseLeased } from './lease.js';
 
 export interface ClaimedJob {
   id: number;
@@ -16,8 +16,6 @@ export interface ClaimedJob {
   attempts: number;
   leaseToken: string;
 }
-
-const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
 
 /** Adds a job, to run `delayMs` from now, inside the caller's transaction. */
 export async function enqueueJob(
@@ -31,23 +29,24 @@ export async function enqueueJob(
             VALUES (${kind}, ${JSON.stringify(payload)}::jsonb, clock_timestamp() + ${ms(delayMs)}, ${now})`.execute(db);
 }
 
-/** Claims up to `limit` due jobs of one kind for `leaseMs`. */
+/** Claims up to `limit` due jobs of one kind for `leaseMs`, oldest first. */
 export async function claimJobs(db: Kysely<Database>, kind: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
-  const token = randomUUID();
-  const { rows } = await sql<{ id: number | string; kind: string; payload: Record<string, unknown>; attempts: number }>`
-    WITH due AS (
-      SELECT id FROM jobs
-      WHERE kind = ${kind} AND dead_at IS NULL AND run_at <= clock_timestamp()
-        AND (lease_until IS NULL OR lease_until < clock_timestamp())
-      ORDER BY run_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE jobs j SET lease_until = clock_timestamp() + ${ms(leaseMs)}, lease_token = ${token}, attempts = j.attempts + 1
-    FROM due WHERE j.id = due.id
-    RETURNING j.id, j.kind, j.payload, j.attempts`.execute(db);
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, attempts: r.attempts, leaseToken: token }));
+  return toJobs(
+    await claimLeased<JobRow>(db, 'jobs', {
+      due: sql`d.kind = ${kind} AND d.dead_at IS NULL AND d.run_at <= clock_timestamp()`,
+      orderBy: sql`d.run_at, d.id`,
+      limit,
+      leaseMs,
+      returning: JOB_COLUMNS,
+    }),
+  );
 }
+
+/** The columns a claim of jobs returns, and their conversion to claimed jobs. */
+export const JOB_COLUMNS = sql`w.id, w.kind, w.payload, w.attempts`;
+export type JobRow = { id: number | string; kind: string; payload: Record<string, unknown>; attempts: number };
+export const toJobs = ({ token, rows }: { token: string; rows: JobRow[] }): ClaimedJob[] =>
+  rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, attempts: r.attempts, leaseToken: token }));
 
 export class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -55,16 +54,18 @@ export class LeaseLost extends Error {
 
 /** Deletes the finished job inside the handler's transaction; throws LeaseLost (rolling it back) if another instance took it over. */
 export async function completeJob(trx: Transaction<Database>, job: ClaimedJob): Promise<void> {
-  const done = await sql`DELETE FROM jobs WHERE id = ${job.id} AND lease_token = ${job.leaseToken}`.execute(trx);
-  if (Number(done.numAffectedRows ?? 0) === 0) throw new LeaseLost(`job ${job.id}: lease lost`);
+  if (!(await deleteLeased(trx, 'jobs', job))) throw new LeaseLost(`job ${job.id}: lease lost`);
 }
 
 /** Schedules another try after `retryInMs`, or marks the job dead (kept for inspection) when `dead`. */
 export async function failJob(db: Kysely<Database>, job: ClaimedJob, error: string, retryInMs: number, dead: boolean): Promise<void> {
-  await sql`UPDATE jobs SET lease_until = NULL, lease_token = NULL, last_error = ${error.slice(0, 1000)},
-              run_at = clock_timestamp() + ${ms(retryInMs)},
-              dead_at = CASE WHEN ${dead} THEN clock_timestamp() ELSE NULL END
-            WHERE id = ${job.id} AND lease_token = ${job.leaseToken}`.execute(db);
+  await releaseLeased(
+    db,
+    'jobs',
+    job,
+    sql`last_error = ${error.slice(0, 1000)}, run_at = clock_timestamp() + ${ms(retryInMs)},
+        dead_at = CASE WHEN ${dead} THEN clock_timestamp() ELSE NULL END`,
+  );
 }
 
 export async function countJobs(db: Kysely<Database>, kind: string): Promise<{ queued: number; dead: number }> {

@@ -8,7 +8,7 @@ import { CLOSE_CODES, type ControlFrame } from '@parley/protocol';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
 import { checkTokenOrigin } from '../security/identity.js';
-import { setLongTimeout, type LongTimer } from '../timers.js';
+import type { Clock, LongTimer } from '../clock.js';
 import { timestamp } from '../wire.js';
 import { Frame, type Connection } from './connection.js';
 
@@ -23,6 +23,7 @@ export class TokenLifetime {
   constructor(
     private readonly conn: Connection,
     private readonly noticeSecs: number,
+    private readonly clock: Clock,
     /** Sends `auth.expired` and ends the connection (transport-specific). */
     private readonly expire: () => void,
   ) {}
@@ -31,13 +32,13 @@ export class TokenLifetime {
   set(expiresAt: number | undefined): void {
     this.stop();
     if (expiresAt === undefined) return;
-    const left = expiresAt * 1000 - Date.now();
+    const left = expiresAt * 1000 - this.clock.now().getTime();
     const notifyIn = Math.max(0, left - this.noticeSecs * 1000);
-    this.notice = setLongTimeout(
+    this.notice = this.clock.setTimeout(
       () => this.conn.push(Frame.control({ type: 'auth.expiring', expires_at: timestamp(new Date(expiresAt * 1000)) })),
       notifyIn,
     );
-    this.expiry = setLongTimeout(() => this.expire(), left);
+    this.expiry = this.clock.setTimeout(() => this.expire(), left);
   }
 
   /** In-band renewal: the new token must be valid, for the same user, and allowed from the connection's origin. */

@@ -16,7 +16,6 @@ import { Presence } from './presence.js';
 import { PresenceFanout } from './presence-fanout.js';
 import { ReplayReader } from './replay-reader.js';
 import { QueryCount } from './query-count.js';
-import { realTimers, type Timers } from '../timers.js';
 import { startRetention } from './retention.js';
 import { realtimeRoutes } from './routes.js';
 import { Sessions } from './session.js';
@@ -30,7 +29,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export async function createRealtime(svc: Services, signer: LinkSigner, timers: Timers = realTimers): Promise<Realtime> {
+export async function createRealtime(svc: Services, signer: LinkSigner): Promise<Realtime> {
   // Queries made for connections (connects, resumes, presence) are counted; the hub's reading of the log is not.
   const db = svc.db.kysely.withPlugin(new QueryCount(() => svc.metrics.realtimeQueries.inc()));
   let redis: Redis | undefined;
@@ -54,11 +53,11 @@ export async function createRealtime(svc: Services, signer: LinkSigner, timers: 
     presence.isOnline,
     { local: () => hub.local(), push: (u, f) => hub.pushTo(u, f) },
     svc.config.realtime.presence,
-    timers,
+    svc.clock,
     (err) => svc.log.warn({ err }, 'realtime: presence delivery failed'),
   );
   const stopPresence = svc.bus.onNotice((n) => n.kind === 'presence' && fanout.changed(n.user_id, n.is_online));
-  const reader = new ReplayReader(db, timers, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
+  const reader = new ReplayReader(db, svc.clock, svc.config.realtime.resumeWindowMs, () => svc.metrics.replayReads.inc());
   const sessions = new Sessions(hub, presence, reader, signer, svc.metrics, svc.log, (userId) => pendingItems(db, userId));
   svc.metrics.gauge('parley_realtime_connections', 'Open realtime connections on this instance, by transport', ['transport'], (set) => {
     const byKind = { ws: 0, sse: 0 };

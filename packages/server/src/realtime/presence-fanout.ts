@@ -12,7 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
 import type { PresenceSettings } from '../config.js';
 import type { IsOnline } from '../queries/participants.js';
-import type { LongTimer, Timers } from '../timers.js';
+import type { LongTimer, Clock } from '../clock.js';
 import { Frame } from './connection.js';
 
 export interface PresenceTargets {
@@ -42,7 +42,7 @@ export class PresenceFanout {
     private readonly isOnline: IsOnline,
     private readonly targets: PresenceTargets,
     private readonly settings: PresenceSettings,
-    private readonly timers: Timers,
+    private readonly timers: Clock,
     /** Hears about failed passes (best effort: presence is not in the log). */
     private readonly failed: (err: unknown) => void,
   ) {}

@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/index.js';
-import type { LongTimer, Timers } from '../timers.js';
+import type { LongTimer, Clock } from '../clock.js';
 import { head, prunedThrough, readAfter, recipients, type LogEvent } from './log.js';
 import { asTheyReadNow } from './replay-view.js';
 
@@ -44,7 +44,7 @@ export class ReplayReader {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly timers: Timers,
+    private readonly timers: Clock,
     /** How long to gather resumes before a pass when no pass is running (0: the next turn of the event loop). */
     private readonly windowMs: number,
     /** Told of each read of the log (metrics). */

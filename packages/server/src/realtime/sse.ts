@@ -48,7 +48,7 @@ export function sseRoute(app: FastifyInstance, ctx: RealtimeContext, limits: Con
       open.add(res);
       const conn = new Connection(hs.userId, transport(res), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
       // SSE cannot renew in-band: the stream ends at expiry and the client reconnects with a fresh token.
-      const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
+      const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, ctx.svc.clock, () => {
         if (!res.destroyed && !res.writableEnded) res.end(`data: ${JSON.stringify(AUTH_EXPIRED)}\n\n`);
       });
       lifetime.set(hs.expiresAt);

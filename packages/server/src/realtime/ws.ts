@@ -53,7 +53,7 @@ export function websocketRoute(app: FastifyInstance, ctx: RealtimeContext, limit
       const hs = accepted.get(req);
       if (!hs) return socket.close(1011, 'no handshake');
       const conn = new Connection(hs.userId, transport(socket), limits, (c) => ctx.sessions.overflowed(c), requestBase(req));
-      const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, () => {
+      const lifetime = new TokenLifetime(conn, ctx.svc.config.realtime.authNoticeSecs, ctx.svc.clock, () => {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify(AUTH_EXPIRED), () => socket.close(AUTH_EXPIRED_CLOSE_CODE, 'token expired'));
       });

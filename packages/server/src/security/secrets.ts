@@ -36,9 +36,9 @@ function kidOf(secret: string): string {
 /**
  * The keys that sign Parley's own user tokens. PARLEY_SIGNING_KEY (comma-separated: the first signs, the others
  * still verify, for a rotation across instances), or a key ring generated into DATA_DIR/signing-keys.json that
- * gains a new key when the newest is older than `rotateAfterSecs` (older keys keep verifying).
+ * gains a new key when the newest is older than `rotateAfterSecs` at `at` (older keys keep verifying).
  */
-export function loadSigningKeys(dataDir: string, configured?: string, rotateAfterSecs?: number): SigningKey[] {
+export function loadSigningKeys(dataDir: string, configured?: string, rotateAfterSecs?: number, at: Date = new Date()): SigningKey[] {
   if (configured) {
     return configured
       .split(',')
@@ -47,7 +47,7 @@ export function loadSigningKeys(dataDir: string, configured?: string, rotateAfte
       .map((secret) => ({ kid: kidOf(secret), secret }));
   }
   const file = join(dataDir, 'signing-keys.json');
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(at.getTime() / 1000);
   const fresh = (): SigningKey => ({ kid: randomSecret(6), secret: randomSecret(32), created_at: now });
   const { value } = loadOrCreate(dataDir, 'signing-keys.json', () => JSON.stringify([fresh()]));
   let keys = JSON.parse(value) as SigningKey[];

@@ -10,6 +10,7 @@ import { LIMITS, ScopeInput, TokenChatKitOptions, TokenProfile, type Scope } fro
 import { AppError } from '../errors.js';
 import { valueProblem } from './input-text.js';
 import type { SigningKey } from './secrets.js';
+import { realClock, type Clock } from '../clock.js';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley:chat';
@@ -56,6 +57,8 @@ export interface TokenOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Minting and expiry checks read this clock (the server's injected one). */
+  clock?: Clock;
 }
 
 const OwnClaims = z.object({
@@ -67,6 +70,7 @@ const OwnClaims = z.object({
 });
 
 export function createTokenService(opts: TokenOptions): TokenService {
+  const clock = opts.clock ?? realClock;
   const enc = new TextEncoder();
   let own = opts.signingKeys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
   const host = opts.hostSecrets.map((s) => enc.encode(s));
@@ -109,6 +113,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
       issuer: ISSUER,
       audience: AUDIENCE,
       requiredClaims: ['exp', 'sub'],
+      currentDate: clock.now(),
     });
     const claims = OwnClaims.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHORIZED', 'Invalid token');
@@ -118,14 +123,14 @@ export function createTokenService(opts: TokenOptions): TokenService {
 
   async function verifyHost(token: string, alg: string | undefined): Promise<Identity> {
     if ((alg === 'RS256' || alg === 'ES256') && jwks) {
-      const { payload } = await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'], ...hostChecks });
+      const { payload } = await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'], currentDate: clock.now(), ...hostChecks });
       return hostIdentity(payload);
     }
     if (alg === 'HS256' && host.length > 0) {
       let last: unknown;
       for (const key of host) {
         try {
-          const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], ...hostChecks });
+          const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: clock.now(), ...hostChecks });
           return hostIdentity(payload);
         } catch (err) {
           last = err;
@@ -142,8 +147,9 @@ export function createTokenService(opts: TokenOptions): TokenService {
     async mint({ userId, scope, profile, origins, chatkit, ttlSeconds }) {
       const current = own[0];
       if (!current) throw new Error('no signing key');
-      const now = Math.floor(Date.now() / 1000);
-      const exp = now + ttlSeconds;
+      // `exp` is in whole seconds; rounding the real instant up gives a token at least its full lifetime.
+      const nowMs = clock.now().getTime();
+      const exp = Math.ceil((nowMs + ttlSeconds * 1000) / 1000);
       const claims: Record<string, unknown> = {};
       if (scope) claims.scope = scope;
       if (profile) claims.profile = profile;
@@ -154,7 +160,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setSubject(userId)
-        .setIssuedAt(now)
+        .setIssuedAt(Math.floor(nowMs / 1000))
         .setExpirationTime(exp);
       return { token: await jwt.sign(current.key), expiresAt: new Date(exp * 1000) };
     },

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { openDatabase } from '../../src/adapters/db/index.js';
 import { buildApp, loadConfig, type BuiltApp } from '../../src/app.js';
 import { Api } from './api.js';
-import type { Timers } from '../../src/timers.js';
+import type { Clock } from '../../src/clock.js';
 
 export interface TestServer {
   url: string;
@@ -81,10 +81,10 @@ export async function seedEmbedded(env: Record<string, string | undefined>): Pro
   cpSync(await pgliteTemplate(), target, { recursive: true });
 }
 
-/** `timers`, when given, drive the server's short timers (presence fan-out) instead of real time. `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
+/** `clock`, when given, is the server's clock (time and timers) instead of the real one. `logLines`, when given, receives every log line the server writes (set LOG_LEVEL in `overrides`). */
 export async function startServer(
   overrides: Record<string, string | undefined> = {},
-  opts: { logLines?: string[]; timers?: Timers } = {},
+  opts: { logLines?: string[]; clock?: Clock } = {},
 ): Promise<TestServer> {
   const env = testEnv(overrides);
   await seedEmbedded(env);
@@ -92,7 +92,7 @@ export async function startServer(
   const lines = opts.logLines;
   const built = await buildApp(config, {
     ...(lines ? { logStream: { write: (line: string) => void lines.push(line) } } : { logger: false }),
-    timers: opts.timers,
+    clock: opts.clock,
   });
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const address = built.app.server.address();

@@ -34,7 +34,7 @@ async function readEvents(trx: Transaction<Database>, after: number, through: nu
 /** Starts the consumer; `onDeliveries` wakes the dispatcher after a round created some. */
 export function startWebhookConsumer(svc: Services, onDeliveries: () => void): PollLoop {
   const horizon = new LogHorizon(svc.db.kysely);
-  const loop = startPollLoop(svc.health.register('webhook consumer', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
+  const loop = startPollLoop(svc.clock, svc.health.register('webhook consumer', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
     const through = await horizon.advance();
     const outcome = await svc.db.kysely.transaction().execute(async (trx) => {
       const cursor = await lockCursor(trx);

@@ -1,16 +1,16 @@
 /**
  * @module events/webhooks/dispatcher: sends pending webhook deliveries, on every instance, without ever sending
- * one twice at the same time. A round claims due deliveries (FOR UPDATE SKIP LOCKED plus a lease), at most the
+ * one twice at the same time. A round claims due deliveries under a lease (jobs/lease.ts), at most the
  * oldest pending one per dialog, so a dialog's deliveries go out in order and a later one waits while an earlier
  * one is being retried. Outcomes: 2xx delivered; 408, 429, 5xx, 3xx and network errors retried with backoff
  * until WEBHOOK_RETRY_MAX_SECS after the first attempt; any other 4xx failed at once. Failed deliveries stay in
  * the table and can be redelivered (http/webhooks.ts). See docs/webhooks.md and docs/adr/0001-jobs.md.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WebhookConfig } from '../../config.js';
 import type { Services } from '../../context.js';
 import { retryDelayMs } from '../../jobs/backoff.js';
+import { claimLeased, ms, releaseLeased } from '../../jobs/lease.js';
 import { startPollLoop, type PollLoop } from '../../jobs/poll-loop.js';
 import type { WebhookEventName } from './catalog.js';
 import { webhookHeaders } from './signing.js';
@@ -29,37 +29,28 @@ type Outcome =
 
 const LEASE_MARGIN_MS = 30_000;
 const PRUNE_EVERY_MS = 3_600_000;
-const ms = (n: number) => sql`(${n}::float8 * interval '1 millisecond')`;
 
 /** The oldest due deliveries, at most one per dialog (the head of its queue), leased to this round. */
-async function claim(svc: Services, limit: number, leaseMs: number): Promise<{ token: string; rows: Claimed[] }> {
-  const token = randomUUID();
-  const { rows } = await sql<Claimed>`
-    WITH due AS (
-      SELECT d.id FROM webhook_deliveries d
-      WHERE d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()
-        AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp())
-        AND NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries e
-          WHERE e.status = 'pending' AND e.dialog_id = d.dialog_id AND e.seq < d.seq)
-      ORDER BY d.seq
-      LIMIT ${limit}
-      FOR UPDATE OF d SKIP LOCKED
-    )
-    UPDATE webhook_deliveries w
-    SET lease_until = clock_timestamp() + ${ms(leaseMs)}, lease_token = ${token}, attempts = w.attempts + 1,
-        first_attempt_at = COALESCE(w.first_attempt_at, clock_timestamp()), last_attempt_at = clock_timestamp()
-    FROM due WHERE w.id = due.id
-    RETURNING w.id, w.event, w.body, w.attempts`.execute(svc.db.kysely);
-  return { token, rows };
+function claim(svc: Services, limit: number, leaseMs: number): Promise<{ token: string; rows: Claimed[] }> {
+  return claimLeased<Claimed>(svc.db.kysely, 'webhook_deliveries', {
+    due: sql`d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()
+      AND NOT EXISTS (
+        SELECT 1 FROM webhook_deliveries e
+        WHERE e.status = 'pending' AND e.dialog_id = d.dialog_id AND e.seq < d.seq)`,
+    orderBy: sql`d.seq`,
+    limit,
+    leaseMs,
+    alsoSet: sql`first_attempt_at = COALESCE(w.first_attempt_at, clock_timestamp()), last_attempt_at = clock_timestamp()`,
+    returning: sql`w.id, w.event, w.body, w.attempts`,
+  });
 }
 
-function retryAfterMs(header: string | null): number {
+function retryAfterMs(header: string | null, now: Date): number {
   if (!header) return 0;
   const secs = Number(header);
   if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
   const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? 0 : Math.max(0, at - now.getTime());
 }
 
 function describe(err: unknown): string {
@@ -87,7 +78,7 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       const res = await fetch(hooks.url, {
         method: 'POST',
         headers: {
-          ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: new Date() }),
+          ...webhookHeaders({ id: d.id, event: d.event, body: d.body, secret: hooks.secret, sentAt: svc.now() }),
           'User-Agent': 'Parley-Webhooks',
         },
         body: d.body,
@@ -99,7 +90,10 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
       const error = `HTTP ${res.status}`;
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
         return { kind: 'failed', status: res.status, error };
-      const delayMs = Math.min(hooks.retryMaxDelayMs, Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'))));
+      const delayMs = Math.min(
+        hooks.retryMaxDelayMs,
+        Math.max(backoff(d.attempts), retryAfterMs(res.headers.get('retry-after'), svc.now())),
+      );
       return { kind: 'retry', status: res.status, error, delayMs };
     } catch (err) {
       // Stopping: hand the delivery straight back, to this instance after a restart or to another one.
@@ -118,39 +112,52 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
 
   async function record(d: Claimed, token: string, o: Outcome): Promise<void> {
     const db = svc.db.kysely;
+    const lease = { id: d.id, leaseToken: token };
     svc.metrics.webhookAttempts.inc({ outcome: o.kind });
     if (o.kind === 'delivered') {
-      await sql`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = clock_timestamp(), last_status_code = ${o.status},
-                  last_error = NULL, lease_until = NULL, lease_token = NULL
-                WHERE id = ${d.id} AND lease_token = ${token}`.execute(db);
+      await releaseLeased(
+        db,
+        'webhook_deliveries',
+        lease,
+        sql`status = 'delivered', delivered_at = clock_timestamp(), last_status_code = ${o.status}, last_error = NULL`,
+      );
       return;
     }
     const permanent = o.kind === 'failed';
     const delayMs = o.kind === 'retry' ? o.delayMs : 0;
     const giveUp = sql`(${permanent} OR clock_timestamp() - first_attempt_at >= ${ms(hooks.retryMaxMs)})`;
-    await sql`UPDATE webhook_deliveries SET
-                status = CASE WHEN ${giveUp} THEN 'failed' ELSE 'pending' END,
-                failed_at = CASE WHEN ${giveUp} THEN clock_timestamp() ELSE NULL END,
-                next_attempt_at = clock_timestamp() + ${ms(delayMs)},
-                last_status_code = ${o.status}, last_error = ${o.error.slice(0, 1000)}, lease_until = NULL, lease_token = NULL
-              WHERE id = ${d.id} AND lease_token = ${token}`.execute(db);
+    await releaseLeased(
+      db,
+      'webhook_deliveries',
+      lease,
+      sql`status = CASE WHEN ${giveUp} THEN 'failed' ELSE 'pending' END,
+          failed_at = CASE WHEN ${giveUp} THEN clock_timestamp() ELSE NULL END,
+          next_attempt_at = clock_timestamp() + ${ms(delayMs)},
+          last_status_code = ${o.status}, last_error = ${o.error.slice(0, 1000)}`,
+    );
     svc.log.warn({ delivery: d.id, event: d.event, attempt: d.attempts, error: o.error, permanent }, 'webhook delivery failed');
   }
 
   async function prune(): Promise<void> {
-    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
-    lastPrune = Date.now();
+    const now = svc.now().getTime();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
     await sql`DELETE FROM webhook_deliveries WHERE status = 'delivered'
               AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
   }
 
-  const loop: PollLoop = startPollLoop(svc.health.register('webhook dispatcher', 'loop'), svc.config.jobs.pollIntervalMs, async () => {
-    if (stopping) return false;
-    await prune();
-    const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
-    await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
-    return rows.length > 0;
-  });
+  const loop: PollLoop = startPollLoop(
+    svc.clock,
+    svc.health.register('webhook dispatcher', 'loop'),
+    svc.config.jobs.pollIntervalMs,
+    async () => {
+      if (stopping) return false;
+      await prune();
+      const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
+      await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
+      return rows.length > 0;
+    },
+  );
 
   return {
     wake: () => loop.wake(),

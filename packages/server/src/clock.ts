@@ -1,7 +1,9 @@
 /**
- * @module timers: one-shot timers for any delay. Node runs a setTimeout of more than 2^31-1 ms (~24.8 days) at
- * once (with a warning), so a host JWT expiring in 30 days ended realtime immediately; a longer wait is taken
- * here in capped steps. Every delay that comes from data (a token's `exp`, a cron pattern) goes through this.
+ * @module clock: the one clock of the server, injectable so that tests drive time instead of sleeping. `now()` is
+ * the instant every expiry, lease and schedule is measured from; `setTimeout` runs work later. Node runs a
+ * setTimeout of more than 2^31-1 ms (~24.8 days) at once (with a warning), so a host JWT expiring in 30 days ended
+ * realtime immediately; a longer wait is taken here in capped steps. Every delay that comes from data (a token's
+ * `exp`, a cron pattern) goes through this.
  */
 
 /** The longest delay Node's timers accept. */
@@ -24,10 +26,11 @@ export function setLongTimeout(fn: () => void, ms: number): LongTimer {
   return { clear: () => clearTimeout(handle) };
 }
 
-/** Short timers, injectable so that tests drive time instead of sleeping (realtime/presence-fanout.ts). */
-export interface Timers {
+/** The current instant and one-shot timers (test/support/manual-clock.ts is the one tests drive by hand). */
+export interface Clock {
+  now(): Date;
   /** Runs `fn` once, `ms` from now; the timer never keeps the process alive. */
   setTimeout(fn: () => void, ms: number): LongTimer;
 }
 
-export const realTimers: Timers = { setTimeout: setLongTimeout };
+export const realClock: Clock = { now: () => new Date(), setTimeout: setLongTimeout };
