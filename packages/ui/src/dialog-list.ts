@@ -5,6 +5,7 @@
  * `{ dialogId, messageId }` from a message hit.
  */
 import { html, css, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { DialogView } from '@parley/client';
 import { SessionElement } from './element.js';
 import { dialogTitle, formatTime, plainText, systemText } from './format.js';
@@ -241,12 +242,15 @@ export class ParleyDialogList extends SessionElement {
       <div class="panel" id="dialogs" role="tabpanel" aria-labelledby="tab-${this.tab}" aria-busy=${String(this.loading)}>
       <ul>
         ${this.dialogs.length === 0 && !this.loading ? html`<li class="empty">${this.t('list.empty')}</li>` : nothing}
-        ${this.sorted().map((view) => {
-          const unread = this.tab === 'available' ? 0 : (state?.chat.dialogs[view.id]?.unread_count ?? view.unread_count ?? 0);
-          const pinned = state?.chat.dialogs[view.id]?.is_pinned ?? view.is_pinned ?? false;
-          const online = (view.participants ?? []).some((p) => p.user_id !== me && state?.presence[p.user_id]);
-          const when = view.last_message?.sent_at ?? view.created_at;
-          return html`<li>
+        ${repeat(
+          this.sorted(),
+          (view) => view.id,
+          (view) => {
+            const unread = this.tab === 'available' ? 0 : (state?.chat.dialogs[view.id]?.unread_count ?? view.unread_count ?? 0);
+            const pinned = state?.chat.dialogs[view.id]?.is_pinned ?? view.is_pinned ?? false;
+            const online = (view.participants ?? []).some((p) => p.user_id !== me && state?.presence[p.user_id]);
+            const when = view.last_message?.sent_at ?? view.created_at;
+            return html`<li>
             <button
               data-dialog-id=${view.id}
               aria-current=${String(view.id === this.selected)}
@@ -264,7 +268,8 @@ export class ParleyDialogList extends SessionElement {
               </span>
             </button>
           </li>`;
-        })}
+          },
+        )}
       </ul>
       ${this.tab !== 'available' && this.searched ? html`<parley-search-hits .session=${this.session} .query=${this.searched}></parley-search-hits>` : nothing}
       </div>
