@@ -3,35 +3,23 @@
  * same number of queries to connect (and to announce online) as a user in one, counted by
  * `parley_realtime_db_queries_total`. The server's presence timers are driven by the test.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDialog, person } from './support/fixtures.js';
-import { ManualClock } from './support/manual-clock.js';
+import { metricValue, useClockedServer } from './support/clocked-server.js';
 import { eventually } from './support/poll.js';
-import { redisEnv, WsClient } from './support/realtime.js';
-import { startServer, type TestServer } from './support/server.js';
+import { WsClient } from './support/realtime.js';
 
 const DIALOGS = 60;
 
-let server: TestServer;
-const clock = new ManualClock();
-const clients: WsClient[] = [];
+const env = useClockedServer();
 
-beforeAll(async () => {
-  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { clock });
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await server?.close();
-});
-
-const value = async (c: { get(): Promise<{ values: { value: number }[] }> }) => (await c.get()).values[0]?.value ?? 0;
-const queries = () => value(server.built.services.metrics.realtimeQueries);
-const opened = () => value(server.built.services.metrics.sessionsOpened);
+const queries = () => metricValue(env.server.built.services.metrics.realtimeQueries);
+const opened = () => metricValue(env.server.built.services.metrics.sessionsOpened);
 
 async function connect(userId: string): Promise<WsClient> {
   const before = await opened();
-  const c = await WsClient.connect(server.url, { userId });
-  clients.push(c);
+  const c = await WsClient.connect(env.server.url, { userId });
+  env.clients.push(c);
   await eventually(async () => (await opened()) > before, `${userId}'s session to open`);
   return c;
 }
@@ -39,7 +27,7 @@ async function connect(userId: string): Promise<WsClient> {
 /** Moves time until `watcher` hears that `userId` is online: every presence pass before it is over. */
 async function announced(watcher: WsClient, userId: string): Promise<void> {
   await eventually(() => {
-    clock.advance(1000);
+    env.clock.advance(1000);
     return watcher.received.some((m) => m.type === 'presence.update' && m.user_id === userId && m.is_online);
   }, `${userId} online`);
 }
@@ -54,9 +42,9 @@ async function cost(userId: string, watcher: WsClient): Promise<number> {
 
 describe('what a connect costs', () => {
   it(`a user in ${DIALOGS} dialogs connects with as many queries as a user in one`, async () => {
-    for (let i = 0; i < DIALOGS; i++) await createDialog(server, { participants: [person('cc-many'), person(`cc-p${i}`)] });
-    await createDialog(server, { participants: [person('cc-one'), person('cc-q')] });
-    await createDialog(server, { participants: [person('cc-p0'), person('cc-q'), person('cc-x')] });
+    for (let i = 0; i < DIALOGS; i++) await createDialog(env.server, { participants: [person('cc-many'), person(`cc-p${i}`)] });
+    await createDialog(env.server, { participants: [person('cc-one'), person('cc-q')] });
+    await createDialog(env.server, { participants: [person('cc-p0'), person('cc-q'), person('cc-x')] });
     const p0 = await connect('cc-p0');
     const q = await connect('cc-q');
     // A barrier: once q hears of x, the passes for p0 and q are over too (passes run one at a time, in order).

@@ -5,48 +5,37 @@
  * may see, once each, in order. The server's timers are driven by the test, so all resumes are waiting when the
  * pass runs, whatever the machine's speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDialog, person } from './support/fixtures.js';
-import { ManualClock } from './support/manual-clock.js';
+import { metricValue, useClockedServer } from './support/clocked-server.js';
 import { eventually } from './support/poll.js';
-import { redisEnv, WsClient, type Msg } from './support/realtime.js';
+import { WsClient, type Msg } from './support/realtime.js';
 import { seededRandom, testSeed } from './support/seeded.js';
-import { startServer, type TestServer } from './support/server.js';
 
 const CLIENTS = 40;
 const MESSAGES = 60;
 
-let server: TestServer;
-const clock = new ManualClock();
-const clients: WsClient[] = [];
+const env = useClockedServer();
 
-beforeAll(async () => {
-  server = await startServer({ ...redisEnv(), JWT_AUTH_ENABLED: 'false' }, { clock });
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await server?.close();
-});
-
-const reads = async () => (await server.built.services.metrics.replayReads.get()).values[0]?.value ?? 0;
+const reads = () => metricValue(env.server.built.services.metrics.replayReads);
 
 describe('resume storm', () => {
   it(`${CLIENTS} concurrent resumes share one read of the log; none loses or repeats an event`, async () => {
     const random = seededRandom(testSeed('resume storm'));
     const users = Array.from({ length: CLIENTS }, (_, i) => `rb-${i}`);
-    const all = await createDialog(server, { participants: users.map((u) => person(u)) });
+    const all = await createDialog(env.server, { participants: users.map((u) => person(u)) });
     // Half of the users are also in a second dialog: the others must not get its events.
     const half = users.filter((_, i) => i % 2 === 0);
-    const some = await createDialog(server, { participants: half.map((u) => person(u)) });
+    const some = await createDialog(env.server, { participants: half.map((u) => person(u)) });
     const members = new Map([
       [all.id, new Set(users)],
       [some.id, new Set(half)],
     ]);
 
     // A live observer in both dialogs learns the event id of every message.
-    const observer = await WsClient.connect(server.url, { userId: users[0]! });
-    clients.push(observer);
-    const sender = await server.user(users[0]!);
+    const observer = await WsClient.connect(env.server.url, { userId: users[0]! });
+    env.clients.push(observer);
+    const sender = await env.server.user(users[0]!);
     const sent: string[] = [];
     for (let k = 0; k < MESSAGES; k++) {
       const d = k % 3 === 0 ? some.id : all.id;
@@ -55,7 +44,7 @@ describe('resume storm', () => {
       sent.push(res.body.data.id);
     }
     const news = await eventually(() => {
-      clock.advance(1);
+      env.clock.advance(1);
       const got = observer.received.filter((m) => m.type === 'message.new' && sent.includes(m.id));
       return got.length === MESSAGES && got;
     }, 'the observer to see every message');
@@ -67,8 +56,8 @@ describe('resume storm', () => {
       return k === 0 ? (news[0]!.event_id as number) - 1 : (news[k - 1]!.event_id as number);
     });
     const before = await reads();
-    const resumed = await Promise.all(users.map((u, i) => WsClient.connect(server.url, { userId: u, lastEventId: cursors[i] })));
-    clients.push(...resumed);
+    const resumed = await Promise.all(users.map((u, i) => WsClient.connect(env.server.url, { userId: u, lastEventId: cursors[i] })));
+    env.clients.push(...resumed);
     const expected = users.map((u, i) =>
       sent.filter((id) => {
         const e = eventOf.get(id)!;
@@ -77,7 +66,7 @@ describe('resume storm', () => {
     );
     await eventually(
       () => {
-        clock.advance(1);
+        env.clock.advance(1);
         return resumed.every((c, i) => c.received.filter((m) => m.type === 'message.new').length >= expected[i]!.length);
       },
       () =>
@@ -85,6 +74,8 @@ describe('resume storm', () => {
     );
     const used = (await reads()) - before;
     console.log(`${CLIENTS} resumes from ${new Set(cursors).size} cursors: ${used} read(s) of the log`);
+    // At least the one read (the counter counts), at most two (a pass may start before every resume is waiting).
+    expect(used).toBeGreaterThanOrEqual(1);
     expect(used).toBeLessThanOrEqual(2);
 
     for (const [i, c] of resumed.entries()) {
