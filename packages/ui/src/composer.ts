@@ -24,6 +24,8 @@ interface Upload {
 }
 
 interface MentionState {
+  /** What follows the @, kept so the offer can be filtered again when the participants arrive. */
+  query: string;
   items: ChatParticipant[];
   active: number;
   command: (attrs: { id: string; label: string }) => void;
@@ -135,20 +137,13 @@ export class ParleyComposer extends SessionElement {
   /** Mentions: offers the dialog's participants (the only people this user may see here), filtered by the query. */
   private mentionSuggestion() {
     return {
-      items: ({ query }: { query: string }) => {
-        const q = query.toLowerCase();
-        const me = this.session?.userId;
-        return this.participants
-          .filter((p) => p.user_id !== me)
-          .filter((p) => (p.display_name ?? p.user_id).toLowerCase().includes(q) || p.user_id.toLowerCase().includes(q))
-          .slice(0, 8);
-      },
+      items: ({ query }: { query: string }) => this.mentionable(query),
       render: () => ({
-        onStart: (props: { items: ChatParticipant[]; command: MentionState['command'] }) => {
-          this.mention = { items: props.items, active: 0, command: props.command };
+        onStart: (props: { query: string; items: ChatParticipant[]; command: MentionState['command'] }) => {
+          this.mention = { query: props.query, items: props.items, active: 0, command: props.command };
         },
-        onUpdate: (props: { items: ChatParticipant[]; command: MentionState['command'] }) => {
-          this.mention = { items: props.items, active: 0, command: props.command };
+        onUpdate: (props: { query: string; items: ChatParticipant[]; command: MentionState['command'] }) => {
+          this.mention = { query: props.query, items: props.items, active: 0, command: props.command };
         },
         onKeyDown: ({ event }: { event: KeyboardEvent }) => {
           const m = this.mention;
@@ -173,6 +168,25 @@ export class ParleyComposer extends SessionElement {
         },
       }),
     };
+  }
+
+  /** The participants an @query offers: anyone in the dialog but oneself, by name or id. */
+  private mentionable(query: string): ChatParticipant[] {
+    const q = query.toLowerCase();
+    const me = this.session?.userId;
+    return this.participants
+      .filter((p) => p.user_id !== me)
+      .filter((p) => (p.display_name ?? p.user_id).toLowerCase().includes(q) || p.user_id.toLowerCase().includes(q))
+      .slice(0, 8);
+  }
+
+  /** The participants can arrive (or change) while a mention is open: the offer follows them. */
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    super.willUpdate(changed);
+    if (changed.has('participants') && this.mention) {
+      const items = this.mentionable(this.mention.query);
+      this.mention = { ...this.mention, items, active: Math.min(this.mention.active, Math.max(0, items.length - 1)) };
+    }
   }
 
   private pickMention(index: number): void {

@@ -88,9 +88,22 @@ describe('full chat, two people', { timeout: 90_000 }, () => {
   it('mentions a participant from the list the dialog offers, and the demo agent answers the mention', async () => {
     const alice = await signIn(env.browser, env.demo, 'alice');
     const order = env.demo.host.dialogs['1003']!;
+    // A slow network: the dialog's participants arrive only after Alice has typed the @ and the first letters.
+    let release!: () => void;
+    const typed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = 0;
+    await alice.page.route(`**/api/v1/dialogs/${order}/participants`, async (route) => {
+      held++;
+      await typed;
+      await route.continue();
+    });
     await alice.page.locator(`[data-dialog-id="${order}"]`).click();
     await composer(alice.page).click();
     await alice.page.keyboard.type('Hi @Sa');
+    release();
+    expect(held).toBeGreaterThan(0);
     const options = alice.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option');
     await options.first().waitFor();
     // Only the dialog's participants are offered (never Carol, who is not in it), and never oneself.
