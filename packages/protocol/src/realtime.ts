@@ -10,6 +10,7 @@ import { AgentItemPartialFrame } from './agent-events.js';
 export const ConnectedFrame = z.object({
   type: z.literal('connected'),
   employee_id: z.string(),
+  /** On a connection opened without a cursor: where the log stands; resume from it later without a gap. */
   last_event_id: z.number().int().optional(),
 });
 /** The answer to `{"type":"ping"}`. */

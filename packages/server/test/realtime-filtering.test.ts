@@ -149,7 +149,7 @@ describe('handshake', () => {
     expect((await res.json()).error.code).toBe('BAD_REQUEST');
 
     const amy = await connect('h-amy');
-    expect(amy.received[0]).toEqual({ type: 'connected', employee_id: 'h-amy' });
+    expect(amy.received[0]).toEqual({ type: 'connected', employee_id: 'h-amy', last_event_id: expect.any(Number) });
     amy.send({ type: 'subscribe', dialog_id: '0190b6a4-0000-7000-8000-000000000000' });
     amy.socket.send(Buffer.from([1, 2, 3]));
     await amy.ping();
@@ -163,7 +163,7 @@ describe('handshake', () => {
     expect(evil.body.error.code).toBe('FORBIDDEN');
     const ok = await WsClient.connect(strict.url, { userId: 'h bea', origin: 'https://app.example.com' });
     open.push(ok);
-    expect(ok.received[0]).toEqual({ type: 'connected', employee_id: 'h bea' });
+    expect(ok.received[0]).toEqual({ type: 'connected', employee_id: 'h bea', last_event_id: expect.any(Number) });
     const missing = await WsClient.refusal(strict.url, {});
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toBe('user_id query parameter required');

@@ -83,6 +83,28 @@ describe('resume over WebSocket', () => {
     expect(back.received[1]!.id).toBe(a.id);
   });
 
+  it('tells a connection without a cursor where the log stands: resuming from there, before any event came, loses nothing', async () => {
+    const d = await createDialog(server, { participants: [person('f-alice'), person('f-bob')] });
+    const alice = await server.user('f-alice');
+    const before = (await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'before bob connects' })).body.data;
+    const first = await ws(server, 'f-bob');
+    const from = first.received[0]!.last_event_id as number;
+    expect(first.received[0]).toEqual({ type: 'connected', employee_id: 'f-bob', last_event_id: from });
+    expect(from).toBeGreaterThan(0);
+    // Cut before anything arrived; what is sent meanwhile comes back by resuming from `last_event_id`.
+    await first.close();
+    const during = [];
+    for (const content of ['during 1', 'during 2'])
+      during.push((await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content })).body.data.id);
+    const back = await ws(server, 'f-bob', from);
+    const after = (await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content: 'after' })).body.data;
+    await back.waitFor((m) => m.id === after.id, 'the live message');
+    // Exactly the messages after the connect, none from before it.
+    expect(messagesOf(back.received, d.id).map((m) => m.id)).toEqual([...during, after.id]);
+    expect(messagesOf(back.received, d.id).every((m) => (m.event_id as number) > from)).toBe(true);
+    expect(back.received.map((m) => m.id)).not.toContain(before.id);
+  });
+
   it('answers resync_required to a cursor the log does not cover, and stays live', async () => {
     const d = await createDialog(shortLived, { participants: [person('o-alice'), person('o-bob')] });
     const alice = await shortLived.user('o-alice');
@@ -120,7 +142,9 @@ describe('SSE', () => {
     clients.push(sse);
     expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(sse.retry).toBeGreaterThan(0);
-    expect(sse.received[0]).toEqual({ type: 'connected', employee_id: 'e-bob' });
+    // Without a cursor, `connected` says where the log stands, and SSE's `id:` carries it for EventSource.
+    expect(sse.received[0]).toEqual({ type: 'connected', employee_id: 'e-bob', last_event_id: expect.any(Number) });
+    expect(sse.ids[0]).toBe(sse.received[0]!.last_event_id);
 
     const alice = await server.user('e-alice');
     const bob = await server.user('e-bob');

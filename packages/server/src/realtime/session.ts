@@ -40,8 +40,16 @@ export class Sessions {
 
   /** Starts a connection; `cursor` is the client's last_event_id, when it sent one. */
   async open(conn: Connection, cursor: number | undefined): Promise<void> {
-    conn.push(Frame.control({ type: 'connected', employee_id: conn.userId }));
-    if (cursor !== undefined) conn.beginReplay(cursor);
+    if (cursor === undefined) {
+      // A connection without a cursor is live from here: everything after `last_event_id` reaches it, and what is
+      // at or below it is committed, so a client that loads its state after `connected` and resumes from this id
+      // later (even before its first event) has no gap. Read and registered in one turn of the event loop.
+      const from = this.hub.settled;
+      conn.push(Frame.control({ type: 'connected', employee_id: conn.userId, last_event_id: from }, from));
+    } else {
+      conn.push(Frame.control({ type: 'connected', employee_id: conn.userId }));
+      conn.beginReplay(cursor);
+    }
     this.hub.add(conn);
     void this.presence.opened(conn.userId, conn.id);
     if (cursor !== undefined) await this.replay(conn, cursor);
