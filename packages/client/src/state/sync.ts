@@ -35,6 +35,12 @@ export class Sync {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Message ids already emitted as `message.new`. */
   private readonly seen = new RecentIds(50_000);
+  /**
+   * Per dialog, the newest message the app was told of: emitted as `message.new`, or the dialog's last message
+   * when the client first saw the dialog (its history). A reload of the dialog list does not move it, so the
+   * messages a gap hid are still found after a reload showed newer ones.
+   */
+  private readonly told = new Map<string, string | null>();
   private closed = false;
   private owedRecover: ResyncEvent['reason'] | null = null;
   private owedRefresh = false;
@@ -101,8 +107,16 @@ export class Sync {
     const before = this.store.get();
     if (needsFetch(before.chat, event) || readIsUncertain(before, event)) this.scheduleRefresh();
     this.store.applyEvent(event);
-    if (event.type === 'message.new' && !this.seen.add(event.id)) return;
+    if (event.type === 'message.new') {
+      this.tell(event.dialog_id, event.id);
+      if (!this.seen.add(event.id)) return;
+    }
     this.emit(event);
+  }
+
+  private tell(dialogId: string, messageId: string): void {
+    const before = this.told.get(dialogId);
+    if (before === undefined || before === null || messageId > before) this.told.set(dialogId, messageId);
   }
 
   /** Emits under the event's own name, its family (`message.*`, `participant.*`, `dialog.*`) and `event`. */
@@ -114,16 +128,18 @@ export class Sync {
 
   private async reloadDialogs(): Promise<void> {
     this.store.applySnapshot(await this.dialogs.listAll());
+    for (const [id, d] of Object.entries(this.store.get().chat.dialogs)) if (!this.told.has(id)) this.told.set(id, d.last_message_id);
   }
 
-  /** The newest message id the state knows per dialog (from the dialog list and from loaded messages). */
+  /** The newest message id the app knows per dialog: told of (see `told`), or in a loaded message list. */
   private knownLast(): Map<string, string | null> {
     const { chat } = this.store.get();
     const out = new Map<string, string | null>();
     for (const [id, d] of Object.entries(chat.dialogs)) {
       const loaded = chat.messages[id];
       const tail = loaded?.[loaded.length - 1]?.id ?? null;
-      out.set(id, d.last_message_id !== null && (tail === null || d.last_message_id > tail) ? d.last_message_id : tail);
+      const told = this.told.has(id) ? this.told.get(id)! : d.last_message_id;
+      out.set(id, told !== null && (tail === null || told > tail) ? told : tail);
     }
     return out;
   }
@@ -152,6 +168,7 @@ export class Sync {
   private emitRecovered(m: Message): boolean {
     const event: MessageNew = messageNewEvent(m);
     this.store.applyEvent(event);
+    this.tell(m.dialog_id, m.id);
     if (!this.seen.add(m.id)) return false;
     this.emit(event);
     return true;
