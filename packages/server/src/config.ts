@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   DATABASE_ACQUIRE_TIMEOUT_SECS: int(30, 1),
   DATABASE_IDLE_TIMEOUT_SECS: int(600, 1),
   DATABASE_MAX_LIFETIME_SECS: int(1800, 1),
+  DATABASE_PREPARED_STATEMENTS: bool(true),
   ADMIN_API_TOKEN: text.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
@@ -179,6 +180,8 @@ export interface Config {
     acquireTimeoutMs: number;
     idleTimeoutMs: number;
     maxLifetimeSecs: number;
+    /** Statements with parameters run prepared (parsed and planned once per session). */
+    preparedStatements: boolean;
   };
   auth: {
     adminToken?: string;
@@ -357,6 +360,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_SECS * 1000,
       idleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_SECS * 1000,
       maxLifetimeSecs: e.DATABASE_MAX_LIFETIME_SECS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     },
     auth: {
       adminToken: e.ADMIN_API_TOKEN,

@@ -94,7 +94,11 @@ describe('event order under concurrent writers', () => {
       expect(new Set(got).size, `${who}: no duplicates`).toBe(got.length);
       expect(new Set(got), `${who}: every message`).toEqual(new Set(posted));
     }
-    // SSE ids are the event ids, so a browser's Last-Event-ID resumes from the right place.
-    expect(sse.ids.filter((id) => id !== undefined)).toEqual(sse.events().map((m) => m.event_id));
+    // SSE ids are the event ids, so a browser's Last-Event-ID resumes from the right place; before them,
+    // `connected` carries where the log stood when the stream opened.
+    const [first, ...rest] = sse.ids.filter((id) => id !== undefined);
+    expect(first).toBe(sse.received[0]!.last_event_id);
+    expect(first).toBeLessThan(sse.events()[0]!.event_id as number);
+    expect(rest).toEqual(sse.events().map((m) => m.event_id));
   });
 });

@@ -7,7 +7,7 @@ import type { Actor } from '../security/identity.js';
 import { inTransaction } from './transaction.js';
 
 /** Fresh errors for each call: an error instance is never thrown twice. */
-const notMember = () => ({ hidden: notParticipant(), notMember: notParticipant() });
+const notMember = () => ({ hidden: notParticipant, notMember: notParticipant });
 
 type Flag = 'archived' | 'pinned';
 

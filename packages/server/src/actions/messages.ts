@@ -33,7 +33,7 @@ export async function sendMessage(
   const sealed = chatkit.sealed ?? (body.attachments.length > 0 ? await sealAttachments(svc, actor, dialogId, body) : []);
   const content = storedMessageContent(body.content);
   return inTransaction(svc, async (tx) => {
-    const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() }, { lock: true });
+    const { dialog } = await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound, notMember: joinFirst }, { lock: true });
     if (body.client_message_id !== undefined) {
       const existing = await sentWithClientId(tx.trx, dialogId, actor.userId, body.client_message_id);
       if (existing) return messageRecord(existing, dialog, await attachmentRows(tx.trx, [existing.id]), body.client_message_id);
@@ -85,7 +85,7 @@ export async function unarchiveAll(tx: ActionTx, dialogId: string) {
 
 /** Loads a message the actor wrote, in a dialog the actor still takes part in. */
 async function accessOwnMessage(tx: ActionTx, actor: Actor, dialogId: string, messageId: string, verb: string) {
-  await accessAsMember(tx.trx, actor, dialogId, { hidden: messageNotFound(), notMember: messageNotFound() }, { lock: true });
+  await accessAsMember(tx.trx, actor, dialogId, { hidden: messageNotFound, notMember: messageNotFound }, { lock: true });
   const message = await tx.trx
     .selectFrom('messages')
     .selectAll()

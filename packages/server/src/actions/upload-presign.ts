@@ -59,7 +59,7 @@ export async function reserveUpload(svc: Services, actor: Actor, req: UploadRequ
   const keys = req.dialogId === null ? stagedUploadKeys(id, ext) : uploadKeys(req.dialogId, id, ext);
   const { dialogId } = req;
   await inTransaction(svc, async (tx) => {
-    if (dialogId !== null) await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
+    if (dialogId !== null) await accessAsMember(tx.trx, actor, dialogId, { hidden: dialogNotFound, notMember: joinFirst });
     await checkUploadQuota(tx, actor.userId, req.size, settings.uploadQuotaBytes);
     await tx.trx
       .insertInto('uploads')

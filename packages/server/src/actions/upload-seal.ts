@@ -44,7 +44,7 @@ function checkReference(dialogId: string, a: AttachmentInput): void {
  */
 export async function sealAttachments(svc: Services, actor: Actor, dialogId: string, body: SendMessageBody): Promise<SealedAttachment[]> {
   const db = svc.db.kysely;
-  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
+  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound, notMember: joinFirst });
   if (body.client_message_id !== undefined && (await sentWithClientId(db, dialogId, actor.userId, body.client_message_id))) return [];
   if (body.attachments.length > LIMITS.attachmentsPerMessage) {
     throw new AppError('BAD_REQUEST', `Maximum ${LIMITS.attachmentsPerMessage} attachments per message`);

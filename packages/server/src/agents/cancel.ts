@@ -12,7 +12,7 @@ import type { AgentWorker } from './runner.js';
  */
 export async function cancelRuns(svc: Services, worker: AgentWorker, actor: Actor, dialogId: string, runId?: string): Promise<string[]> {
   const db = svc.db.kysely;
-  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound(), notMember: joinFirst() });
+  await accessAsMember(db, actor, dialogId, { hidden: dialogNotFound, notMember: joinFirst });
   let q = db
     .updateTable('agent_runs')
     .set({ cancel_requested: true })

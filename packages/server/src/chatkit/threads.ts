@@ -24,7 +24,7 @@ export const itemNotFound = () => notFound('Item');
 /** The dialog behind a thread the actor takes part in; 404 for anything else. */
 export async function accessThread(db: Db, actor: Actor, threadId: string, opts: { lock?: boolean } = {}) {
   if (!UUID.test(threadId)) throw threadNotFound();
-  const { dialog } = await accessAsMember(db, actor, threadId, { hidden: threadNotFound(), notMember: threadNotFound() }, opts);
+  const { dialog } = await accessAsMember(db, actor, threadId, { hidden: threadNotFound, notMember: threadNotFound }, opts);
   return dialog;
 }
 

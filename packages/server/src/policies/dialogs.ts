@@ -92,11 +92,12 @@ export async function accessDialog(
   return { dialog, member, potential: !member };
 }
 
+/** The errors to throw, as factories: made only when thrown (an AppError captures a stack, too dear for every call). */
 export interface MemberErrors {
   /** For a dialog the actor may not know about (or that does not exist). */
-  hidden: AppError;
+  hidden: () => AppError;
   /** For a potential participant: it may see the dialog but not act as a member. */
-  notMember: AppError;
+  notMember: () => AppError;
 }
 
 /** The actor must be a participant; otherwise the endpoint's own error for "missing" or "not a member". */
@@ -108,8 +109,8 @@ export async function accessAsMember(
   opts: { lock?: boolean } = {},
 ): Promise<{ dialog: DialogRow; member: ParticipantRow }> {
   const access = await accessDialog(db, actor, dialogId, opts);
-  if (!access) throw errors.hidden;
-  if (!access.member) throw errors.notMember;
+  if (!access) throw errors.hidden();
+  if (!access.member) throw errors.notMember();
   return { dialog: access.dialog, member: access.member };
 }
 

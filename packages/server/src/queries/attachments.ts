@@ -93,7 +93,7 @@ export function withAttachments(message: Message, attachments: Attachment[] | un
 export async function getAttachmentUrl(db: Kysely<Database>, links: FileLinks, actor: Actor, id: string) {
   const row = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw attachmentNotFound();
-  await accessAsMember(db, actor, row.dialog_id, { hidden: attachmentNotFound(), notMember: attachmentNotFound() });
+  await accessAsMember(db, actor, row.dialog_id, { hidden: attachmentNotFound, notMember: attachmentNotFound });
   const wire = await attachmentWire(links, row);
   return { expires_in: links.downloadExpirySecs, thumbnail_url: wire.thumbnail_url ?? null, url: wire.url };
 }

@@ -34,7 +34,7 @@ export function sentWithClientId(
     .executeTakeFirst();
 }
 
-const forbidden = () => ({ hidden: joinFirst(), notMember: joinFirst() });
+const forbidden = () => ({ hidden: joinFirst, notMember: joinFirst });
 
 function page(db: Kysely<Database>, dialogId: string) {
   return db.selectFrom('messages').selectAll().where('dialog_id', '=', dialogId);
@@ -115,7 +115,7 @@ export async function listMessages(
 }
 
 export async function getMessage(db: Kysely<Database>, actor: Actor, dialogId: string, messageId: string): Promise<Message> {
-  await accessAsMember(db, actor, dialogId, { hidden: messageNotFound(), notMember: joinFirst() });
+  await accessAsMember(db, actor, dialogId, { hidden: messageNotFound, notMember: joinFirst });
   const row = await page(db, dialogId).where('id', '=', messageId).executeTakeFirst();
   if (!row) throw messageNotFound();
   return messageWire(row);

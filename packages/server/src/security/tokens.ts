@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { valueProblem } from './input-text.js';
 import type { SigningKey } from './secrets.js';
 import { realClock, type Clock } from '../clock.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley:chat';
@@ -73,6 +74,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
   const clock = opts.clock ?? realClock;
   const enc = new TextEncoder();
   let own = opts.signingKeys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
+  const verified = new VerifiedTokens<Identity>(clock);
   const host = opts.hostSecrets.map((s) => enc.encode(s));
   const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl
     ? createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000 })
@@ -166,6 +168,8 @@ export function createTokenService(opts: TokenOptions): TokenService {
     },
 
     async verify(token) {
+      const known = verified.get(token);
+      if (known) return known;
       let header: { kid?: string; alg?: string };
       try {
         header = decodeProtectedHeader(token);
@@ -176,6 +180,7 @@ export function createTokenService(opts: TokenOptions): TokenService {
         const mine = header.kid === undefined ? undefined : own.find((k) => k.kid === header.kid);
         const identity = mine ? await verifyOwn(token, mine.key) : await verifyHost(token, header.alg);
         refuseAgentIdentity(identity.userId);
+        verified.put(token, identity, identity.expiresAt);
         return identity;
       } catch (err) {
         throw invalid(err);
@@ -184,6 +189,8 @@ export function createTokenService(opts: TokenOptions): TokenService {
 
     setSigningKeys(keys) {
       if (keys.length > 0) own = keys.map((k) => ({ kid: k.kid, key: enc.encode(k.secret) }));
+      // A key that left the ring must stop verifying at once, also for tokens seen before.
+      verified.clear();
     },
   };
 }

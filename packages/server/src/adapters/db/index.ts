@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../../config.js';
 import { migrate } from './migrations.js';
 import { PglitePool } from './pglite-pool.js';
+import { preparedPool } from './pg-prepared.js';
 import { restrictTree } from '../../security/data-dir.js';
 import { applySearchLanguage } from './search-language.js';
 import type { Database } from './schema.js';
@@ -73,7 +74,7 @@ export async function openDatabase(config: Config, events: DbEvents = IGNORE): P
         client.release();
       }
     }
-    pool = p;
+    pool = c.preparedStatements ? preparedPool(p) : p;
     end = () => p.end();
     kind = 'postgres';
     stats = () => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });

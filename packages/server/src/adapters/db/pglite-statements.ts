@@ -8,6 +8,7 @@
  */
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 import { createRequire } from 'node:module';
+import { commandOf, isSchemaChange, StatementNames } from './statement-names.js';
 
 /** node-postgres' own parameter serializer (text, a Buffer sent as binary, or null); the package declares no type for it. */
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): string | Buffer | null };
@@ -16,17 +17,6 @@ export interface QueryResult {
   command: string;
   rowCount: number;
   rows: unknown[];
-}
-
-/** Distinct statement texts kept prepared; past this (a runaway of dynamic SQL) statements run unnamed. */
-const MAX_PREPARED = 1000;
-
-/** Statements after which every prepared plan is dropped: they may change what a cached plan returns. */
-const SCHEMA_CHANGE = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'COMMENT', 'GRANT', 'REVOKE']);
-
-function commandOf(sql: string): string {
-  const m = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql);
-  return (m?.[1] ?? '').toUpperCase();
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -40,8 +30,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 export class PreparedStatements {
-  private readonly names = new Map<string, string>();
-  private serial = 0;
+  private readonly names = new StatementNames();
+  /** The texts parsed on the session under their name. */
+  private readonly parsed = new Set<string>();
 
   constructor(private readonly pg: PGlite) {}
 
@@ -49,7 +40,7 @@ export class PreparedStatements {
   async run(sql: string, params: readonly unknown[]): Promise<QueryResult> {
     const command = commandOf(sql);
     if (params.length === 0) return this.script(sql, command);
-    const name = await this.prepared(sql);
+    const name = await this.prepared(sql, params.length);
     const values = params.map((v) => prepareValue(v));
     const s = protocol.serialize;
     const message = concat([
@@ -66,27 +57,33 @@ export class PreparedStatements {
   }
 
   private async script(sql: string, command: string): Promise<QueryResult> {
-    if (SCHEMA_CHANGE.has(command)) await this.forgetAll();
+    if (isSchemaChange(sql)) await this.forgetAll();
     const results = await this.pg.exec(sql);
     const last = results.at(-1);
     return { command, rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: last?.rows ?? [] };
   }
 
   /** The statement's name, parsing it first if new ('' when too many are kept: parsed unnamed with the call). */
-  private async prepared(sql: string): Promise<string> {
-    const known = this.names.get(sql);
-    if (known !== undefined) return known;
-    if (this.names.size >= MAX_PREPARED) return '';
-    const name = `parley_${++this.serial}`;
+  private async prepared(sql: string, paramCount: number): Promise<string> {
+    const known = this.parsed.has(sql);
+    const name = this.names.nameFor(sql, paramCount);
+    if (name === undefined) return '';
+    if (known) return name;
     // Its own call, so a statement that fails to parse is never remembered as prepared.
-    await this.pg.execProtocol(concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.sync()]), { syncToFs: false });
-    this.names.set(sql, name);
+    try {
+      await this.pg.execProtocol(concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.sync()]), { syncToFs: false });
+    } catch (err) {
+      this.names.drop(sql);
+      throw err;
+    }
+    this.parsed.add(sql);
     return name;
   }
 
   private async forgetAll(): Promise<void> {
-    if (this.names.size === 0) return;
-    this.names.clear();
+    if (this.parsed.size === 0) return;
+    this.names.newGeneration();
+    this.parsed.clear();
     await this.pg.exec('DEALLOCATE ALL');
   }
 
