@@ -78,7 +78,9 @@ async function cleanup(): Promise<void> {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   try {
     await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    // BENCH_KEEP_SCHEMAS=1 leaves the seeded schemas in place, to study a query by hand (drop them yourself).
+    if (process.env.BENCH_KEEP_SCHEMAS === '1') log(`kept the bench schemas: ${Object.values(schemas).join(', ')}`);
+    else for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   } catch (err) {
     log(`could not drop the bench schemas (${Object.values(schemas).join(', ')}): ${String(err)}`);
   } finally {

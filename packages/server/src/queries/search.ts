@@ -46,7 +46,12 @@ export async function searchMessages(
   const limit = q.limit ?? LIMITS.searchPageDefault;
   const { language } = config;
   const parts = tsqueryParts(language, q.q);
-  const query = parts.match;
+  /**
+   * The tsquery as a one-row subquery, so PostgreSQL computes it once per statement: written inline with parameters,
+   * websearch_to_tsquery ran again for every message a walk checked (39 ms instead of 7 for 20,000 messages). The
+   * GIN index path keeps `parts` as they are, since the planner's estimates need to see the query itself.
+   */
+  const query = sql`(SELECT ${parts.match})`;
   const span = spans(config.probe);
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.order);
 
@@ -98,7 +103,7 @@ export async function searchMessages(
   const walk = (n: number) => newestMessages(and(upper), n);
   const inWalk = and([sql`m.search_tsv @@ ${query}`, ...filters]);
   /** The index's matches, asked for only when the walk did not find enough. */
-  const matches = async () => indexMatches(await indexSeed(db, parts), query);
+  const matches = async () => indexMatches(await indexSeed(db, parts), parts.match);
 
   let rows: Row[] = [];
   if (q.order === 'newest') {

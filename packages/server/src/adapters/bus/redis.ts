@@ -54,10 +54,21 @@ export async function createRedisBus(
   const publish = (msg: Omit<Wire, 'o'>) => {
     pub.publish(channel, JSON.stringify({ o: instance, ...msg })).catch((err: unknown) => watch.publish.failed(err));
   };
+  // Announcements are coalesced per turn of the event loop: the other instances need the highest id only.
+  let highest = 0;
+  let flushing = false;
+  const flushAnnounce = () => {
+    flushing = false;
+    publish({ a: highest });
+  };
   return {
     announce(id) {
       for (const l of announced) l(id);
-      publish({ a: id });
+      highest = Math.max(highest, id);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flushAnnounce);
+      }
     },
     onAnnounce(listener) {
       announced.add(listener);
