@@ -93,7 +93,7 @@ describe('resume over WebSocket', () => {
     expect(from).toBeGreaterThan(0);
     // Cut before anything arrived; what is sent meanwhile comes back by resuming from `last_event_id`.
     await first.close();
-    const during = [];
+    const during: string[] = [];
     for (const content of ['during 1', 'during 2'])
       during.push((await alice.post(`/api/v1/dialogs/${d.id}/messages`, { content })).body.data.id);
     const back = await ws(server, 'f-bob', from);

@@ -51,6 +51,34 @@ it('holds later deliveries of a dialog while its head is retried, without blocki
   expect(okFor(n1.id)).toBeLessThan(okFor(m1.id));
 });
 
+it('keeps sending other dialogs, in order, while one receiver answer hangs', async () => {
+  const x = await dialog();
+  const y = await dialog();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let slowArrivals = 0;
+  receiver.respond = async (r) => {
+    if (r.json?.payload?.message?.content === 'slow') {
+      slowArrivals++;
+      await held;
+    }
+    return 200;
+  };
+  const slow = await send(x.api, x.d.id, 'slow');
+  await eventually(() => slowArrivals === 1, 'the slow delivery to be on its way');
+  // Dialog Y's deliveries go out one after another (each waits for the one before): all three pass the hanging one.
+  const ys: { id: string }[] = [];
+  for (const content of ['y1', 'y2', 'y3']) ys.push(await send(y.api, y.d.id, content));
+  await eventually(() => ys.every((m) => okFor(m.id) >= 0), "dialog Y's deliveries");
+  expect(slowArrivals).toBe(1);
+  expect(okFor(slow.id)).toBe(-1);
+  release();
+  await eventually(() => okFor(slow.id) >= 0, 'the slow delivery, once answered');
+  expect(slowArrivals).toBe(1);
+});
+
 it('keeps the order of concurrent sends in one dialog', async () => {
   receiver.respond = () => 200;
   const u1 = unique('a');

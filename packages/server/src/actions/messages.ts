@@ -60,7 +60,7 @@ export async function sendMessage(
       clientMessageId: body.client_message_id ?? null,
     });
     const attachments = await claimAttachments(tx, actor, dialogId, id, sealed);
-    for (const userId of unarchived) tx.emit({ type: 'dialog.unarchived', dialog_id: dialogId, user_id: userId });
+    emitUnarchived(tx, dialogId, unarchived);
     // One record: the event in the log, and (projected) the response; frames and webhooks project it too.
     const record = messageRecord(row, dialog, attachments, body.client_message_id);
     tx.emit(record);
@@ -80,7 +80,20 @@ export async function unarchiveAll(tx: ActionTx, dialogId: string) {
     .where('is_archived', '=', true)
     .returning('user_id')
     .execute();
-  for (const u of unarchived) tx.emit({ type: 'dialog.unarchived', dialog_id: dialogId, user_id: u.user_id });
+  emitUnarchived(
+    tx,
+    dialogId,
+    unarchived.map((u) => u.user_id),
+  );
+}
+
+/**
+ * MTChat's auto-unarchive: a new message brings the dialog back for everyone who had archived it, and each of them
+ * hears `dialog.unarchived` (before the message's own event). A user's send does the update inside its one write
+ * statement (actions/message-write.ts), an agent's reply with unarchiveAll; both announce it here.
+ */
+function emitUnarchived(tx: ActionTx, dialogId: string, userIds: readonly string[]): void {
+  for (const userId of userIds) tx.emit({ type: 'dialog.unarchived', dialog_id: dialogId, user_id: userId });
 }
 
 /** Loads a message the actor wrote, in a dialog the actor still takes part in. */

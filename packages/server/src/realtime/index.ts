@@ -34,15 +34,16 @@ export async function createRealtime(svc: Services, signer: LinkSigner): Promise
   const db = svc.db.kysely.withPlugin(new QueryCount(() => svc.metrics.realtimeQueries.inc()));
   let redis: Redis | undefined;
   let store: PresenceStore;
+  let presenceHealth: { failed(err: unknown): void };
   if (svc.config.redisUrl) {
-    redis = connectRedis(svc.config.redisUrl, svc.health.register('redis presence', 'redis'));
+    const dependency = svc.health.register('redis presence', 'redis');
+    redis = connectRedis(svc.config.redisUrl, dependency);
     store = createRedisPresence(redis, redisNamespace(svc.config));
+    presenceHealth = dependency;
   } else {
     store = createMemoryPresence();
+    presenceHealth = { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   }
-  const presenceHealth = redis
-    ? svc.health.register('redis presence', 'redis')
-    : { failed: (err: unknown) => svc.log.warn({ err }, 'presence store failed') };
   const presence = new Presence(store, svc.bus, presenceHealth);
   const hub = new Hub(svc.db.kysely, svc.bus, svc.health.register('realtime hub (event log reader)', 'loop'), signer, (n) =>
     svc.metrics.eventsDelivered.inc({ path: 'live' }, n),

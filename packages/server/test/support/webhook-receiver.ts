@@ -20,8 +20,8 @@ export interface Receiver {
   requests: Received[];
   /** Requests answered 2xx, in arrival order. */
   delivered(): Received[];
-  /** Picks the answer for each request (default 200). */
-  respond: (r: Omit<Received, 'status'>) => number;
+  /** Picks the answer for each request (default 200); a promise holds the answer back until it settles. */
+  respond: (r: Omit<Received, 'status'>) => number | Promise<number>;
   /** Takes the receiver down (connections refused) until start(). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -46,7 +46,7 @@ export async function startReceiver(): Promise<Receiver> {
       const s = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
+        req.on('end', async () => {
           const body = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
           try {
@@ -57,7 +57,7 @@ export async function startReceiver(): Promise<Receiver> {
           const r = { headers: req.headers, body, json, at: Date.now() };
           let status = 500;
           try {
-            status = receiver.respond(r);
+            status = await receiver.respond(r);
           } finally {
             receiver.requests.push({ ...r, status });
             res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));

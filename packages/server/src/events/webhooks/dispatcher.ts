@@ -146,25 +146,51 @@ export function startDispatcher(svc: Services, hooks: WebhookConfig): Dispatcher
               AND delivered_at < clock_timestamp() - ${ms(svc.config.eventRetentionSecs * 1000)}`.execute(svc.db.kysely);
   }
 
-  const loop: PollLoop = startPollLoop(
-    svc.clock,
-    svc.health.register('webhook dispatcher', 'loop'),
-    svc.config.jobs.pollIntervalMs,
-    async () => {
-      if (stopping) return false;
-      await prune();
-      const { token, rows } = await claim(svc, hooks.concurrency, hooks.timeoutMs + LEASE_MARGIN_MS);
-      await Promise.all(rows.map(async (d) => record(d, token, await send(d))));
-      return rows.length > 0;
-    },
-  );
+  // Deliveries in flight: up to WEBHOOK_CONCURRENCY at any moment. A round tops them up and returns as soon as
+  // one ends (not when the whole batch has), so one slow receiver answer never holds back the other slots.
+  const running = new Set<Promise<void>>();
+  /** Ends the wait of the round in progress (see below). */
+  let kick: (() => void) | undefined;
+  const health = svc.health.register('webhook dispatcher', 'loop');
+  const start = (d: Claimed, token: string) => {
+    const job: Promise<void> = (async () => record(d, token, await send(d)))()
+      // The lease runs out and the delivery is claimed again: nothing is lost when its outcome cannot be written.
+      .catch((err: unknown) => health.failed(err))
+      .finally(() => running.delete(job));
+    running.add(job);
+  };
+
+  const loop: PollLoop = startPollLoop(svc.clock, health, svc.config.jobs.pollIntervalMs, async () => {
+    if (stopping) return false;
+    await prune();
+    const free = hooks.concurrency - running.size;
+    const claimed = free > 0 ? await claim(svc, free, hooks.timeoutMs + LEASE_MARGIN_MS) : { token: '', rows: [] };
+    for (const d of claimed.rows) start(d, claimed.token);
+    if (running.size === 0) return false;
+    // Go on when a delivery ends (a free slot, and maybe its dialog's next one due), when new deliveries are
+    // announced, or after the poll interval (deliveries another instance created): never only when all have ended.
+    await new Promise<void>((resolve) => {
+      const timer = svc.clock.setTimeout(resolve, svc.config.jobs.pollIntervalMs);
+      kick = () => {
+        timer.clear();
+        resolve();
+      };
+      for (const job of running) void job.then(kick);
+    });
+    kick = undefined;
+    return true;
+  });
 
   return {
-    wake: () => loop.wake(),
+    wake: () => {
+      kick?.();
+      loop.wake();
+    },
     async stop() {
       stopping = true;
       for (const c of inflight) c.abort(new Error('shutdown'));
       await loop.stop();
+      await Promise.all(running);
     },
   };
 }
