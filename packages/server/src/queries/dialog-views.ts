@@ -29,26 +29,28 @@ export interface ViewShape {
 export async function buildViews(db: Kysely<Database>, rows: readonly ViewRow[], shape: ViewShape): Promise<DialogView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.dialog.id);
-  const people =
+  const lastIds = shape.lastMessage ? rows.filter((r) => r.me && r.dialog.last_message_id).map((r) => r.dialog.last_message_id!) : [];
+  // The two look-ups are independent: on PostgreSQL they run at once, on two pooled connections.
+  const [people, lastMessages] = await Promise.all([
     shape.participants || shape.count || shape.lastMessage
-      ? await db
+      ? db
           .selectFrom('dialog_participants')
           .select(['dialog_id', 'user_id', 'display_name', 'company'])
           .where('dialog_id', 'in', ids)
           .orderBy('joined_at')
           .orderBy('user_id')
           .execute()
-      : [];
+      : [],
+    lastIds.length
+      ? db.selectFrom('messages').select(['id', 'content', 'sender_id', 'sent_at', 'message_type']).where('id', 'in', lastIds).execute()
+      : [],
+  ]);
   const byDialog = new Map<string, typeof people>();
   for (const p of people) {
     const list = byDialog.get(p.dialog_id) ?? [];
     list.push(p);
     byDialog.set(p.dialog_id, list);
   }
-  const lastIds = shape.lastMessage ? rows.filter((r) => r.me && r.dialog.last_message_id).map((r) => r.dialog.last_message_id!) : [];
-  const lastMessages = lastIds.length
-    ? await db.selectFrom('messages').select(['id', 'content', 'sender_id', 'sent_at', 'message_type']).where('id', 'in', lastIds).execute()
-    : [];
   const lastById = new Map(lastMessages.map((m) => [m.id, m]));
 
   return rows.map(({ dialog, me }) => {
