@@ -32,6 +32,8 @@ export function randomUuid(): string {
 }
 
 export const DIALOG_KEYS = ['id', 'object_id', 'object_type', 'title', 'object_url', 'created_by', 'created_at'];
+/** The keys of a dialog the caller may join but does not take part in (the `available` list, by object). */
+export const AVAILABLE_KEYS = [...DIALOG_KEYS, 'participants_count', 'i_am_participant', 'can_join', 'last_message_at', 'participants'];
 export const MESSAGE_KEYS = ['id', 'dialog_id', 'sender_id', 'content', 'sent_at', 'last_edited_at', 'reply_to_id', 'message_type'];
 export const PARTICIPANT_KEYS = [
   'dialog_id',
